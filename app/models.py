@@ -1,0 +1,160 @@
+"""Table models: exactly what Alembic tracks (migrations/ must match them, `alembic check` proves it)."""
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, MetaData
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so migrations and error messages refer to stable names.
+SQLModel.metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class Source(SQLModel, table=True):
+    """A published document that supports one or more figures."""
+
+    id: int = Field(primary_key=True)
+    url: str = Field(unique=True)
+    publisher: str
+    published_on: date | None = None
+    title: str | None = None
+
+    __table_args__ = (CheckConstraint("url LIKE 'http%://%'", name="url_is_http"),)
+
+
+class Category(SQLModel, table=True):
+    """A breakdown category (service branch, rank or sex) with printable labels."""
+
+    code: str = Field(primary_key=True)
+    label_en: str
+    label_uk: str
+
+
+class YearlyTotal(SQLModel, table=True):
+    """People returned to Ukraine in one calendar year, reported or derived."""
+
+    __tablename__ = "yearly_total"
+
+    year: int = Field(primary_key=True)
+    returned_to_ukraine: int
+    exchanges: int | None = None
+    basis: str
+    derivation: str
+
+    __table_args__ = (
+        CheckConstraint("year >= 2022", name="year_since_invasion"),
+        CheckConstraint("returned_to_ukraine >= 0", name="returned_not_negative"),
+        CheckConstraint("exchanges IS NULL OR exchanges >= 0", name="exchanges_not_negative"),
+        CheckConstraint("basis IN ('reported', 'derived')", name="basis_known"),
+        CheckConstraint("length(derivation) > 0", name="derivation_stated"),
+    )
+
+
+class YearlyTotalSource(SQLModel, table=True):
+    """Which sources support a yearly total."""
+
+    __tablename__ = "yearly_total_source"
+
+    year: int = Field(foreign_key="yearly_total.year", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", primary_key=True)
+    position: int = Field(description="The source's place in the figure's list, 1 first.")
+
+    __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
+
+
+class CumulativeTotal(SQLModel, table=True):
+    """People returned since a start date (the full-scale invasion), as of a date."""
+
+    __tablename__ = "cumulative_total"
+
+    as_of: date = Field(primary_key=True)
+    since: date
+    returned_to_ukraine: int
+    exchanges: int
+    note: str
+
+    __table_args__ = (
+        CheckConstraint("returned_to_ukraine >= 0", name="returned_not_negative"),
+        CheckConstraint("exchanges >= 0", name="exchanges_not_negative"),
+        CheckConstraint("since <= as_of", name="since_before_as_of"),
+    )
+
+
+class CumulativeTotalSource(SQLModel, table=True):
+    """Which sources support a cumulative total."""
+
+    __tablename__ = "cumulative_total_source"
+
+    as_of: date = Field(foreign_key="cumulative_total.as_of", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", primary_key=True)
+    position: int = Field(description="The source's place in the figure's list, 1 first.")
+
+    __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
+
+
+class ReturnEvent(SQLModel, table=True):
+    """One return of people to Ukraine: an exchange, or one stage of an exchange."""
+
+    __tablename__ = "return_event"
+
+    id: str = Field(primary_key=True)
+    date: date
+    exchange_ordinal: int = Field(index=True)
+    exchange_stage: int | None = None
+    returned_to_ukraine: int
+    returned_to_russia: int | None = None
+    returned_to_russia_note: str | None = None
+    mediator: str | None = None
+    running_total_after: int
+    note: str | None = None
+
+    __table_args__ = (
+        Index("ix_return_event_date_id", "date", "id"),
+        CheckConstraint("substr(id, 1, 10) = date", name="id_starts_with_date"),
+        CheckConstraint("exchange_ordinal > 0", name="ordinal_positive"),
+        CheckConstraint("exchange_stage IS NULL OR exchange_stage >= 1", name="stage_positive"),
+        CheckConstraint("returned_to_ukraine > 0", name="returned_positive"),
+        CheckConstraint("returned_to_russia IS NULL OR returned_to_russia >= 0", name="handed_over_not_negative"),
+        CheckConstraint("running_total_after >= returned_to_ukraine", name="running_total_covers_event"),
+    )
+
+
+class ReturnEventSource(SQLModel, table=True):
+    """Which sources support an event (and so its breakdown rows)."""
+
+    __tablename__ = "return_event_source"
+
+    event_id: str = Field(foreign_key="return_event.id", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", primary_key=True)
+    position: int = Field(description="The source's place in the figure's list, 1 first.")
+
+    __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
+
+
+class Breakdown(SQLModel, table=True):
+    """How many of an event's people fall in one category of one dimension."""
+
+    event_id: str = Field(foreign_key="return_event.id", primary_key=True)
+    dimension: str = Field(primary_key=True)
+    category: str = Field(foreign_key="category.code", primary_key=True)
+    people: int
+    part_of: str | None = None
+    note: str | None = None
+
+    __table_args__ = (
+        # A part_of row is a subset of a row of the same event and dimension.
+        ForeignKeyConstraint(
+            ["event_id", "dimension", "part_of"],
+            ["breakdown.event_id", "breakdown.dimension", "breakdown.category"],
+        ),
+        CheckConstraint("dimension IN ('service', 'rank', 'sex')", name="dimension_known"),
+        CheckConstraint("people >= 0", name="people_not_negative"),
+        CheckConstraint("part_of IS NULL OR part_of <> category", name="not_part_of_itself"),
+    )

@@ -1,0 +1,43 @@
+"""OpenAPI additions: problem responses, the CSV media type, and no FastAPI 422s."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from app.problems import PROBLEM_JSON
+from app.schemas import Problem
+
+_PROBLEM = {"model": Problem, "content": {PROBLEM_JSON: {}}}
+
+# Every data route answers JSON or CSV, and can fail in these ways.
+DATA_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": "year,returned_to_ukraine,...\r\n"}}},
+    400: {**_PROBLEM, "description": "A parameter is invalid, unknown or repeated; `errors` names it."},
+    404: {**_PROBLEM, "description": "No such resource."},
+    406: {**_PROBLEM, "description": "The format or Accept header asks for something not offered."},
+}
+
+
+def install(app: FastAPI) -> None:
+    """Generate the schema once, dropping the 422 FastAPI adds: we answer 400 instead."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
+            )
+            for path in schema["paths"].values():
+                for operation in path.values():
+                    operation.get("responses", {}).pop("422", None)
+            components = schema.get("components", {}).get("schemas", {})
+            components.pop("HTTPValidationError", None)
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,122 @@
+"""Return events (exchanges and their stages) and their breakdowns."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
+
+from app import queries
+from app.db import SessionDep
+from app.formats import Representation, representation, respond
+from app.openapi import DATA_RESPONSES
+from app.params import Limit, Offset, paging_headers
+from app.problems import ProblemError, bad_parameter
+from app.schemas import (
+    Dimension,
+    ExchangeList,
+    ExchangeOne,
+    ExchangeRow,
+    PageMeta,
+    SourcedMeta,
+    UnitList,
+    UnitsMeta,
+)
+
+router = APIRouter(prefix="/exchanges", tags=["exchanges"], responses=DATA_RESPONSES)
+Rep = Annotated[Representation, Depends(representation)]
+ExchangeId = Annotated[
+    str,
+    Path(
+        pattern=r"^\d{4}-\d{2}-\d{2}(-\d{1,4})?$",
+        max_length=15,
+        description="The event's ISO date, e.g. `2024-12-30` (a `-2` suffix if a date holds two events).",
+        examples=["2024-12-30"],
+    ),
+]
+
+
+def exchange_or_404(session: SessionDep, exchange_id: ExchangeId) -> ExchangeRow:
+    """The event named in the path, or a 404 that says which ids exist."""
+    row = queries.exchange(session, exchange_id)
+    if row is None:
+        raise ProblemError(404, f"No exchange with id '{exchange_id}'. Ids are event dates; GET /exchanges lists them.")
+    return row
+
+
+Exchange = Annotated[ExchangeRow, Depends(exchange_or_404)]
+
+
+@router.get("", response_model=ExchangeList, summary="Return events")
+def exchanges(
+    request: Request,
+    session: SessionDep,
+    rep: Rep,
+    year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
+    date_from: Annotated[dt.date | None, Query(description="Events on or after this ISO date.")] = None,
+    date_to: Annotated[dt.date | None, Query(description="Events on or before this ISO date.")] = None,
+    mediator: Annotated[
+        str | None, Query(max_length=100, description="Credited mediator, case-insensitive, e.g. `UAE`.")
+    ] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    """Every recorded event in date order, filtered and paged (`Link`, `X-Total-Count`).
+
+    An exchange that came in stages has one event per stage with the same `exchange_ordinal`.
+    Event records exist for 2024 only. Also at `/exchanges.csv`.
+    """
+    if date_from and date_to and date_from > date_to:
+        raise bad_parameter("date_to", f"{date_to} is before date_from {date_from}", "a date >= date_from")
+    total, rows = queries.exchanges(
+        session,
+        year=year,
+        date_from=date_from,
+        date_to=date_to,
+        mediator=mediator,
+        limit=limit,
+        offset=offset,
+    )
+    meta = PageMeta(
+        as_of=queries.as_of(session),
+        total=total,
+        limit=limit,
+        offset=offset,
+        years_with_event_records=queries.years_with_event_records(session),
+    )
+    headers = paging_headers(request, total, limit, offset)
+    name = "exchanges" + (f"-{year}" if year else "")
+    return respond(rep, ExchangeList(data=rows, meta=meta), name, headers)
+
+
+@router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
+def one_exchange(session: SessionDep, rep: Rep, exchange: Exchange) -> Response:
+    """One event with both sides' counts, notes on disputed figures and its sources.
+
+    Also at `/exchanges/{exchange_id}.csv`."""
+    meta = SourcedMeta(as_of=queries.as_of(session), source_urls=exchange.source_urls)
+    return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
+
+
+@router.get("/{exchange_id}/units", response_model=UnitList, summary="An event's breakdown")
+def units(
+    session: SessionDep,
+    rep: Rep,
+    exchange: Exchange,
+    dimension: Annotated[Dimension, Query(description="`service` (branch or status), `rank` or `sex`.")] = "service",
+) -> Response:
+    """How an event's people divide by service, rank or sex, and how many the published
+    breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.
+    Also at `/exchanges/{exchange_id}/units.csv`."""
+    rows = queries.units(session, exchange.id, dimension)
+    accounted_for = sum(row.people for row in rows if row.part_of is None)
+    meta = UnitsMeta(
+        as_of=queries.as_of(session),
+        source_urls=exchange.source_urls,
+        exchange_id=exchange.id,
+        dimension=dimension,
+        total=exchange.returned_to_ukraine,
+        accounted_for=accounted_for,
+        unattributed=exchange.returned_to_ukraine - accounted_for,
+    )
+    return respond(rep, UnitList(data=rows, meta=meta), f"exchange-{exchange.id}-{dimension}")

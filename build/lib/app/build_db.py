@@ -1,0 +1,78 @@
+"""Build the database: `alembic upgrade head` on a new file, then seed.sql, then the data checks.
+
+The one way to build it, used by the Makefile, the tests and the Dockerfile:
+
+    python -m app.build_db [--seed seed.sql]      # builds the file named by DATABASE_URL
+"""
+
+import argparse
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from app.checks import DataCheckError, check
+from app.config import ROOT, get_settings
+from app.db import sqlite_path
+
+SEED = ROOT / "seed.sql"
+
+
+def alembic_config(database_url: str) -> Config:
+    """The project's Alembic configuration, pointed at `database_url`."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def build(database_url: str, seed_sql: str | None = None) -> Path:
+    """Create the database at `database_url` from the migrations and the seed; return its path.
+
+    The file is built beside its target and moved into place only once every check passes, so a
+    failed build never leaves a half-built database where the server would find it.
+    """
+    target = sqlite_path(database_url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(target.name + ".building")
+    building.unlink(missing_ok=True)
+    try:
+        command.upgrade(alembic_config(f"sqlite:///{building}"), "head")
+        connection = sqlite3.connect(building, isolation_level=None)
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.executescript(SEED.read_text("utf-8") if seed_sql is None else seed_sql)
+            check(connection)
+            connection.execute("ANALYZE")
+            connection.execute("VACUUM")
+        finally:
+            connection.close()
+    except BaseException:
+        building.unlink(missing_ok=True)
+        raise
+    os.replace(building, target)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: build DATABASE_URL's file from the migrations and a seed file."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=Path, default=SEED, help="data-only SQL (default: seed.sql)")
+    args = parser.parse_args(argv)
+    database_url = get_settings().database_url
+    try:
+        path = build(database_url, args.seed.read_text("utf-8"))
+    except DataCheckError as error:
+        print(f"build_db: {database_url}: {error}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        print(f"build_db: {args.seed}: {error}", file=sys.stderr)
+        return 1
+    print(f"build_db: built {path} from the migrations and {args.seed.name}; data checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

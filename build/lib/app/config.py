@@ -1,0 +1,29 @@
+"""Settings from the environment (DATABASE_URL, HOST, PORT, WEB_CONCURRENCY, ...)."""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'returns.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; each field is read from the env var of the same name."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8000
+    web_concurrency: int = 1
+    # Seconds a browser or CDN may serve a response without asking again, and the extra seconds
+    # it may serve a stale copy while it revalidates in the background.
+    cache_max_age: int = 300
+    cache_stale_while_revalidate: int = 86400
+    access_log: bool = False
+
+
+def get_settings() -> Settings:
+    """Read the settings afresh (tests and the server both call this)."""
+    return Settings()

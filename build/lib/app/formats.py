@@ -1,0 +1,167 @@
+"""Representations: JSON or CSV chosen by suffix, `?format=` or `Accept`, and their bytes."""
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Annotated, Any, get_args
+
+from fastapi import Query, Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from app.problems import ProblemError
+
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+DATA_FORMATS = ("json", "csv")
+LIST_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class Representation:
+    """What the client asked for: a format, and how CSV should be delivered."""
+
+    format: str
+    download: bool
+    bom: bool
+
+
+def _accepted(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The offered format the Accept header prefers (ties go to the first offered), or None."""
+    ranges: list[tuple[str, float]] = []
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media:
+            ranges.append((media.lower(), quality))
+    best: tuple[float, str] | None = None
+    for fmt in offered:
+        full = MEDIA_TYPES[fmt].split(";")[0]
+        kind = full.split("/")[0]
+        scores = [
+            (3 if media == full else 2 if media == f"{kind}/*" else 1, quality)
+            for media, quality in ranges
+            if media in (full, f"{kind}/*", "*/*")
+        ]
+        if fmt == "json":  # a client that takes problem+json also takes our JSON
+            scores += [(3, q) for media, q in ranges if media == "application/problem+json"]
+        if not scores:
+            continue
+        quality = max(scores)[1]
+        if quality > 0 and (best is None or quality > best[0]):
+            best = (quality, fmt)
+    return best[1] if best else None
+
+
+def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
+    """Choose the format: a `.csv` suffix first, then `?format=`, then the Accept header."""
+    suffix = request.scope.get("state", {}).get("suffix_format")
+    asked = request.query_params.get("format")
+    if suffix and asked and asked != suffix:
+        raise ProblemError(
+            400,
+            f"The path ends in .{suffix} but query parameter 'format' asks for '{asked}'.",
+            [{"name": "format", "in": "query", "problem": "contradicts the path suffix", "allowed": suffix}],
+        )
+    chosen = suffix or asked
+    if chosen is not None:
+        if chosen not in offered:
+            raise ProblemError(
+                406,
+                f"query parameter 'format': '{chosen}' is not offered here; allowed: {', '.join(offered)}",
+                [
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "problem": f"'{chosen}' is not offered",
+                        "allowed": ", ".join(offered),
+                    }
+                ],
+            )
+        return chosen
+    accept = request.headers.get("accept", "").strip()
+    if not accept:
+        return offered[0]
+    chosen = _accepted(accept, offered)
+    if chosen is None:
+        allowed = ", ".join(MEDIA_TYPES[f].split(";")[0] for f in offered)
+        raise ProblemError(
+            406,
+            f"header 'Accept': none of '{accept[:200]}' is offered here; allowed: {allowed}",
+            [
+                {
+                    "name": "Accept",
+                    "in": "header",
+                    "problem": "nothing acceptable is offered",
+                    "allowed": allowed,
+                }
+            ],
+        )
+    return chosen
+
+
+def representation(
+    request: Request,
+    format: Annotated[
+        str | None,
+        Query(
+            description="`json` (default) or `csv`; the same as a `.csv` suffix or `Accept: text/csv`.",
+            max_length=10,
+        ),
+    ] = None,
+    download: Annotated[bool, Query(description="`1`: send as an attachment with a file name, for saving.")] = False,
+    bom: Annotated[bool, Query(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")] = False,
+) -> Representation:
+    """The representation dependency that every data route takes."""
+    del format  # read by negotiate(), which also honours the suffix and Accept
+    return Representation(negotiate(request), download, bom)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def csv_bytes(rows: list[BaseModel], columns: list[str]) -> bytes:
+    """RFC 4180 CSV: a header row equal to the JSON field names, then one line per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        fields = row.model_dump(mode="json")
+        writer.writerow([_cell(fields[column]) for column in columns])
+    return buffer.getvalue().encode()
+
+
+def _csv_rows(envelope: BaseModel) -> tuple[list[BaseModel], list[str]]:
+    """The rows of an envelope's `data` (a list or one object) and its columns, in field order."""
+    data = envelope.data  # type: ignore[attr-defined]
+    annotation = type(envelope).model_fields["data"].annotation
+    model = get_args(annotation)[0] if get_args(annotation) else annotation
+    assert isinstance(model, type) and issubclass(model, BaseModel)
+    return (data if isinstance(data, list) else [data]), list(model.model_fields)
+
+
+def respond(rep: Representation, envelope: BaseModel, filename: str, headers: dict[str, str] | None = None) -> Response:
+    """Render an envelope `{data, meta}` as the representation asked for."""
+    headers = dict(headers or {})
+    if rep.format == "csv":
+        body = csv_bytes(*_csv_rows(envelope))
+        if rep.bom:
+            body = "\ufeff".encode() + body
+    else:
+        body = envelope.model_dump_json().encode()
+    if rep.download:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}.{rep.format}"'
+    return Response(body, media_type=MEDIA_TYPES[rep.format], headers=headers)

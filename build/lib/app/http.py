@@ -1,0 +1,251 @@
+"""The HTTP layer around the app: methods, CORS, caching headers, 304s, compression, HEAD.
+
+It is one pure ASGI middleware because the data are read-only: a response, once rendered for a
+(path, query, Accept) triple, is final for the life of the process, so it is kept with its ETag and
+its compressed variants and every later request for it is answered from memory. Starlette's
+CORSMiddleware and GZipMiddleware would each redo their work per request and omit CORS headers
+when a request has no Origin, which a shared cache would then serve to browsers.
+"""
+
+import gzip
+import hashlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
+
+import brotli
+
+from app.problems import PROBLEM_JSON, problem_body
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Headers = list[tuple[bytes, bytes]]
+
+READ_METHODS = "GET, HEAD, OPTIONS"
+EXPOSED = "ETag, Last-Modified, Link, X-Total-Count, Content-Disposition"
+SUFFIX_FORMATS = (".csv",)
+COMPRESS_FROM = 1024  # bytes; smaller bodies gain less than the header costs
+
+# Sent on every response, errors included.
+COMMON_HEADERS: Headers = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", EXPOSED.encode()),
+    (b"x-content-type-options", b"nosniff"),
+]
+
+
+@dataclass
+class Entry:
+    """A rendered 200 response and its encodings, each with its full header list."""
+
+    headers: Headers
+    body: bytes
+    tag: str
+    variants: dict[str, tuple[Headers, bytes, bytes]] = field(default_factory=dict)
+
+
+def _coding(accept_encoding: str) -> str:
+    """The best content coding the client takes: br, then gzip, then identity."""
+    accepted: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        accepted[name.strip()] = quality
+    for coding in ("br", "gzip"):
+        if accepted.get(coding, accepted.get("*", 0.0)) > 0:
+            return coding
+    return "identity"
+
+
+def _tags(if_none_match: str) -> set[str]:
+    """The entity tags of an If-None-Match header, weak markers removed."""
+    return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",") if tag.strip()}
+
+
+class HttpLayer:
+    """Read-only HTTP semantics and a response cache keyed by the dataset's content."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.cache: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
+        self.cached_bytes = 0
+        self.dataset_key: object = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        headers = {name: value for name, value in scope["headers"]}
+        if method == "OPTIONS":
+            await self._options(headers, send)
+            return
+        if method not in ("GET", "HEAD"):
+            detail = f"{method} is not allowed: this API is read-only; allowed: {READ_METHODS}"
+            await self._send(
+                send, 405, [(b"allow", READ_METHODS.encode())], problem_body(405, detail), PROBLEM_JSON, False
+            )
+            return
+
+        dataset = scope["app"].state.dataset if hasattr(scope["app"].state, "dataset") else None
+        if dataset is not self.dataset_key:  # a new dataset (tests swap it): forget everything
+            self.cache.clear()
+            self.cached_bytes = 0
+            self.dataset_key = dataset
+        key = (scope["path"], scope["query_string"], headers.get(b"accept", b""))
+        head = method == "HEAD"
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = await self._render(scope, receive, send, head, dataset)
+            if entry is None:
+                return
+            self._store(key, entry)
+        else:
+            self.cache.move_to_end(key)
+        await self._send_entry(entry, headers, send, head, dataset)
+
+    async def _render(self, scope: Scope, receive: Receive, send: Send, head: bool, dataset: Any) -> Entry | None:
+        """Run the app; return a cacheable 200 as an Entry, or send any other answer and return None."""
+        inner = dict(scope)
+        inner["method"] = "GET"
+        path: str = scope["path"]
+        for suffix in SUFFIX_FORMATS:
+            if path.endswith(suffix) and len(path) > len(suffix) + 1:
+                inner["path"] = path[: -len(suffix)]
+                inner["raw_path"] = inner["path"].encode()
+                inner["state"] = {**scope.get("state", {}), "suffix_format": suffix[1:]}
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        try:
+            await self.app(inner, receive, capture)
+        except Exception:
+            body = problem_body(500, "The server failed to answer this request; it has been logged.")
+            await self._send(send, 500, [], body, PROBLEM_JSON, head)
+            raise
+        status = start.get("status", 500)
+        body = b"".join(chunks)
+        app_headers = [(n, v) for n, v in start.get("headers", []) if n not in (b"content-length",)]
+        cacheable = status == 200 and dataset is not None and not any(n == b"cache-control" for n, _ in app_headers)
+        if not cacheable:
+            await self._send(send, status, app_headers, body, None, head)
+            return None
+        content_type = next((v for n, v in app_headers if n == b"content-type"), b"")
+        digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0" + body)
+        return Entry(app_headers, body, digest.hexdigest()[:32])
+
+    def _store(self, key: tuple[Any, ...], entry: Entry) -> None:
+        size = len(entry.body)
+        if size > self.max_bytes // 8:
+            return
+        self.cache[key] = entry
+        self.cached_bytes += size
+        while self.cached_bytes > self.max_bytes:
+            _, dropped = self.cache.popitem(last=False)
+            self.cached_bytes -= len(dropped.body)
+
+    def _variant(self, entry: Entry, coding: str, dataset: Any) -> tuple[Headers, bytes, bytes]:
+        """Headers, body and quoted ETag of one content coding of an entry (made once)."""
+        if len(entry.body) < COMPRESS_FROM:
+            coding = "identity"
+        variant = entry.variants.get(coding)
+        if variant is None:
+            if coding == "br":
+                body = brotli.compress(entry.body, quality=9)
+            elif coding == "gzip":
+                body = gzip.compress(entry.body, compresslevel=6, mtime=0)
+            else:
+                body = entry.body
+            tag = (f'"{entry.tag}"' if coding == "identity" else f'"{entry.tag}-{coding}"').encode()
+            headers = [
+                *entry.headers,
+                *COMMON_HEADERS,
+                (b"etag", tag),
+                (b"last-modified", dataset.last_modified.encode()),
+                (b"cache-control", dataset.cache_control.encode()),
+                (b"vary", b"Accept, Accept-Encoding"),
+                (b"content-length", str(len(body)).encode()),
+            ]
+            if coding != "identity":
+                headers.append((b"content-encoding", coding.encode()))
+            variant = (headers, body, tag)
+            entry.variants[coding] = variant
+        return variant
+
+    async def _send_entry(
+        self, entry: Entry, headers: dict[bytes, bytes], send: Send, head: bool, dataset: Any
+    ) -> None:
+        coding = _coding(headers.get(b"accept-encoding", b"").decode("latin-1"))
+        variant_headers, body, tag = self._variant(entry, coding, dataset)
+        if self._not_modified(headers, tag.decode(), dataset):
+            kept = [
+                (n, v)
+                for n, v in variant_headers
+                if n not in (b"content-length", b"content-type", b"content-encoding", b"content-disposition")
+            ]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": variant_headers})
+        await send({"type": "http.response.body", "body": b"" if head else body})
+
+    @staticmethod
+    def _not_modified(headers: dict[bytes, bytes], tag: str, dataset: Any) -> bool:
+        if_none_match = headers.get(b"if-none-match")
+        if if_none_match is not None:
+            tags = _tags(if_none_match.decode("latin-1"))
+            return "*" in tags or tag in tags
+        if_modified_since = headers.get(b"if-modified-since")
+        if if_modified_since is not None:
+            try:
+                since = parsedate_to_datetime(if_modified_since.decode("latin-1"))
+            except (TypeError, ValueError):
+                return False
+            return since.tzinfo is not None and since >= dataset.modified_at
+        return False
+
+    async def _options(self, headers: dict[bytes, bytes], send: Send) -> None:
+        """CORS preflight for GET/HEAD, or the plain list of allowed methods."""
+        extra = [(b"allow", READ_METHODS.encode())]
+        if b"access-control-request-method" in headers:
+            requested = headers.get(b"access-control-request-headers", b"")
+            extra += [
+                (b"access-control-allow-methods", READ_METHODS.encode()),
+                (b"access-control-max-age", b"86400"),
+            ]
+            if requested:
+                extra.append((b"access-control-allow-headers", requested[:1024]))
+        await self._send(send, 204, extra, b"", None, False)
+
+    @staticmethod
+    async def _send(send: Send, status: int, headers: Headers, body: bytes, media_type: str | None, head: bool) -> None:
+        names = {name for name, _ in headers}
+        full = [*headers, *((n, v) for n, v in COMMON_HEADERS if n not in names)]
+        if media_type:
+            full.append((b"content-type", media_type.encode()))
+        if status not in {204, 304}:
+            full.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": full})
+        await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+def http_date(timestamp: float) -> str:
+    """An IMF-fixdate for Last-Modified."""
+    return formatdate(timestamp, usegmt=True)

@@ -1,0 +1,62 @@
+"""Query parameters shared by routes: the unknown-parameter guard and paging."""
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from app.problems import bad_parameter
+
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip before the page.")]
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def reject_unknown_parameters(request: Request) -> None:
+    """400 for a query parameter the route does not take, or one given twice.
+
+    A typo such as `?yaer=2024` must not silently answer with every year.
+    """
+    route = request.scope.get("route")
+    accepted = _query_names(route.dependant) if isinstance(route, APIRoute) else set()
+    seen: set[str] = set()
+    for name, _ in request.query_params.multi_items():
+        if name not in accepted:
+            raise bad_parameter(name, "unknown parameter", ", ".join(sorted(accepted)) or "no query parameters")
+        if name in seen:
+            raise bad_parameter(name, "given more than once", "a single value")
+        seen.add(name)
+
+
+def paging_headers(request: Request, total: int, limit: int, offset: int) -> dict[str, str]:
+    """`Link` (first, prev, next, last) and `X-Total-Count` for one page of a list.
+
+    Links are relative so a response cached for one host name is right for every other.
+    """
+    suffix = request.scope.get("state", {}).get("suffix_format")
+    path = request.url.path + (f".{suffix}" if suffix else "")
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")]
+
+    def link(page_offset: int, rel: str) -> str:
+        query = urlencode([*kept, ("limit", str(limit)), ("offset", str(page_offset))])
+        return f'<{path}?{query}>; rel="{rel}"'
+
+    last = max(0, (total - 1) // limit * limit)
+    links = [link(0, "first")]
+    if offset > 0:
+        links.append(link(max(0, min(offset - limit, last)), "prev"))
+    if offset + limit < total:
+        links.append(link(offset + limit, "next"))
+    links.append(link(last, "last"))
+    return {"Link": ", ".join(links), "X-Total-Count": str(total)}

@@ -1,0 +1,23 @@
+"""The published sources behind every figure."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from starlette.responses import Response
+
+from app import queries
+from app.db import SessionDep
+from app.formats import Representation, representation, respond
+from app.openapi import DATA_RESPONSES
+from app.schemas import Meta, SourceList
+
+router = APIRouter(tags=["sources"], responses=DATA_RESPONSES)
+
+
+@router.get("/sources", response_model=SourceList, summary="Sources")
+def sources(session: SessionDep, rep: Annotated[Representation, Depends(representation)]) -> Response:
+    """Every source (URL, publisher, date) and the years, events and totals it supports.
+
+    Also at `/sources.csv`."""
+    envelope = SourceList(data=queries.sources(session), meta=Meta(as_of=queries.as_of(session)))
+    return respond(rep, envelope, "sources")

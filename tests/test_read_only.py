@@ -1,0 +1,42 @@
+"""No write path: the serving connection cannot write, and answers come from the database."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import read_only_engine
+from app.main import create_app
+from tests.conftest import BuildEdited, replace_once
+
+
+def test_a_write_through_the_serving_engine_fails(database_url: str) -> None:
+    engine = read_only_engine(database_url)
+    with Session(engine) as session, pytest.raises(OperationalError, match="readonly|read-only|query_only"):
+        session.execute(text("UPDATE yearly_total SET returned_to_ukraine = 0"))
+        session.commit()
+    engine.dispose()
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path", ["/stats/yearly", "/exchanges/2024-12-30", "/sources"])
+def test_write_methods_answer_405(client: TestClient, method: str, path: str) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_figures_change_when_the_database_changes(build_edited: BuildEdited) -> None:
+    """No answer lives in code: a database with other figures gives other answers."""
+    edit = replace_once(
+        "('2024-12-30', 'service', 'navy', 24, NULL, NULL)", "('2024-12-30', 'service', 'navy', 23, NULL, NULL)"
+    )
+    url = build_edited(edit)
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        meta = client.get("/exchanges/2024-12-30/units").json()["meta"]
+        navy = [r for r in client.get("/exchanges/2024-12-30/units").json()["data"] if r["unit"] == "navy"]
+    assert (meta["accounted_for"], meta["unattributed"]) == (188, 1)
+    assert navy[0]["people"] == 23
