@@ -14,7 +14,7 @@ from tests.conftest import BuildEdited, replace_once
 
 def test_a_write_through_the_serving_engine_fails(database_url: str) -> None:
     engine = read_only_engine(database_url)
-    with Session(engine) as session, pytest.raises(OperationalError, match="readonly|read-only|query_only"):
+    with Session(engine) as session, pytest.raises(OperationalError, match=r"readonly|read-only|query_only"):
         session.execute(text("UPDATE yearly_total SET returned_to_ukraine = 0"))
         session.commit()
     engine.dispose()
