@@ -83,9 +83,8 @@ def running_server(database_url: str, **env: str) -> Iterator[str]:
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"server did not start: {process.stderr.read() if process.stderr else ''}"
-                    ) from None
+                    output = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"server did not start: {output}") from None
                 time.sleep(0.1)
         yield base
     finally:
