@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     cache_max_age: int = 300
     cache_stale_while_revalidate: int = 86400
     access_log: bool = False
+    # Rendered responses kept in memory per worker (0 turns the cache off, for measuring).
+    response_cache_bytes: int = 32 * 1024 * 1024
 
 
 def get_settings() -> Settings:

@@ -63,7 +63,7 @@ class YearlyTotalSource(SQLModel, table=True):
     __tablename__ = "yearly_total_source"
 
     year: int = Field(foreign_key="yearly_total.year", primary_key=True)
-    source_id: int = Field(foreign_key="source.id", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
     position: int = Field(description="The source's place in the figure's list, 1 first.")
 
     __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
@@ -93,7 +93,7 @@ class CumulativeTotalSource(SQLModel, table=True):
     __tablename__ = "cumulative_total_source"
 
     as_of: date = Field(foreign_key="cumulative_total.as_of", primary_key=True)
-    source_id: int = Field(foreign_key="source.id", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
     position: int = Field(description="The source's place in the figure's list, 1 first.")
 
     __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
@@ -132,7 +132,7 @@ class ReturnEventSource(SQLModel, table=True):
     __tablename__ = "return_event_source"
 
     event_id: str = Field(foreign_key="return_event.id", primary_key=True)
-    source_id: int = Field(foreign_key="source.id", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
     position: int = Field(description="The source's place in the figure's list, 1 first.")
 
     __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)

@@ -1,0 +1,144 @@
+"""Write a valid synthetic database with N events, for load and scale tests only.
+
+    python -m bench.synth --events 100000 --database var/synth-100k.db
+
+It goes through the real build (migrations, then a generated data-only seed, then the data checks),
+so the synthetic database obeys every rule the real one does. Figures are made up and every row says
+so; it refuses to write over the real database.
+"""
+
+import argparse
+import datetime as dt
+import random
+import sys
+from pathlib import Path
+
+from app.build_db import build
+from app.config import DEFAULT_DATABASE_URL
+from app.db import sqlite_path
+
+EVENTS_PER_DATE = 9  # ids sort by suffix as text, so at most -2 .. -9 on one date
+SOURCES = 500
+FIRST_DATE = dt.date(2022, 3, 1)
+NOTE = "Synthetic figure for load testing; not a real event."
+
+
+def _values(rows: list[str]) -> str:
+    return ",\n".join(rows)
+
+
+def synthetic_seed(events: int, seed: int = 20241230) -> str:
+    """Data-only SQL for `events` plausible events that pass every data check."""
+    rng = random.Random(seed)
+    sql = ["BEGIN;"]
+    sql.append("INSERT INTO category (code, label_en, label_uk) VALUES")
+    sql.append(
+        _values(
+            [
+                "('armed_forces', 'Armed Forces of Ukraine', 'Збройні сили України')",
+                "('territorial_defence', 'Territorial Defence Forces', 'Сили територіальної оборони')",
+                "('national_guard', 'National Guard', 'Національна гвардія України')",
+                "('civilians', 'civilians', 'цивільні')",
+                "('privates_and_sergeants', 'privates and sergeants', 'рядові та сержанти')",
+                "('officers', 'officers', 'офіцери')",
+            ]
+        )
+        + ";"
+    )
+    sql.append("INSERT INTO source (id, url, publisher, published_on, title) VALUES")
+    sql.append(
+        _values(
+            [f"({i}, 'https://synthetic.invalid/{i}', 'synthetic.invalid', NULL, NULL)" for i in range(1, SOURCES + 1)]
+        )
+        + ";"
+    )
+    event_rows, link_rows, breakdown_rows = [], [], []
+    per_year: dict[int, int] = {}
+    ordinals_per_year: dict[int, set[int]] = {}
+    running = 0
+    ordinal = 0
+    stage = 0
+    for index in range(events):
+        day = FIRST_DATE + dt.timedelta(days=index // EVENTS_PER_DATE)
+        number = index % EVENTS_PER_DATE
+        event_id = day.isoformat() + (f"-{number + 1}" if number else "")
+        # Every 25th exchange comes in two stages, like the 53rd.
+        if stage == 1:
+            stage = 2
+        else:
+            ordinal += 1
+            stage = 1 if ordinal % 25 == 0 and index + 1 < events else 0
+        returned = rng.randint(10, 300)
+        running += returned
+        per_year[day.year] = per_year.get(day.year, 0) + returned
+        ordinals_per_year.setdefault(day.year, set()).add(ordinal)
+        handed = str(returned) if index % 7 else "NULL"
+        sql_stage = str(stage) if stage else "NULL"
+        event_rows.append(
+            f"('{event_id}', '{day}', {ordinal}, {sql_stage}, {returned}, {handed}, NULL, 'UAE', {running}, '{NOTE}')"
+        )
+        for position, source in enumerate({rng.randint(1, SOURCES) for _ in range(2)}, 1):
+            link_rows.append(f"('{event_id}', {source}, {position})")
+        armed = returned // 2
+        guard = returned // 4
+        breakdown_rows += [
+            f"('{event_id}', 'service', 'armed_forces', {armed}, NULL, NULL)",
+            f"('{event_id}', 'service', 'territorial_defence', {armed // 3}, 'armed_forces', NULL)",
+            f"('{event_id}', 'service', 'national_guard', {guard}, NULL, NULL)",
+            f"('{event_id}', 'rank', 'officers', {returned // 10}, NULL, NULL)",
+            f"('{event_id}', 'rank', 'privates_and_sergeants', {returned - returned // 10}, NULL, NULL)",
+        ]
+    # Events must reference the category rows above and their sources; stage 1 never ends the data.
+    for table, columns, rows in (
+        (
+            "return_event",
+            "id, date, exchange_ordinal, exchange_stage, returned_to_ukraine, returned_to_russia, "
+            "returned_to_russia_note, mediator, running_total_after, note",
+            event_rows,
+        ),
+        ("return_event_source", "event_id, source_id, position", link_rows),
+        ("breakdown", "event_id, dimension, category, people, part_of, note", breakdown_rows),
+    ):
+        for start in range(0, len(rows), 5000):
+            sql.append(f"INSERT INTO {table} ({columns}) VALUES\n{_values(rows[start : start + 5000])};")
+    sql.append("INSERT INTO yearly_total (year, returned_to_ukraine, exchanges, basis, derivation) VALUES")
+    sql.append(
+        _values(
+            [
+                f"({year}, {total}, {len(ordinals_per_year[year])}, 'derived', "
+                "'Synthetic: the sum of that year''s events.')"
+                for year, total in sorted(per_year.items())
+            ]
+        )
+        + ";"
+    )
+    sql.append("INSERT INTO yearly_total_source (year, source_id, position) VALUES")
+    sql.append(_values([f"({year}, 1, 1)" for year in sorted(per_year)]) + ";")
+    last_day = FIRST_DATE + dt.timedelta(days=(events - 1) // EVENTS_PER_DATE)
+    last_year_end = dt.date(last_day.year, 12, 31)
+    sql.append(
+        "INSERT INTO cumulative_total (as_of, since, returned_to_ukraine, exchanges, note) VALUES "
+        f"('{last_year_end}', '2022-02-24', {running}, {ordinal}, '{NOTE}');"
+    )
+    sql.append(f"INSERT INTO cumulative_total_source (as_of, source_id, position) VALUES ('{last_year_end}', 1, 1);")
+    sql.append("COMMIT;")
+    return "\n".join(sql) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: build a synthetic database of --events events at --database."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--database", type=Path, required=True, help="file to write (never the real one)")
+    args = parser.parse_args(argv)
+    target = args.database.resolve()
+    if target == sqlite_path(DEFAULT_DATABASE_URL):
+        print(f"synth: refusing to overwrite the real database {target}", file=sys.stderr)
+        return 2
+    path = build(f"sqlite:///{target}", synthetic_seed(args.events))
+    print(f"synth: built {path} with {args.events} synthetic events; data checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
