@@ -21,9 +21,10 @@ COPY app ./app
 # The one build path (migrations, seed.sql, data checks). The file stays root's and read-only:
 # the server opens it read-only and could not write it anyway.
 RUN python -m app.build_db && chmod 0444 var/returns.db && chmod 0555 var \
-    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin api
+    && groupadd --system --gid 10001 api \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin api
 
-USER api
+USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/health', timeout=2)"]

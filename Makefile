@@ -2,12 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DB ?= var/returns.db
+DATABASE := var/returns.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DATABASE_URL ?= sqlite:///$(abspath $(DB))
+export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
+# make synth N=100000 DB=path/to.db writes a synthetic database (never the real one).
+N ?= 100000
+DB ?= var/synth-100k.db
 
-.PHONY: run test lint types pytest db clean browser
+.PHONY: run test lint types pytest db clean browser synth bench soak audit lock
 
 # Debian packages the tests and benchmarks need; installed only when missing (as root).
 define apt_install
@@ -24,17 +27,18 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # The one way to build the database: migrations, then seed.sql, then the data checks.
-$(DB): $(BIN)/.installed seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py
+$(DATABASE): $(BIN)/.installed seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py
 	$(BIN)/python -m app.build_db
 
-db: $(DB)
+db: $(DATABASE)
 
-run: $(DB)
+run: $(DATABASE)
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m app.serve
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint --failure-threshold warning Dockerfile
 
 types: $(BIN)/.installed
 	$(BIN)/mypy
@@ -50,6 +54,31 @@ pytest: $(BIN)/.installed browser
 	$(BIN)/coverage report
 
 test: lint types pytest
+
+synth: $(BIN)/.installed
+	$(BIN)/python -m bench.synth --events $(N) --database $(DB)
+
+var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versions/*.py) app/checks.py
+	$(BIN)/python -m bench.synth --events 100000 --database $@
+
+# Project vs. the floor (a constant-body FastAPI route), real data and 100,000 events; see BENCHMARKS.md.
+bench: $(DATABASE) var/synth-100k.db
+	$(call apt_install,wrk,wrk)
+	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-100k.db
+
+# 64 connections for 60 s over every read endpoint: zero errors, memory within 10%.
+soak: $(DATABASE)
+	$(call apt_install,wrk,wrk)
+	$(BIN)/python -m bench.soak --database $(DATABASE)
+
+# Known vulnerabilities in the pinned runtime dependencies; says so plainly when it cannot check.
+audit: $(BIN)/.installed
+	scripts/audit.sh $(BIN)
+
+lock:
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv && var/lock-venv/bin/pip install --quiet .
+	{ head -2 requirements.lock; var/lock-venv/bin/pip freeze --exclude captivity-returns; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf var/lock-venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -28,8 +28,24 @@ Headers = list[tuple[bytes, bytes]]
 
 READ_METHODS = "GET, HEAD, OPTIONS"
 EXPOSED = "ETag, Last-Modified, Link, X-Total-Count, Content-Disposition"
-SUFFIX_FORMATS = (".csv",)
+SUFFIX_FORMATS = (".csv", ".svg")
 COMPRESS_FROM = 1024  # bytes; smaller bodies gain less than the header costs
+# What one request may cost: no legitimate client of this API comes near these.
+MAX_URL_BYTES = 2048
+MAX_HEADER_BYTES = 4096
+MAX_HEADERS_BYTES = 8192
+MAX_QUERY_PARAMETERS = 16
+# Encoded slashes, backslashes and NULs in a path only ever serve to confuse routing.
+ENCODED_SEPARATORS = (b"%2f", b"%5c", b"%00")
+# HTML pages (the docs) get a strict policy unless the route sets its own.
+HTML_HEADERS: Headers = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        b"frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    ),
+    (b"referrer-policy", b"no-referrer"),
+]
 
 # Sent on every response, errors included.
 COMMON_HEADERS: Headers = [
@@ -88,6 +104,11 @@ class HttpLayer:
             return
         method = scope["method"]
         headers = {name: value for name, value in scope["headers"]}
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            status, detail, errors = refusal
+            await self._send(send, status, [], problem_body(status, detail, errors), PROBLEM_JSON, method == "HEAD")
+            return
         if method == "OPTIONS":
             await self._options(headers, send)
             return
@@ -103,7 +124,13 @@ class HttpLayer:
             self.cache.clear()
             self.cached_bytes = 0
             self.dataset_key = dataset
-        key = (scope["path"], scope["query_string"], headers.get(b"accept", b""))
+        key = (
+            scope["path"],
+            scope["query_string"],
+            headers.get(b"accept", b""),
+            headers.get(b"accept-language", b""),
+            headers.get(b"host", b""),  # the page's embed snippets name the host
+        )
         head = method == "HEAD"
         entry = self.cache.get(key)
         if entry is None:
@@ -114,6 +141,60 @@ class HttpLayer:
         else:
             self.cache.move_to_end(key)
         await self._send_entry(entry, headers, send, head, dataset)
+
+    @staticmethod
+    def _refusal(scope: Scope) -> tuple[int, str, list[dict[str, str]]] | None:
+        """Status, detail and errors for a request too costly or too odd to route, else None."""
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        query: bytes = scope["query_string"]
+        if query.count(b"&") + 1 > MAX_QUERY_PARAMETERS:
+            return (
+                400,
+                f"More than {MAX_QUERY_PARAMETERS} query parameters.",
+                [
+                    {
+                        "name": "query",
+                        "in": "query",
+                        "problem": "too many parameters",
+                        "allowed": f"at most {MAX_QUERY_PARAMETERS}",
+                    }
+                ],
+            )
+        if len(raw_path) + len(query) > MAX_URL_BYTES:
+            return (
+                414,
+                f"The URL is longer than {MAX_URL_BYTES} bytes.",
+                [{"name": "URL", "in": "path", "problem": "too long", "allowed": f"at most {MAX_URL_BYTES} bytes"}],
+            )
+        sizes = [len(name) + len(value) for name, value in scope["headers"]]
+        if sizes and (max(sizes) > MAX_HEADER_BYTES or sum(sizes) > MAX_HEADERS_BYTES):
+            name = max(scope["headers"], key=lambda h: len(h[0]) + len(h[1]))[0].decode("latin-1")
+            return (
+                431,
+                f"Request headers are too large (header '{name}').",
+                [
+                    {
+                        "name": name,
+                        "in": "header",
+                        "problem": "too large",
+                        "allowed": f"at most {MAX_HEADER_BYTES} bytes a header, {MAX_HEADERS_BYTES} in all",
+                    }
+                ],
+            )
+        if any(separator in raw_path.lower() for separator in ENCODED_SEPARATORS):
+            return (
+                400,
+                "The path holds an encoded '/', '\\' or NUL, which no resource here has.",
+                [
+                    {
+                        "name": "path",
+                        "in": "path",
+                        "problem": "encoded separator or NUL",
+                        "allowed": "plain path segments",
+                    }
+                ],
+            )
+        return None
 
     async def _render(self, scope: Scope, receive: Receive, send: Send, head: bool, dataset: Any) -> Entry | None:
         """Run the app; return a cacheable 200 as an Entry, or send any other answer and return None."""
@@ -144,6 +225,9 @@ class HttpLayer:
         body = b"".join(chunks)
         app_headers = [(n, v) for n, v in start.get("headers", []) if n not in (b"content-length",)]
         cacheable = status == 200 and dataset is not None and not any(n == b"cache-control" for n, _ in app_headers)
+        if any(n == b"content-type" and v.startswith(b"text/html") for n, v in app_headers):
+            names = {n for n, _ in app_headers}
+            app_headers += [(n, v) for n, v in HTML_HEADERS if n not in names]
         if not cacheable:
             await self._send(send, status, app_headers, body, None, head)
             return None
@@ -153,7 +237,7 @@ class HttpLayer:
 
     def _store(self, key: tuple[Any, ...], entry: Entry) -> None:
         size = len(entry.body)
-        if size > self.max_bytes // 8:
+        if size > self.max_bytes // 8:  # one huge response must not evict everything else
             return
         self.cache[key] = entry
         self.cached_bytes += size
@@ -174,13 +258,14 @@ class HttpLayer:
             else:
                 body = entry.body
             tag = (f'"{entry.tag}"' if coding == "identity" else f'"{entry.tag}-{coding}"').encode()
+            varies = b", ".join([b"Accept, Accept-Encoding", *(v for n, v in entry.headers if n == b"vary")])
             headers = [
-                *entry.headers,
+                *(h for h in entry.headers if h[0] != b"vary"),
                 *COMMON_HEADERS,
                 (b"etag", tag),
                 (b"last-modified", dataset.last_modified.encode()),
                 (b"cache-control", dataset.cache_control.encode()),
-                (b"vary", b"Accept, Accept-Encoding"),
+                (b"vary", varies),
                 (b"content-length", str(len(body)).encode()),
             ]
             if coding != "identity":

@@ -7,10 +7,10 @@ from fastapi import Depends, FastAPI
 
 from app import openapi, problems
 from app.config import Settings, get_settings
-from app.db import open_dataset
+from app.db import Dataset, open_dataset
 from app.http import HttpLayer
 from app.params import reject_unknown_parameters
-from app.routes import exchanges, service, sources, stats
+from app.routes import docs, exchanges, pages, service, sources, stats
 
 DESCRIPTION = """\
 Sourced figures of the people Ukraine has brought back from Russian captivity since the
@@ -20,13 +20,16 @@ source URLs behind each figure. Read-only. Every data endpoint also answers CSV 
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app for `settings` (default: from the environment); the database opens at start-up."""
+def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> FastAPI:
+    """Build the app for `settings` (default: from the environment).
+
+    The database is opened and verified at start-up, unless the caller already did (`dataset`).
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.dataset = open_dataset(settings)
+        app.state.dataset = dataset or open_dataset(settings)
         yield
         app.state.dataset.engine.dispose()
 
@@ -36,12 +39,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_parameters)],
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
     openapi.install(app)
-    for module in (service, stats, exchanges, sources):
+    for module in (pages, service, stats, exchanges, sources, docs):
         app.include_router(module.router)
-    app.add_middleware(HttpLayer)
+    app.add_middleware(HttpLayer, max_bytes=settings.response_cache_bytes)
     return app
 
 

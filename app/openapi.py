@@ -17,6 +17,10 @@ DATA_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {**_PROBLEM, "description": "No such resource."},
     406: {**_PROBLEM, "description": "The format or Accept header asks for something not offered."},
 }
+# Routes that also draw their data as an SVG chart.
+CHART_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {**DATA_RESPONSES[200]["content"], "image/svg+xml": {"schema": {"type": "string"}}}},
+}
 
 
 def install(app: FastAPI) -> None:
@@ -31,9 +35,17 @@ def install(app: FastAPI) -> None:
                 routes=app.routes,
                 tags=app.openapi_tags,
             )
+            problem = {"$ref": "#/components/schemas/Problem"}
+            limits = {
+                "414": "The URL is longer than 2,048 bytes.",
+                "431": "A request header is over 4 KiB, or all of them over 8 KiB.",
+            }
             for path in schema["paths"].values():
                 for operation in path.values():
-                    operation.get("responses", {}).pop("422", None)
+                    responses = operation.setdefault("responses", {})
+                    responses.pop("422", None)
+                    for status, description in limits.items():  # the HTTP layer's caps apply everywhere
+                        responses[status] = {"description": description, "content": {PROBLEM_JSON: {"schema": problem}}}
             components = schema.get("components", {}).get("schemas", {})
             components.pop("HTTPValidationError", None)
             components.pop("ValidationError", None)

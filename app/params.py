@@ -1,6 +1,7 @@
-"""Query parameters shared by routes: the unknown-parameter guard and paging."""
+"""Query parameters shared by routes: the unknown-parameter guard, dates and paging."""
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
@@ -14,6 +15,21 @@ MAX_OFFSET = 1_000_000_000
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}.")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip before the page.")]
+
+
+def IsoDate(description: str) -> Any:  # noqa: N802 - used like the Query() it returns
+    """A date query parameter: exactly YYYY-MM-DD (pydantic alone would also take `0` as 1970-01-01)."""
+    return Query(description=description, pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})
+
+
+def iso_date(name: str, value: str | None) -> dt.date | None:
+    """The date a YYYY-MM-DD parameter names, or a 400 for an impossible one such as 2024-02-30."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise bad_parameter(name, f"'{value}' is not a calendar date", "an ISO date, YYYY-MM-DD") from None
 
 
 def _query_names(dependant: Dependant) -> set[str]:

@@ -7,7 +7,7 @@ Create Date: ${create_date}
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
+import sqlalchemy as sa  # noqa: F401 - autogenerate renders it
 from sqlmodel.sql.sqltypes import AutoString  # noqa: F401 - autogenerate renders it
 from alembic import op
 ${imports if imports else ""}

@@ -1,7 +1,6 @@
 """The real database, built once per session from the migrations and seed.sql, and clients on it."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from app.build_db import SEED, build
 from app.config import Settings
 from app.main import create_app
+from bench.run import free_port
 
 SeedEditor = Callable[[str], str]
 BuildEdited = Callable[[SeedEditor], str]
@@ -56,14 +56,6 @@ def replace_once(old: str, new: str) -> SeedEditor:
         return seed.replace(old, new)
 
     return edit
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

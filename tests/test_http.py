@@ -193,7 +193,7 @@ def test_unknown_parameter_is_a_400_naming_it(client: TestClient) -> None:
             "name": "yaer",
             "in": "query",
             "problem": "unknown parameter",
-            "allowed": "bom, download, format, year_from, year_to",
+            "allowed": "bom, download, format, lang, year_from, year_to",
         }
     ]
 
@@ -220,8 +220,10 @@ def test_write_method_is_a_405_problem_with_allow(client: TestClient) -> None:
 
 
 def test_unsupported_format_is_a_406_problem(client: TestClient) -> None:
-    body = _problem(client.get("/stats/yearly", params={"format": "xml"}), 406)
+    body = _problem(client.get("/stats/summary", params={"format": "xml"}), 406)
     assert body["errors"][0]["name"] == "format" and body["errors"][0]["allowed"] == "json, csv"
+    body = _problem(client.get("/stats/summary.svg"), 406)  # only three routes draw charts
+    assert body["errors"][0]["allowed"] == "json, csv"
     body = _problem(client.get("/stats/yearly", headers={"Accept": "application/xml"}), 406)
     assert body["errors"][0]["name"] == "Accept"
 

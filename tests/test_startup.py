@@ -1,0 +1,102 @@
+"""Start-up faults: the real server process refuses a bad database fast, in one line, and never serves it."""
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from app.build_db import SEED, alembic_config
+from bench.run import free_port
+from tests.conftest import running_server
+
+
+def _bad_file(tmp: Path, _real: Path) -> Path:
+    return tmp / "missing.db"
+
+
+def _empty(tmp: Path, _real: Path) -> Path:
+    (tmp / "empty.db").write_bytes(b"")
+    return tmp / "empty.db"
+
+
+def _not_sqlite(tmp: Path, _real: Path) -> Path:
+    (tmp / "notes.db").write_text("year,returned\n2024,1358\n")
+    return tmp / "notes.db"
+
+
+def _foreign_sqlite(tmp: Path, _real: Path) -> Path:
+    with sqlite3.connect(tmp / "foreign.db") as connection:
+        connection.execute("CREATE TABLE t (x)")
+    return tmp / "foreign.db"
+
+
+def _behind_head(tmp: Path, _real: Path) -> Path:
+    path = tmp / "old.db"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "0001")
+    with sqlite3.connect(path) as connection:
+        connection.executescript(SEED.read_text())
+    return path
+
+
+def _fails_checks(tmp: Path, real: Path) -> Path:
+    path = tmp / "edited.db"
+    shutil.copy(real, path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE return_event SET returned_to_ukraine = 96 WHERE id = '2024-10-18'")
+    return path
+
+
+FAULTS: list[tuple[Callable[[Path, Path], Path], str]] = [
+    (_bad_file, "no such file"),
+    (_empty, "empty file"),
+    (_not_sqlite, "not a SQLite database"),
+    (_foreign_sqlite, "not this service's schema"),
+    (_behind_head, "at migration 0001, but the code needs"),
+    (_fails_checks, "event 2024-10-18"),
+]
+
+
+@pytest.mark.parametrize(("make", "reason"), FAULTS, ids=[f[0].__name__.strip("_") for f in FAULTS])
+def test_server_refuses_a_bad_database_in_one_line(
+    tmp_path: Path, database_url: str, make: Callable[[Path, Path], Path], reason: str
+) -> None:
+    path = make(tmp_path, Path(database_url.removeprefix("sqlite:///")))
+    port = free_port()
+    began = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "app.serve"],
+        env={"DATABASE_URL": f"sqlite:///{path}", "PORT": str(port), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=5,
+        check=False,
+    )
+    assert time.monotonic() - began < 5
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(path) in lines[0] and reason in lines[0] and "make db" in lines[0]
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+
+
+def test_server_serves_a_database_the_os_makes_read_only(tmp_path: Path, database_url: str) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "returns.db"
+    shutil.copy(database_url.removeprefix("sqlite:///"), path)
+    path.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        with running_server(f"sqlite:///{path}") as base, urllib.request.urlopen(f"{base}/stats/summary") as response:
+            assert b'"returned_to_ukraine":3956' in response.read()
+        assert sorted(p.name for p in folder.iterdir()) == ["returns.db"]  # no journal, no WAL
+    finally:
+        folder.chmod(0o755)
