@@ -2,17 +2,25 @@
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from app.i18n import language
 from app.problems import ProblemError
 
-MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "svg": "image/svg+xml",
+    "html": "text/html; charset=utf-8",
+}
 DATA_FORMATS = ("json", "csv")
+CHART_FORMATS = ("json", "csv", "svg")
 LIST_SEPARATOR = " | "
 
 
@@ -23,6 +31,7 @@ class Representation:
     format: str
     download: bool
     bom: bool
+    lang: str = "en"
 
 
 def _accepted(accept: str, offered: tuple[str, ...]) -> str | None:
@@ -106,21 +115,44 @@ def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
     return chosen
 
 
+def _format_param(offered: tuple[str, ...]) -> Any:
+    # Documented as an enum; checked by negotiate(), so an unknown value answers 406, not 400.
+    return Query(
+        description=f"One of {', '.join(offered)} (default json); the same as a suffix such as `.csv` "
+        "or an Accept header such as `text/csv`.",
+        max_length=10,
+        json_schema_extra={"enum": list(offered)},
+    )
+
+
+FormatParam = Annotated[str | None, _format_param(DATA_FORMATS)]
+ChartFormatParam = Annotated[str | None, _format_param(CHART_FORMATS)]
+
+
 def representation(
     request: Request,
-    format: Annotated[
-        str | None,
-        Query(
-            description="`json` (default) or `csv`; the same as a `.csv` suffix or `Accept: text/csv`.",
-            max_length=10,
-        ),
-    ] = None,
+    format: FormatParam = None,
     download: Annotated[bool, Query(description="`1`: send as an attachment with a file name, for saving.")] = False,
     bom: Annotated[bool, Query(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")] = False,
 ) -> Representation:
     """The representation dependency that every data route takes."""
     del format  # read by negotiate(), which also honours the suffix and Accept
     return Representation(negotiate(request), download, bom)
+
+
+def chart_representation(
+    request: Request,
+    format: ChartFormatParam = None,
+    download: Annotated[bool, Query(description="`1`: send as an attachment with a file name.")] = False,
+    bom: Annotated[bool, Query(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")] = False,
+    lang: Annotated[
+        Literal["en", "uk"] | None,
+        Query(description="Language of the SVG chart: `en` or `uk` (default: Accept-Language, else en)."),
+    ] = None,
+) -> Representation:
+    """The representation of a route that also draws an SVG chart (`.svg`, `Accept: image/svg+xml`)."""
+    del format, lang  # read by negotiate() and language()
+    return Representation(negotiate(request, CHART_FORMATS), download, bom, language(request))
 
 
 def _cell(value: Any) -> Any:
@@ -153,10 +185,19 @@ def _csv_rows(envelope: BaseModel) -> tuple[list[BaseModel], list[str]]:
     return (data if isinstance(data, list) else [data]), list(model.model_fields)
 
 
-def respond(rep: Representation, envelope: BaseModel, filename: str, headers: dict[str, str] | None = None) -> Response:
-    """Render an envelope `{data, meta}` as the representation asked for."""
+def respond(
+    rep: Representation,
+    envelope: BaseModel,
+    filename: str,
+    headers: dict[str, str] | None = None,
+    chart: Callable[[str], str] | None = None,
+) -> Response:
+    """Render an envelope `{data, meta}` as the representation asked for (`chart` draws the SVG)."""
     headers = dict(headers or {})
-    if rep.format == "csv":
+    if rep.format == "svg" and chart is not None:
+        body = chart(rep.lang).encode()
+        headers["Vary"] = "Accept-Language"
+    elif rep.format == "csv":
         body = csv_bytes(*_csv_rows(envelope))
         if rep.bom:
             body = "\ufeff".encode() + body

@@ -1,16 +1,15 @@
 """Return events (exchanges and their stages) and their breakdowns."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from app import queries
+from app import charts, queries
 from app.db import SessionDep
-from app.formats import Representation, representation, respond
-from app.openapi import DATA_RESPONSES
-from app.params import Limit, Offset, paging_headers
+from app.formats import Representation, chart_representation, representation, respond
+from app.openapi import CHART_RESPONSES, DATA_RESPONSES
+from app.params import IsoDate, Limit, Offset, iso_date, paging_headers
 from app.problems import ProblemError, bad_parameter
 from app.schemas import (
     Dimension,
@@ -25,6 +24,7 @@ from app.schemas import (
 
 router = APIRouter(prefix="/exchanges", tags=["exchanges"], responses=DATA_RESPONSES)
 Rep = Annotated[Representation, Depends(representation)]
+ChartRep = Annotated[Representation, Depends(chart_representation)]
 ExchangeId = Annotated[
     str,
     Path(
@@ -47,14 +47,14 @@ def exchange_or_404(session: SessionDep, exchange_id: ExchangeId) -> ExchangeRow
 Exchange = Annotated[ExchangeRow, Depends(exchange_or_404)]
 
 
-@router.get("", response_model=ExchangeList, summary="Return events")
+@router.get("", response_model=ExchangeList, summary="Return events", responses=CHART_RESPONSES)
 def exchanges(
     request: Request,
     session: SessionDep,
-    rep: Rep,
+    rep: ChartRep,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
-    date_from: Annotated[dt.date | None, Query(description="Events on or after this ISO date.")] = None,
-    date_to: Annotated[dt.date | None, Query(description="Events on or before this ISO date.")] = None,
+    date_from: Annotated[str | None, IsoDate("Events on or after this ISO date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, IsoDate("Events on or before this ISO date (YYYY-MM-DD).")] = None,
     mediator: Annotated[
         str | None, Query(max_length=100, description="Credited mediator, case-insensitive, e.g. `UAE`.")
     ] = None,
@@ -64,15 +64,17 @@ def exchanges(
     """Every recorded event in date order, filtered and paged (`Link`, `X-Total-Count`).
 
     An exchange that came in stages has one event per stage with the same `exchange_ordinal`.
-    Event records exist for 2024 only. Also at `/exchanges.csv`.
+    Event records exist for 2024 only. Also at `/exchanges.csv`, and drawn as a timeline of the page's
+    events at `/exchanges.svg?year=2024` (`?lang=uk` for Ukrainian).
     """
-    if date_from and date_to and date_from > date_to:
-        raise bad_parameter("date_to", f"{date_to} is before date_from {date_from}", "a date >= date_from")
+    first, last = iso_date("date_from", date_from), iso_date("date_to", date_to)
+    if first and last and first > last:
+        raise bad_parameter("date_to", f"{last} is before date_from {first}", "a date >= date_from")
     total, rows = queries.exchanges(
         session,
         year=year,
-        date_from=date_from,
-        date_to=date_to,
+        date_from=first,
+        date_to=last,
         mediator=mediator,
         limit=limit,
         offset=offset,
@@ -86,7 +88,15 @@ def exchanges(
     )
     headers = paging_headers(request, total, limit, offset)
     name = "exchanges" + (f"-{year}" if year else "")
-    return respond(rep, ExchangeList(data=rows, meta=meta), name, headers)
+    years = sorted({str(rows[0].date.year), str(rows[-1].date.year)}) if rows else []
+    period = str(year) if year else "–".join(years)
+    return respond(
+        rep,
+        ExchangeList(data=rows, meta=meta),
+        name,
+        headers,
+        chart=lambda lang: charts.timeline_chart(rows, period, lang),
+    )
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
@@ -98,16 +108,16 @@ def one_exchange(session: SessionDep, rep: Rep, exchange: Exchange) -> Response:
     return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
 
 
-@router.get("/{exchange_id}/units", response_model=UnitList, summary="An event's breakdown")
+@router.get("/{exchange_id}/units", response_model=UnitList, summary="An event's breakdown", responses=CHART_RESPONSES)
 def units(
     session: SessionDep,
-    rep: Rep,
+    rep: ChartRep,
     exchange: Exchange,
     dimension: Annotated[Dimension, Query(description="`service` (branch or status), `rank` or `sex`.")] = "service",
 ) -> Response:
     """How an event's people divide by service, rank or sex, and how many the published
     breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.
-    Also at `/exchanges/{exchange_id}/units.csv`."""
+    Also at `/exchanges/{exchange_id}/units.csv`, and drawn as a chart at `.../units.svg`."""
     rows = queries.units(session, exchange.id, dimension)
     accounted_for = sum(row.people for row in rows if row.part_of is None)
     meta = UnitsMeta(
@@ -119,4 +129,9 @@ def units(
         accounted_for=accounted_for,
         unattributed=exchange.returned_to_ukraine - accounted_for,
     )
-    return respond(rep, UnitList(data=rows, meta=meta), f"exchange-{exchange.id}-{dimension}")
+    return respond(
+        rep,
+        UnitList(data=rows, meta=meta),
+        f"exchange-{exchange.id}-{dimension}",
+        chart=lambda lang: charts.units_chart(rows, meta, lang),
+    )

@@ -5,30 +5,32 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
-from app import queries
+from app import charts, queries
 from app.db import SessionDep
-from app.formats import Representation, representation, respond
-from app.openapi import DATA_RESPONSES
+from app.formats import Representation, chart_representation, representation, respond
+from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.problems import ProblemError, bad_parameter
 from app.schemas import Meta, SourcedMeta, SummaryOne, YearlyList, YearlyOne
 
 router = APIRouter(prefix="/stats", tags=["stats"], responses=DATA_RESPONSES)
 Rep = Annotated[Representation, Depends(representation)]
+ChartRep = Annotated[Representation, Depends(chart_representation)]
 Year = Annotated[int | None, Query(ge=2022, le=9999, description="First year to include.")]
 YearTo = Annotated[int | None, Query(ge=2022, le=9999, description="Last year to include.")]
 
 
-@router.get("/yearly", response_model=YearlyList, summary="Yearly totals")
-def yearly(session: SessionDep, rep: Rep, year_from: Year = None, year_to: YearTo = None) -> Response:
+@router.get("/yearly", response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES)
+def yearly(session: SessionDep, rep: ChartRep, year_from: Year = None, year_to: YearTo = None) -> Response:
     """People returned to Ukraine per calendar year, reported or derived, with sources.
 
-    Also at `/stats/yearly.csv`. `exchanges` is null where no source gives the year's count.
+    Also at `/stats/yearly.csv`, and drawn as a chart at `/stats/yearly.svg` (`?lang=uk` for Ukrainian).
+    `exchanges` is null where no source gives the year's count.
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
     rows = queries.yearly_totals(session, year_from, year_to)
     envelope = YearlyList(data=rows, meta=Meta(as_of=queries.as_of(session)))
-    return respond(rep, envelope, "yearly")
+    return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
 
 @router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")

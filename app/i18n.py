@@ -1,0 +1,112 @@
+"""The page's and charts' words in English and Ukrainian, and how a request picks its language."""
+
+from fastapi import Request
+
+from app.problems import ProblemError
+
+LANGUAGES = ("en", "uk")
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Returns from Russian captivity to Ukraine",
+        "lede": "People Ukraine has brought back from Russian captivity since the full-scale invasion, "
+        "as reported by the Coordination Headquarters for the Treatment of Prisoners of War.",
+        "since": "Returned since 24 February 2022",
+        "as_of": "as of",
+        "exchanges_held": "exchanges held",
+        "yearly": "People returned per year",
+        "yearly_desc": "Bar chart of people returned to Ukraine from Russian captivity per calendar year.",
+        "year": "Year",
+        "people": "People returned",
+        "exchanges": "Exchanges",
+        "unknown": "unknown",
+        "derived": "derived",
+        "reported": "reported",
+        "derived_note": "Derived figure: no source states it directly.",
+        "timeline": "Returns in {year}, exchange by exchange",
+        "timeline_desc": "Timeline of {events} return events in {year} grouped into {exchanges} exchanges; "
+        "a bar per exchange, split by stage where an exchange came in stages.",
+        "date": "Date",
+        "exchange": "Exchange",
+        "stage": "stage",
+        "stages_note": "The {ordinal}th exchange came in {stages} stages, drawn as one bar.",
+        "units": "Who came back on {date}",
+        "units_desc": "Bar chart of the {total} people returned on {date} by service; rows inside another "
+        "are drawn inside it; people the published breakdown does not place are shown as unattributed.",
+        "unit": "Service or status",
+        "inside": "of them",
+        "unattributed": "not attributed in the published breakdown",
+        "source_line": "Source: Coordination Headquarters for the Treatment of Prisoners of War, via {publishers}",
+        "sources": "Sources",
+        "cite": "How to cite",
+        "data": "Data and API",
+        "embed": "Embed this chart",
+        "not_covered": "Event records exist for 2024 only; 2022 and 2023 have yearly totals alone. People brought "
+        "home outside exchanges and repatriated bodies are not counted.",
+        "switch": "Українською",
+        "skip": "Figures in tables follow each chart.",
+    },
+    "uk": {
+        "title": "Повернення з російського полону в Україну",
+        "lede": "Люди, яких Україна повернула з російського полону від початку повномасштабного вторгнення, "
+        "за даними Координаційного штабу з питань поводження з військовополоненими.",
+        "since": "Повернуто від 24 лютого 2022 року",
+        "as_of": "станом на",
+        "exchanges_held": "обмінів",
+        "yearly": "Повернуто людей за рік",
+        "yearly_desc": "Стовпчикова діаграма кількості людей, повернутих в Україну з російського полону, за роками.",
+        "year": "Рік",
+        "people": "Повернуто людей",
+        "exchanges": "Обміни",
+        "unknown": "невідомо",
+        "derived": "обчислено",
+        "reported": "повідомлено",
+        "derived_note": "Обчислений показник: жодне джерело не наводить його прямо.",
+        "timeline": "Повернення у {year} році, обмін за обміном",
+        "timeline_desc": "Часова шкала {events} повернень у {year} році, згрупованих в {exchanges} обмінів; "
+        "стовпчик на обмін, поділений на етапи, якщо обмін відбувався етапами.",
+        "date": "Дата",
+        "exchange": "Обмін",
+        "stage": "етап",
+        "stages_note": "{ordinal}-й обмін відбувся у {stages} етапи й показаний одним стовпчиком.",
+        "units": "Хто повернувся {date}",
+        "units_desc": "Стовпчикова діаграма {total} людей, повернутих {date}, за видами служби; складники "
+        "показано всередині цілого; людей, яких опублікований розподіл не враховує, показано окремо.",
+        "unit": "Служба або статус",
+        "inside": "з них",
+        "unattributed": "не враховані в опублікованому розподілі",
+        "source_line": "Джерело: Координаційний штаб з питань поводження з військовополоненими, через {publishers}",
+        "sources": "Джерела",
+        "cite": "Як цитувати",
+        "data": "Дані та API",
+        "embed": "Вбудувати діаграму",
+        "not_covered": "Записи про окремі події є лише за 2024 рік; для 2022 і 2023 років є тільки річні "
+        "підсумки. Людей, повернутих поза обмінами, і репатрійовані тіла не враховано.",
+        "switch": "In English",
+        "skip": "Цифри в таблицях подано після кожної діаграми.",
+    },
+}
+
+
+def language(request: Request) -> str:
+    """`?lang=` (en or uk) first, then the Accept-Language header, then English."""
+    asked = request.query_params.get("lang")
+    if asked is not None:
+        if asked not in LANGUAGES:
+            raise ProblemError(
+                400,
+                f"query parameter 'lang': '{asked[:20]}' is not offered; allowed: en, uk",
+                [{"name": "lang", "in": "query", "problem": "not offered", "allowed": "en, uk"}],
+            )
+        return asked
+    best, best_quality = "en", 0.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        try:
+            quality = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            quality = 0.0
+        if primary in LANGUAGES and quality > best_quality:
+            best, best_quality = primary, quality
+    return best

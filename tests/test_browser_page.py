@@ -1,0 +1,49 @@
+"""The page and the embeddable charts in real headless Chromium."""
+
+import json
+from pathlib import Path
+
+from tests.browser import chromium, page_server
+
+
+def test_page_renders_figures_and_charts_without_console_errors(live_server: str, tmp_path: Path) -> None:
+    errors: list[str] = []
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{live_server}/")
+        assert page.title() == "Returns from Russian captivity to Ukraine"
+        assert page.inner_text(".key strong") == "3,956"
+        assert page.locator("figure svg").count() == 3
+        heights = page.eval_on_selector_all("#yearly svg rect title", "ts => ts.map(t => t.textContent)")
+        assert heights == ["2022: 1596", "2023: 1002", "2024: 1358"]
+        box = page.locator("#yearly svg").bounding_box()
+        assert box is not None and box["width"] > 300
+        page.screenshot(path=str(tmp_path / "page-en.png"), full_page=True)
+        page.goto(f"{live_server}/?lang=uk")
+        assert "Збройні сили України" in page.inner_text("#units")
+        assert page.inner_text("h1") == "Повернення з російського полону в Україну"
+        page.screenshot(path=str(tmp_path / "page-uk.png"), full_page=True)
+    assert errors == []
+    assert (tmp_path / "page-en.png").stat().st_size > 10_000
+    assert (tmp_path / "page-uk.png").stat().st_size > 10_000
+
+
+EMBEDS = """<!doctype html><meta charset="utf-8"><title>story</title>
+<img id="yearly" src="%(api)s/stats/yearly.svg" alt="yearly">
+<img id="timeline" src="%(api)s/exchanges.svg?year=2024&lang=uk" alt="timeline">
+<img id="units" src="%(api)s/exchanges/2024-12-30/units.svg" alt="units">"""
+
+
+def test_charts_embed_in_a_page_from_another_origin(live_server: str, tmp_path: Path) -> None:
+    with page_server(EMBEDS % {"api": live_server}) as url, chromium() as browser:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_load_state("load")
+        sizes = page.evaluate("[...document.images].map(i => [i.id, i.complete, i.naturalWidth, i.naturalHeight])")
+        page.screenshot(path=str(tmp_path / "embeds.png"), full_page=True)
+    assert [s[:3] for s in sizes] == [["yearly", True, 640], ["timeline", True, 640], ["units", True, 640]], json.dumps(
+        sizes
+    )
+    assert all(s[3] > 200 for s in sizes)

@@ -1,0 +1,131 @@
+"""Chart geometry and content: proportional bars, printed figures, accessible text, enough contrast."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_column_heights_are_proportional_to_values() -> None:
+    bars = charts.column_bars([1596, 1002, 1358], ["2022", "2023", "2024"], left=0, top=0, width=600, height=200)
+    assert bars[0].height == 200
+    for bar in bars:
+        assert bar.height / 200 == pytest.approx(bar.value / 1596)
+        assert bar.y + bar.height == pytest.approx(200)  # a shared zero baseline
+
+
+def test_row_lengths_are_proportional_to_values() -> None:
+    bars = charts.row_bars([87, 43, 2], ["a", "b", "c"], left=10, top=0, width=500, row=40)
+    assert [round(b.width, 6) for b in bars] == [500, round(500 * 43 / 87, 6), round(500 * 2 / 87, 6)]
+    assert {b.x for b in bars} == {10}
+
+
+def test_no_values_give_no_bars() -> None:
+    assert charts.column_bars([], [], left=0, top=0, width=100, height=100) == []
+
+
+def test_numbers_are_grouped_per_language() -> None:
+    assert (charts.number(3956, "en"), charts.number(3956, "uk")) == ("3,956", "3\u00a0956")
+
+
+def _svg(client: TestClient, path: str) -> ET.Element:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/svg+xml"
+    return ET.fromstring(response.content)
+
+
+def _texts(root: ET.Element) -> list[str]:
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
+def test_yearly_chart_prints_figures_marks_derived_and_names_the_source(client: TestClient) -> None:
+    root = _svg(client, "/stats/yearly.svg")
+    assert root.find(f"{SVG}title").text == "People returned per year"  # type: ignore[union-attr]
+    assert "2023: 1002 (derived)" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    texts = _texts(root)
+    assert {"1,596", "1,002 (derived)", "1,358"} <= set(texts)
+    assert "Exchanges: unknown" in texts and "Exchanges: 11" in texts
+    assert any("Coordination Headquarters for the Treatment of Prisoners of War" in t for t in texts)
+    bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    heights = {r.find(f"{SVG}title").text: float(r.get("height", 0)) for r in bars}  # type: ignore[union-attr]
+    assert heights["2023: 1002"] / heights["2022: 1596"] == pytest.approx(1002 / 1596, abs=0.01)
+
+
+def test_timeline_draws_the_53rd_exchange_as_one_bar_of_two_stages(client: TestClient) -> None:
+    root = _svg(client, "/exchanges.svg?year=2024")
+    texts = _texts(root)
+    assert "90+10" in texts
+    dates = [i for i, t in enumerate(texts) if re.fullmatch(r"\d\d\.\d\d", t)]
+    assert [texts[i - 1] for i in dates] == [str(n) for n in range(49, 60)]  # one bar per exchange
+    assert texts[dates[4]] == "25.06"  # the 53rd, drawn at its first stage
+    assert "Returns in 2024, exchange by exchange" in texts
+    assert "12 return events in 2024 grouped into 11 exchanges" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+
+
+def test_units_chart_draws_inner_rows_inside_their_parent(client: TestClient) -> None:
+    root = _svg(client, "/exchanges/2024-12-30/units.svg")
+    rects = {r.find(f"{SVG}title").text: r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None}  # type: ignore[union-attr]
+    parent, child = rects["Armed Forces of Ukraine: 87"], rects["Territorial Defence Forces: 17"]
+    px, pw = float(parent.get("x", 0)), float(parent.get("width", 0))
+    cx, cw = float(child.get("x", 0)), float(child.get("width", 0))
+    assert px <= cx and cx + cw <= px + pw
+    assert cw / pw == pytest.approx(17 / 87, abs=0.01)
+    assert "of them: Territorial Defence Forces 17" in _texts(root)
+
+
+def test_units_chart_shows_the_unattributed_as_such(client: TestClient) -> None:
+    texts = _texts(_svg(client, "/exchanges/2024-08-24/units.svg"))
+    assert "not attributed in the published breakdown" in texts and "112" in texts
+
+
+def test_charts_speak_ukrainian(client: TestClient) -> None:
+    root = _svg(client, "/exchanges/2024-12-30/units.svg?lang=uk")
+    assert root.get("lang") == "uk"
+    texts = _texts(root)
+    assert "Збройні сили України" in texts and "Хто повернувся 2024-12-30" in texts
+    assert any(t.startswith("Джерело: Координаційний штаб") for t in texts)
+    by_header = _svg_header(client, "/stats/yearly.svg", "uk-UA,uk;q=0.9,en;q=0.5")
+    assert "1\u00a0596" in by_header
+
+
+def _svg_header(client: TestClient, path: str, accept_language: str) -> str:
+    response = client.get(path, headers={"Accept-Language": accept_language})
+    assert "Accept-Language" in response.headers["vary"]
+    text: str = response.text
+    return text
+
+
+def test_charts_are_self_contained_and_cacheable(client: TestClient) -> None:
+    response = client.get("/stats/yearly.svg", headers={"Origin": "https://paper.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["etag"] and response.headers["cache-control"].startswith("public")
+    assert not re.search(r"(href|src)=\"http", response.text)  # no outside asset
+    assert "<script" not in response.text
+    assert client.get("/stats/yearly", params={"format": "svg"}).content == response.content
+    assert client.get("/stats/yearly", headers={"Accept": "image/svg+xml"}).content == response.content
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_colours_pass_a_basic_contrast_check() -> None:
+    assert contrast(charts.INK, charts.BACKGROUND) >= 7  # body text, AAA
+    assert contrast(charts.MUTED, charts.BACKGROUND) >= 4.5  # small text, AA
+    assert contrast(charts.BAR, charts.BACKGROUND) >= 3  # graphical objects, AA
+    assert contrast(charts.INNER, charts.BAR) >= 3  # a row drawn inside its parent stays visible
+    assert contrast("#0b4f8a", charts.BACKGROUND) >= 4.5  # links on the page
