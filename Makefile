@@ -78,7 +78,7 @@ audit: $(BIN)/.installed
 lock:
 	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv && var/lock-venv/bin/pip install --quiet .
 	{ head -2 requirements.lock; var/lock-venv/bin/pip freeze --exclude captivity-returns; } > requirements.lock.new
-	mv requirements.lock.new requirements.lock && rm -rf var/lock-venv
+	mv requirements.lock.new requirements.lock && rm -rf var/lock-venv build
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

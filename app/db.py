@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
+from app import queries
 from app.checks import DataCheckError, check
 from app.config import ROOT, Settings
 
@@ -70,6 +71,8 @@ class Dataset:
     migration: str
     as_of: dt.date
     cache_control: str
+    # Facts every list response repeats, read once: the data never change while served.
+    years_with_event_records: tuple[int, ...] = ()
 
     @property
     def modified_at(self) -> dt.datetime:
@@ -123,7 +126,6 @@ def open_dataset(settings: Settings) -> Dataset:
                 check(raw)
             except DataCheckError as error:
                 raise unusable(str(error)) from None
-            as_of = raw.execute("SELECT max(as_of) FROM cumulative_total").fetchone()[0]
     except sqlite3.DatabaseError as error:
         engine.dispose()
         raise unusable(f"unreadable ({error})") from None
@@ -133,4 +135,15 @@ def open_dataset(settings: Settings) -> Dataset:
     cache_control = (
         f"public, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
     )
-    return Dataset(engine, path, digest, migration, dt.date.fromisoformat(as_of), cache_control)
+    with Session(engine) as session:
+        as_of, years = queries.as_of(session), tuple(queries.years_with_event_records(session))
+    return Dataset(engine, path, digest, migration, as_of, cache_control, years)
+
+
+def get_dataset(request: Request) -> Dataset:
+    """The dataset the app serves (opened and verified at start-up)."""
+    dataset: Dataset = request.app.state.dataset
+    return dataset
+
+
+DatasetDep = Annotated[Dataset, Depends(get_dataset)]

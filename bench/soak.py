@@ -49,6 +49,7 @@ def main() -> int:
     parser.add_argument("--database", type=Path, default=ROOT / "var" / "returns.db")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--warmup", type=int, default=10, help="seconds of the same load before 'before'")
     args = parser.parse_args()
     port = free_port()
     env = {
@@ -62,32 +63,35 @@ def main() -> int:
     server, _ = start([sys.executable, "-m", "app.serve"], env, port)
     try:
         base = f"http://127.0.0.1:{port}"
-        for path in PATHS:  # every response rendered once, so "before" is the steady state
-            with urllib.request.urlopen(base + path) as response:
-                response.read()
-        before = rss_mb(server.pid)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA % ", ".join(f'"{p}"' for p in PATHS))
-        out = subprocess.run(
-            [
+
+        def load(seconds: int) -> str:
+            command = [
                 "taskset",
                 "-c",
                 "1",
                 "wrk",
                 "-t2",
                 f"-c{args.connections}",
-                f"-d{args.seconds}s",
+                f"-d{seconds}s",
                 "--latency",
                 "-s",
                 script.name,
                 base,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        Path(script.name).unlink()
+            ]
+            return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+        # Warm up with the same load, so "before" is the steady state (every response and encoding
+        # rendered, connection buffers and worker threads allocated) and growth after it means a leak.
+        for path in PATHS:
+            with urllib.request.urlopen(base + path) as response:
+                response.read()
+        load(args.warmup)
+        before = rss_mb(server.pid)
+        out = load(args.seconds)
         after = rss_mb(server.pid)
+        Path(script.name).unlink()
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -98,7 +102,10 @@ def main() -> int:
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = sum(int(n) for n in socket.groups()) if socket else 0
     growth = (after - before) / before * 100
-    print(f"soak: {args.connections} connections, {args.seconds} s, {len(PATHS)} endpoints in rotation")
+    print(
+        f"soak: {args.connections} connections, {args.seconds} s after a {args.warmup} s warm-up, "
+        f"{len(PATHS)} endpoints in rotation"
+    )
     print(f"soak: {requests} requests, {rate:,.0f} req/s, p99 {p99}")
     print(f"soak: socket errors {errors}, non-2xx/3xx responses {bad}")
     print(f"soak: worker RSS {before:.1f} MB before, {after:.1f} MB after ({growth:+.1f}%)")

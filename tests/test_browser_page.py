@@ -21,6 +21,9 @@ def test_page_renders_figures_and_charts_without_console_errors(live_server: str
         box = page.locator("#yearly svg").bounding_box()
         assert box is not None and box["width"] > 300
         page.screenshot(path=str(tmp_path / "page-en.png"), full_page=True)
+        page.emulate_media(media="print")  # prints without the navigation and embed snippets
+        assert page.is_hidden("nav") and page.is_hidden("details.embed")
+        page.emulate_media(media="screen")
         page.goto(f"{live_server}/?lang=uk")
         assert "Збройні сили України" in page.inner_text("#units")
         assert page.inner_text("h1") == "Повернення з російського полону в Україну"

@@ -40,3 +40,18 @@ def test_figures_change_when_the_database_changes(build_edited: BuildEdited) -> 
         navy = [r for r in client.get("/exchanges/2024-12-30/units").json()["data"] if r["unit"] == "navy"]
     assert (meta["accounted_for"], meta["unattributed"]) == (188, 1)
     assert navy[0]["people"] == 23
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_a_traceback(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_session: Session) -> None:
+        raise RuntimeError("/secret/path/app.py exploded")
+
+    monkeypatch.setattr("app.queries.summary", broken)
+    with TestClient(create_app(Settings(database_url=database_url)), raise_server_exceptions=False) as client:
+        response = client.get("/stats/summary")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "secret" not in response.text and "Traceback" not in response.text

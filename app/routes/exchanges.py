@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from app import charts, queries
-from app.db import SessionDep
+from app.db import DatasetDep, SessionDep
 from app.formats import Representation, chart_representation, representation, respond
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import IsoDate, Limit, Offset, iso_date, paging_headers
@@ -51,6 +51,7 @@ Exchange = Annotated[ExchangeRow, Depends(exchange_or_404)]
 def exchanges(
     request: Request,
     session: SessionDep,
+    dataset: DatasetDep,
     rep: ChartRep,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
     date_from: Annotated[str | None, IsoDate("Events on or after this ISO date (YYYY-MM-DD).")] = None,
@@ -80,11 +81,11 @@ def exchanges(
         offset=offset,
     )
     meta = PageMeta(
-        as_of=queries.as_of(session),
+        as_of=dataset.as_of,
         total=total,
         limit=limit,
         offset=offset,
-        years_with_event_records=queries.years_with_event_records(session),
+        years_with_event_records=list(dataset.years_with_event_records),
     )
     headers = paging_headers(request, total, limit, offset)
     name = "exchanges" + (f"-{year}" if year else "")
@@ -100,17 +101,18 @@ def exchanges(
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
-def one_exchange(session: SessionDep, rep: Rep, exchange: Exchange) -> Response:
+def one_exchange(session: SessionDep, dataset: DatasetDep, rep: Rep, exchange: Exchange) -> Response:
     """One event with both sides' counts, notes on disputed figures and its sources.
 
     Also at `/exchanges/{exchange_id}.csv`."""
-    meta = SourcedMeta(as_of=queries.as_of(session), source_urls=exchange.source_urls)
+    meta = SourcedMeta(as_of=dataset.as_of, source_urls=exchange.source_urls)
     return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
 
 
 @router.get("/{exchange_id}/units", response_model=UnitList, summary="An event's breakdown", responses=CHART_RESPONSES)
 def units(
     session: SessionDep,
+    dataset: DatasetDep,
     rep: ChartRep,
     exchange: Exchange,
     dimension: Annotated[Dimension, Query(description="`service` (branch or status), `rank` or `sex`.")] = "service",
@@ -121,7 +123,7 @@ def units(
     rows = queries.units(session, exchange.id, dimension)
     accounted_for = sum(row.people for row in rows if row.part_of is None)
     meta = UnitsMeta(
-        as_of=queries.as_of(session),
+        as_of=dataset.as_of,
         source_urls=exchange.source_urls,
         exchange_id=exchange.id,
         dimension=dimension,

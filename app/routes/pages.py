@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from app import page, queries
-from app.db import SessionDep
+from app.db import DatasetDep, SessionDep
 from app.formats import negotiate
 from app.i18n import language
 from app.openapi import DATA_RESPONSES
@@ -39,6 +39,7 @@ ENDPOINTS = {
 def index(
     request: Request,
     session: SessionDep,
+    dataset: DatasetDep,
     lang: Annotated[
         Literal["en", "uk"] | None,
         Query(description="Page language: `en` or `uk` (default: Accept-Language, else en)."),
@@ -56,7 +57,7 @@ def index(
             "formats": "JSON by default; CSV with a .csv suffix, ?format=csv or Accept: text/csv",
         }
         return JSONResponse(body)
-    years = queries.years_with_event_records(session)
+    years = dataset.years_with_event_records
     event_year = years[-1] if years else None
     events: list[ExchangeRow] = []
     if event_year is not None:
@@ -70,7 +71,7 @@ def index(
         units = queries.units(session, latest.id, "service")
         accounted_for = sum(r.people for r in units if r.part_of is None)
         units_meta = UnitsMeta(
-            as_of=queries.as_of(session),
+            as_of=dataset.as_of,
             source_urls=latest.source_urls,
             exchange_id=latest.id,
             dimension="service",

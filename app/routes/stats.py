@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
 from app import charts, queries
-from app.db import SessionDep
+from app.db import DatasetDep, SessionDep
 from app.formats import Representation, chart_representation, representation, respond
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.problems import ProblemError, bad_parameter
@@ -20,7 +20,9 @@ YearTo = Annotated[int | None, Query(ge=2022, le=9999, description="Last year to
 
 
 @router.get("/yearly", response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES)
-def yearly(session: SessionDep, rep: ChartRep, year_from: Year = None, year_to: YearTo = None) -> Response:
+def yearly(
+    session: SessionDep, dataset: DatasetDep, rep: ChartRep, year_from: Year = None, year_to: YearTo = None
+) -> Response:
     """People returned to Ukraine per calendar year, reported or derived, with sources.
 
     Also at `/stats/yearly.csv`, and drawn as a chart at `/stats/yearly.svg` (`?lang=uk` for Ukrainian).
@@ -29,18 +31,18 @@ def yearly(session: SessionDep, rep: ChartRep, year_from: Year = None, year_to: 
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
     rows = queries.yearly_totals(session, year_from, year_to)
-    envelope = YearlyList(data=rows, meta=Meta(as_of=queries.as_of(session)))
+    envelope = YearlyList(data=rows, meta=Meta(as_of=dataset.as_of))
     return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
 
 @router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")
-def one_year(session: SessionDep, rep: Rep, year: Annotated[int, Path(ge=1, le=9999)]) -> Response:
+def one_year(session: SessionDep, dataset: DatasetDep, rep: Rep, year: Annotated[int, Path(ge=1, le=9999)]) -> Response:
     """One year's figure: 404 for a year without figures. Also at `/stats/yearly/{year}.csv`."""
     rows = queries.yearly_totals(session, year, year)
     if not rows:
         years = [row.year for row in queries.yearly_totals(session, None, None)]
         raise ProblemError(404, f"No figures for year {year}; years with figures: {', '.join(map(str, years))}.")
-    meta = SourcedMeta(as_of=queries.as_of(session), source_urls=rows[0].source_urls)
+    meta = SourcedMeta(as_of=dataset.as_of, source_urls=rows[0].source_urls)
     return respond(rep, YearlyOne(data=rows[0], meta=meta), f"yearly-{year}")
 
 
