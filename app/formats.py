@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.i18n import language
-from app.problems import ProblemError
+from app.problems import bad_parameter
 
 MEDIA_TYPES = {
     "json": "application/json",
@@ -73,26 +73,11 @@ def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
     suffix = request.scope.get("state", {}).get("suffix_format")
     asked = request.query_params.get("format")
     if suffix and asked and asked != suffix:
-        raise ProblemError(
-            400,
-            f"The path ends in .{suffix} but query parameter 'format' asks for '{asked}'.",
-            [{"name": "format", "in": "query", "problem": "contradicts the path suffix", "allowed": suffix}],
-        )
+        raise bad_parameter("format", f"'{asked}' contradicts the path's .{suffix} suffix", suffix)
     chosen = suffix or asked
     if chosen is not None:
         if chosen not in offered:
-            raise ProblemError(
-                406,
-                f"query parameter 'format': '{chosen}' is not offered here; allowed: {', '.join(offered)}",
-                [
-                    {
-                        "name": "format",
-                        "in": "query",
-                        "problem": f"'{chosen}' is not offered",
-                        "allowed": ", ".join(offered),
-                    }
-                ],
-            )
+            raise bad_parameter("format", f"'{chosen[:20]}' is not offered here", ", ".join(offered), status=406)
         return chosen
     accept = request.headers.get("accept", "").strip()
     if not accept:
@@ -100,18 +85,7 @@ def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
     chosen = _accepted(accept, offered)
     if chosen is None:
         allowed = ", ".join(MEDIA_TYPES[f].split(";")[0] for f in offered)
-        raise ProblemError(
-            406,
-            f"header 'Accept': none of '{accept[:200]}' is offered here; allowed: {allowed}",
-            [
-                {
-                    "name": "Accept",
-                    "in": "header",
-                    "problem": "nothing acceptable is offered",
-                    "allowed": allowed,
-                }
-            ],
-        )
+        raise bad_parameter("Accept", f"none of '{accept[:200]}' is offered here", allowed, "header", 406)
     return chosen
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import brotli
 
-from app.problems import PROBLEM_JSON, problem_body
+from app.problems import PROBLEM_JSON, ProblemError, bad_parameter, problem_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -106,8 +106,8 @@ class HttpLayer:
         headers = {name: value for name, value in scope["headers"]}
         refusal = self._refusal(scope)
         if refusal is not None:
-            status, detail, errors = refusal
-            await self._send(send, status, [], problem_body(status, detail, errors), PROBLEM_JSON, method == "HEAD")
+            body = problem_body(refusal.status, refusal.detail, refusal.errors)
+            await self._send(send, refusal.status, [], body, PROBLEM_JSON, method == "HEAD")
             return
         if method == "OPTIONS":
             await self._options(headers, send)
@@ -143,57 +143,21 @@ class HttpLayer:
         await self._send_entry(entry, headers, send, head, dataset)
 
     @staticmethod
-    def _refusal(scope: Scope) -> tuple[int, str, list[dict[str, str]]] | None:
-        """Status, detail and errors for a request too costly or too odd to route, else None."""
+    def _refusal(scope: Scope) -> ProblemError | None:
+        """The problem with a request too costly or too odd to route, else None."""
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         query: bytes = scope["query_string"]
         if query.count(b"&") + 1 > MAX_QUERY_PARAMETERS:
-            return (
-                400,
-                f"More than {MAX_QUERY_PARAMETERS} query parameters.",
-                [
-                    {
-                        "name": "query",
-                        "in": "query",
-                        "problem": "too many parameters",
-                        "allowed": f"at most {MAX_QUERY_PARAMETERS}",
-                    }
-                ],
-            )
+            return bad_parameter("query", "too many parameters", f"at most {MAX_QUERY_PARAMETERS}")
         if len(raw_path) + len(query) > MAX_URL_BYTES:
-            return (
-                414,
-                f"The URL is longer than {MAX_URL_BYTES} bytes.",
-                [{"name": "URL", "in": "path", "problem": "too long", "allowed": f"at most {MAX_URL_BYTES} bytes"}],
-            )
+            return bad_parameter("URL", "too long", f"at most {MAX_URL_BYTES} bytes", "path", 414)
         sizes = [len(name) + len(value) for name, value in scope["headers"]]
         if sizes and (max(sizes) > MAX_HEADER_BYTES or sum(sizes) > MAX_HEADERS_BYTES):
             name = max(scope["headers"], key=lambda h: len(h[0]) + len(h[1]))[0].decode("latin-1")
-            return (
-                431,
-                f"Request headers are too large (header '{name}').",
-                [
-                    {
-                        "name": name,
-                        "in": "header",
-                        "problem": "too large",
-                        "allowed": f"at most {MAX_HEADER_BYTES} bytes a header, {MAX_HEADERS_BYTES} in all",
-                    }
-                ],
-            )
+            allowed = f"at most {MAX_HEADER_BYTES} bytes a header, {MAX_HEADERS_BYTES} in all"
+            return bad_parameter(name, "too large", allowed, "header", 431)
         if any(separator in raw_path.lower() for separator in ENCODED_SEPARATORS):
-            return (
-                400,
-                "The path holds an encoded '/', '\\' or NUL, which no resource here has.",
-                [
-                    {
-                        "name": "path",
-                        "in": "path",
-                        "problem": "encoded separator or NUL",
-                        "allowed": "plain path segments",
-                    }
-                ],
-            )
+            return bad_parameter("path", "holds an encoded '/', '\\' or NUL", "plain path segments", "path")
         return None
 
     async def _render(self, scope: Scope, receive: Receive, send: Send, head: bool, dataset: Any) -> Entry | None:

@@ -2,7 +2,7 @@
 
 from fastapi import Request
 
-from app.problems import ProblemError
+from app.problems import bad_parameter
 
 LANGUAGES = ("en", "uk")
 
@@ -93,11 +93,7 @@ def language(request: Request) -> str:
     asked = request.query_params.get("lang")
     if asked is not None:
         if asked not in LANGUAGES:
-            raise ProblemError(
-                400,
-                f"query parameter 'lang': '{asked[:20]}' is not offered; allowed: en, uk",
-                [{"name": "lang", "in": "query", "problem": "not offered", "allowed": "en, uk"}],
-            )
+            raise bad_parameter("lang", f"'{asked[:20]}' is not offered", ", ".join(LANGUAGES))
         return asked
     best, best_quality = "en", 0.0
     for part in request.headers.get("accept-language", "").split(","):

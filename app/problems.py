@@ -29,13 +29,15 @@ class ProblemError(Exception):
         self.headers = headers or {}
 
 
-def bad_parameter(name: str, problem: str, allowed: str | None = None, location: str = "query") -> ProblemError:
-    """A 400 naming one parameter, what is wrong with it and what is allowed."""
+def bad_parameter(
+    name: str, problem: str, allowed: str | None = None, location: str = "query", status: int = 400
+) -> ProblemError:
+    """A 4xx naming one parameter (or header, or the URL), what is wrong with it and what is allowed."""
     error = {"name": name, "in": location, "problem": problem}
     if allowed is not None:
         error["allowed"] = allowed
     detail = f"{location} parameter '{name}': {problem}" + (f"; allowed: {allowed}" if allowed else "")
-    return ProblemError(400, detail, [error])
+    return ProblemError(status, detail, [error])
 
 
 def problem_body(status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> bytes:
