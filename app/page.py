@@ -48,9 +48,12 @@ def _table(caption: str, head: Sequence[tuple[str, bool]], rows: Sequence[Sequen
     return f"<table><caption>{escape(caption)}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _embed(base: str, path: str, alt: str) -> str:
-    snippet = f'<img src="{base}{path}" alt="{alt}" width="640">'
-    return f'<details class="embed"><summary>{{embed}}</summary><pre><code>{escape(snippet)}</code></pre></details>'
+def _embed(label: str, url: str, alt: str) -> str:
+    """A folded HTML snippet that embeds one chart in another page."""
+    snippet = f'<img src="{url}" alt="{escape(alt)}" width="640">'  # all of it escaped for display below
+    return (
+        f'<details class="embed"><summary>{escape(label)}</summary><pre><code>{escape(snippet)}</code></pre></details>'
+    )
 
 
 def render(
@@ -72,7 +75,7 @@ def render(
         return charts.number(value, lang)
 
     def embed(path: str, alt: str) -> str:
-        return _embed(base, path, alt).replace("{embed}", escape(t["embed"]))
+        return _embed(t["embed"], base + path, alt)
 
     other = "en" if lang == "uk" else "uk"
     q = f"?lang={lang}"
