@@ -12,7 +12,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import brotli
@@ -293,8 +293,3 @@ class HttpLayer:
             full.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": full})
         await send({"type": "http.response.body", "body": b"" if head else body})
-
-
-def http_date(timestamp: float) -> str:
-    """An IMF-fixdate for Last-Modified."""
-    return formatdate(timestamp, usegmt=True)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.schemas import ExchangeRow, SourceRow, Summary, UnitRow, YearlyRow
+from app.schemas import Dimension, ExchangeRow, SourceRow, Summary, UnitRow, UnitsMeta, YearlyRow
 
 # The source URLs of one figure, oldest source first, as a JSON array.
 _URLS = """(SELECT json_group_array(url) FROM (
@@ -122,6 +122,24 @@ def units(session: Session, exchange_id: str, dimension: str) -> list[UnitRow]:
         ORDER BY coalesce(p.people, b.people) DESC, coalesce(b.part_of, b.category),
                  b.part_of IS NOT NULL, b.people DESC, b.category"""
     return [UnitRow(**row) for row in _rows(session, sql, id=exchange_id, dimension=dimension)]
+
+
+def breakdown(
+    session: Session, exchange: ExchangeRow, dimension: Dimension, as_of: dt.date
+) -> tuple[list[UnitRow], UnitsMeta]:
+    """An event's rows in one dimension, and how many of its people they account for."""
+    rows = units(session, exchange.id, dimension)
+    accounted_for = sum(row.people for row in rows if row.part_of is None)  # part_of rows are inside these
+    meta = UnitsMeta(
+        as_of=as_of,
+        source_urls=exchange.source_urls,
+        exchange_id=exchange.id,
+        dimension=dimension,
+        total=exchange.returned_to_ukraine,
+        accounted_for=accounted_for,
+        unattributed=exchange.returned_to_ukraine - accounted_for,
+    )
+    return rows, meta
 
 
 def summary(session: Session) -> Summary:

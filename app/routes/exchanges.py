@@ -19,7 +19,6 @@ from app.schemas import (
     PageMeta,
     SourcedMeta,
     UnitList,
-    UnitsMeta,
 )
 
 router = APIRouter(prefix="/exchanges", tags=["exchanges"], responses=DATA_RESPONSES)
@@ -120,17 +119,7 @@ def units(
     """How an event's people divide by service, rank or sex, and how many the published
     breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.
     Also at `/exchanges/{exchange_id}/units.csv`, and drawn as a chart at `.../units.svg`."""
-    rows = queries.units(session, exchange.id, dimension)
-    accounted_for = sum(row.people for row in rows if row.part_of is None)
-    meta = UnitsMeta(
-        as_of=dataset.as_of,
-        source_urls=exchange.source_urls,
-        exchange_id=exchange.id,
-        dimension=dimension,
-        total=exchange.returned_to_ukraine,
-        accounted_for=accounted_for,
-        unattributed=exchange.returned_to_ukraine - accounted_for,
-    )
+    rows, meta = queries.breakdown(session, exchange, dimension, dataset.as_of)
     return respond(
         rep,
         UnitList(data=rows, meta=meta),

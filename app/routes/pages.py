@@ -66,19 +66,8 @@ def index(
         )
     units: list[UnitRow] = []
     units_meta: UnitsMeta | None = None
-    if events:
-        latest = events[-1]
-        units = queries.units(session, latest.id, "service")
-        accounted_for = sum(r.people for r in units if r.part_of is None)
-        units_meta = UnitsMeta(
-            as_of=dataset.as_of,
-            source_urls=latest.source_urls,
-            exchange_id=latest.id,
-            dimension="service",
-            total=latest.returned_to_ukraine,
-            accounted_for=accounted_for,
-            unattributed=latest.returned_to_ukraine - accounted_for,
-        )
+    if events:  # the breakdown of the latest exchange
+        units, units_meta = queries.breakdown(session, events[-1], "service", dataset.as_of)
     html = page.render(
         lang=language(request),
         base=str(request.base_url).rstrip("/"),
