@@ -1,5 +1,6 @@
 """Self-contained SVG charts: geometry as plain data (tested), then markup with inline styles."""
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -34,6 +35,11 @@ class Rect:
     height: float
     value: int
     label: str
+
+
+def short_date(day: dt.date, lang: str) -> str:
+    """A day and month no reader can misread: 3 Jan / 3 січ (never 03.01, day or month first?)."""
+    return f"{day.day} {TEXT[lang]['months'].split()[day.month - 1]}"
 
 
 def number(value: int, lang: str) -> str:
@@ -191,7 +197,7 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
         value = "+".join(str(e.returned_to_ukraine) for e in group) if len(group) > 1 else str(rect.value)
         body.append(_text(centre, rect.y - 6, value, 11, "middle", weight="bold"))
         body.append(_text(centre, height - 88, str(group[0].exchange_ordinal), 11, "middle"))
-        body.append(_text(centre, height - 74, group[0].date.strftime("%d.%m"), 10, "middle", MUTED))
+        body.append(_text(centre, height - 74, short_date(group[0].date, lang), 10, "middle", MUTED))
     body.append(_text(16, height - 60, f"{t['exchange']} / {t['date']}", 10, color=MUTED))
     staged = [g for g in exchanges if len(g) > 1]
     for i, group in enumerate(staged):

@@ -44,6 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
         "not_covered": "Event records exist for 2024 only; 2022 and 2023 have yearly totals alone. People brought "
         "home outside exchanges and repatriated bodies are not counted.",
         "switch": "Українською",
+        "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
         "skip": "Figures in tables follow each chart.",
     },
     "uk": {
@@ -83,6 +84,7 @@ TEXT: dict[str, dict[str, str]] = {
         "not_covered": "Записи про окремі події є лише за 2024 рік; для 2022 і 2023 років є тільки річні "
         "підсумки. Людей, повернутих поза обмінами, і репатрійовані тіла не враховано.",
         "switch": "In English",
+        "months": "січ лют бер кві тра чер лип сер вер жов лис гру",
         "skip": "Цифри в таблицях подано після кожної діаграми.",
     },
 }

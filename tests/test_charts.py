@@ -1,5 +1,6 @@
 """Chart geometry and content: proportional bars, printed figures, accessible text, enough contrast."""
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
@@ -27,6 +28,11 @@ def test_row_lengths_are_proportional_to_values() -> None:
 
 def test_no_values_give_no_bars() -> None:
     assert charts.column_bars([], [], left=0, top=0, width=100, height=100) == []
+
+
+def test_dates_on_charts_cannot_be_misread() -> None:
+    assert charts.short_date(dt.date(2024, 1, 3), "en") == "3 Jan"
+    assert charts.short_date(dt.date(2024, 12, 30), "uk") == "30 гру"
 
 
 def test_numbers_are_grouped_per_language() -> None:
@@ -61,9 +67,9 @@ def test_timeline_draws_the_53rd_exchange_as_one_bar_of_two_stages(client: TestC
     root = _svg(client, "/exchanges.svg?year=2024")
     texts = _texts(root)
     assert "90+10" in texts
-    dates = [i for i, t in enumerate(texts) if re.fullmatch(r"\d\d\.\d\d", t)]
+    dates = [i for i, t in enumerate(texts) if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", t)]
     assert [texts[i - 1] for i in dates] == [str(n) for n in range(49, 60)]  # one bar per exchange
-    assert texts[dates[4]] == "25.06"  # the 53rd, drawn at its first stage
+    assert (texts[dates[0]], texts[dates[4]]) == ("3 Jan", "25 Jun")  # the 53rd, at its first stage
     assert "Returns in 2024, exchange by exchange" in texts
     assert "12 return events in 2024 grouped into 11 exchanges" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
 
