@@ -68,12 +68,19 @@ def column_bars(
 
 
 def row_bars(
-    values: Sequence[int], labels: Sequence[str], *, left: float, top: float, width: float, row: float
+    values: Sequence[int],
+    labels: Sequence[str],
+    *,
+    left: float,
+    top: float,
+    width: float,
+    row: float,
+    thickness: float,
 ) -> list[Rect]:
-    """Horizontal bars from a shared zero line; each length is proportional to its value."""
+    """Horizontal bars, one per row of height `row`, from a shared zero line; lengths proportional to values."""
     top_value = max(values, default=0) or 1
     return [
-        Rect(x=left, y=top + i * row, width=value / top_value * width, height=row * 0.6, value=value, label=label)
+        Rect(x=left, y=top + i * row, width=value / top_value * width, height=thickness, value=value, label=label)
         for i, (value, label) in enumerate(zip(values, labels, strict=True))
     ]
 
@@ -223,18 +230,15 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
     nested = any(r.part_of is not None for r in rows)
     row_height = 54.0 if nested else 40.0  # room for an "of them" line under a bar
     height = 120 + row_height * max(len(values), 1)
-    bars = row_bars(values, labels, left=16, top=62, width=WIDTH - 150, row=row_height)
+    # Each row: a label line, then the bar, then (for nested rows) an "of them" line.
+    bars = row_bars(values, labels, left=16, top=74, width=WIDTH - 150, row=row_height, thickness=14)
     body = []
     for i, rect in enumerate(bars):
         unattributed = i >= len(top_level)
-        body.append(
-            _rect(
-                Rect(rect.x, rect.y + 12, rect.width, 14, rect.value, rect.label), "url(#grey)" if unattributed else BAR
-            )
-        )
-        body.append(_text(rect.x + rect.width + 6, rect.y + 27, number(rect.value, lang), 13, weight="bold"))
+        body.append(_rect(rect, "url(#grey)" if unattributed else BAR))
+        body.append(_text(rect.x + rect.width + 6, rect.y + 15, number(rect.value, lang), 13, weight="bold"))
         if unattributed:
-            body.append(_text(rect.x, rect.y + 9, rect.label, 11, color=MUTED))
+            body.append(_text(rect.x, rect.y - 3, rect.label, 11, color=MUTED))
             continue
         offset = 0.0
         inside = [r for r in rows if r.part_of == top_level[i].unit]
@@ -245,7 +249,7 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
                 _rect(
                     Rect(
                         rect.x + offset,
-                        rect.y + 17,
+                        rect.y + 5,
                         length,
                         6,
                         child.people,
@@ -256,9 +260,9 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
             )
             offset += length
             notes.append(f"{child.label_uk if lang == 'uk' else child.label} {number(child.people, lang)}")
-        body.append(_text(rect.x, rect.y + 9, rect.label, 11))
+        body.append(_text(rect.x, rect.y - 3, rect.label, 11))
         if notes:
-            body.append(_text(rect.x, rect.y + 44, f"{t['inside']}: " + ", ".join(notes), 10, color=MUTED))
+            body.append(_text(rect.x, rect.y + 32, f"{t['inside']}: " + ", ".join(notes), 10, color=MUTED))
     date = meta.exchange_id
     title = t["units"].format(date=date)
     desc = (

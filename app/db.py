@@ -72,7 +72,7 @@ class Dataset:
     as_of: dt.date
     cache_control: str
     # Facts every list response repeats, read once: the data never change while served.
-    years_with_event_records: tuple[int, ...] = ()
+    years_with_event_records: tuple[int, ...]
 
     @property
     def modified_at(self) -> dt.datetime:

@@ -4,13 +4,13 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, get_args
 
 from fastapi import Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.i18n import language
+from app.i18n import LangParam, language
 from app.problems import bad_parameter
 
 MEDIA_TYPES = {
@@ -101,13 +101,15 @@ def _format_param(offered: tuple[str, ...]) -> Any:
 
 FormatParam = Annotated[str | None, _format_param(DATA_FORMATS)]
 ChartFormatParam = Annotated[str | None, _format_param(CHART_FORMATS)]
+Download = Annotated[bool, Query(description="`1`: send as an attachment with a file name, for saving.")]
+Bom = Annotated[bool, Query(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")]
 
 
 def representation(
     request: Request,
     format: FormatParam = None,
-    download: Annotated[bool, Query(description="`1`: send as an attachment with a file name, for saving.")] = False,
-    bom: Annotated[bool, Query(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")] = False,
+    download: Download = False,
+    bom: Bom = False,
 ) -> Representation:
     """The representation dependency that every data route takes."""
     del format  # read by negotiate(), which also honours the suffix and Accept
@@ -117,12 +119,9 @@ def representation(
 def chart_representation(
     request: Request,
     format: ChartFormatParam = None,
-    download: Annotated[bool, Query(description="`1`: send as an attachment with a file name.")] = False,
-    bom: Annotated[bool, Query(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")] = False,
-    lang: Annotated[
-        Literal["en", "uk"] | None,
-        Query(description="Language of the SVG chart: `en` or `uk` (default: Accept-Language, else en)."),
-    ] = None,
+    download: Download = False,
+    bom: Bom = False,
+    lang: LangParam = None,
 ) -> Representation:
     """The representation of a route that also draws an SVG chart (`.svg`, `Accept: image/svg+xml`)."""
     del format, lang  # read by negotiate() and language()

@@ -1,10 +1,17 @@
 """The page's and charts' words in English and Ukrainian, and how a request picks its language."""
 
-from fastapi import Request
+from typing import Annotated, Literal
+
+from fastapi import Query, Request
 
 from app.problems import bad_parameter
 
 LANGUAGES = ("en", "uk")
+# The `lang` query parameter of the page and of every chart; language() reads it.
+LangParam = Annotated[
+    Literal["en", "uk"] | None,
+    Query(description="Language of the page or chart: `en` or `uk` (default: Accept-Language, else en)."),
+]
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {

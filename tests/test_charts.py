@@ -21,9 +21,10 @@ def test_column_heights_are_proportional_to_values() -> None:
 
 
 def test_row_lengths_are_proportional_to_values() -> None:
-    bars = charts.row_bars([87, 43, 2], ["a", "b", "c"], left=10, top=0, width=500, row=40)
+    bars = charts.row_bars([87, 43, 2], ["a", "b", "c"], left=10, top=0, width=500, row=40, thickness=14)
     assert [round(b.width, 6) for b in bars] == [500, round(500 * 43 / 87, 6), round(500 * 2 / 87, 6)]
-    assert {b.x for b in bars} == {10}
+    assert {b.x for b in bars} == {10} and {b.height for b in bars} == {14}
+    assert [b.y for b in bars] == [0, 40, 80]
 
 
 def test_no_values_give_no_bars() -> None:

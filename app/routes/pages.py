@@ -1,14 +1,14 @@
 """`/`: the page for browsers (HTML, English or Ukrainian), or a JSON index of the API for everyone else."""
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from app import page, queries
 from app.db import DatasetDep, SessionDep
 from app.formats import negotiate
-from app.i18n import language
+from app.i18n import LangParam, language
 from app.openapi import DATA_RESPONSES
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
 
@@ -40,10 +40,7 @@ def index(
     request: Request,
     session: SessionDep,
     dataset: DatasetDep,
-    lang: Annotated[
-        Literal["en", "uk"] | None,
-        Query(description="Page language: `en` or `uk` (default: Accept-Language, else en)."),
-    ] = None,
+    lang: LangParam = None,
 ) -> Response:
     """Browsers (`Accept: text/html`) get the page: charts, tables and sources, in English or
     Ukrainian. Everyone else gets a JSON index of the endpoints."""
