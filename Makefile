@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
 N ?= 100000
 DB ?= var/synth-100k.db
 
-.PHONY: run test lint types pytest db clean browser synth bench soak audit lock
+.PHONY: run test lint types pytest seed db clean browser synth bench soak audit lock
 
 # Debian packages the tests and benchmarks need; installed only when missing (as root).
 define apt_install
@@ -25,6 +25,13 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
+
+# data/ is the source of truth: validate it (frictionless, then the data checks) and render seed.sql.
+# On any problem it prints one line per problem and leaves seed.sql as it was.
+seed.sql: $(wildcard data/*.csv) data/datapackage.json app/seed.py app/checks.py $(wildcard migrations/versions/*.py) | $(BIN)/.installed
+	$(BIN)/python -m app.seed
+
+seed: seed.sql
 
 # The one way to build the database: migrations, then seed.sql, then the data checks.
 $(DATABASE): $(BIN)/.installed seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py

@@ -4,11 +4,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from itertools import groupby
+from itertools import groupby, pairwise
 from urllib.parse import urlsplit
 
 from app.i18n import TEXT
-from app.schemas import ExchangeRow, UnitRow, UnitsMeta, YearlyRow
+from app.schemas import ExchangeRow, PublishedTotalRow, UnitRow, UnitsMeta, YearlyRow
 
 WIDTH = 640
 FONT = "Arial, Helvetica, sans-serif"  # present on every system, or substituted by a metric twin
@@ -111,14 +111,9 @@ def publishers(urls: Sequence[str], most: int = 3) -> str:
     return ", ".join(hosts[:most]) + (" …" if len(hosts) > most else "")
 
 
-def _source(t: dict[str, str], urls: Sequence[str]) -> str:
+def _source(t: dict[str, str], urls: Sequence[str], line: str = "source_line") -> str:
     """The source line, as two lines: who reported the figures, and where they were published."""
-    return (
-        t["source_line"]
-        .format(publishers=publishers(urls))
-        .replace(", via ", ",\nvia ")
-        .replace(", через ", ",\nчерез ")
-    )
+    return t[line].format(publishers=publishers(urls)).replace(", via ", ",\nvia ").replace(", через ", ",\nчерез ")
 
 
 def _frame(height: float, title: str, desc: str, body: list[str], source: str, lang: str) -> str:
@@ -139,53 +134,134 @@ def _frame(height: float, title: str, desc: str, body: list[str], source: str, l
     )
 
 
-def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
-    """People returned per year; derived years hatched and labelled, unknown exchange counts said so."""
-    t = TEXT[lang]
-    height = 360.0
-    bars = column_bars(
-        [r.returned_to_ukraine for r in rows],
-        [str(r.year) for r in rows],
-        left=40,
-        top=70,
-        width=WIDTH - 60,
-        height=height - 170,
+def _outline(rect: Rect, dashed: bool = False, color: str = BAR) -> str:
+    dash = ' stroke-dasharray="5 3"' if dashed else ""
+    return (
+        f'<rect x="{rect.x:.1f}" y="{rect.y:.1f}" width="{rect.width:.1f}" height="{rect.height:.1f}" '
+        f'fill="none" stroke="{color}" stroke-width="2"{dash}/>'
     )
+
+
+def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
+    """People returned per year: reported totals solid, derived ones hatched, a year without an
+    official total drawn as a dashed outline of what is on record; inside each bar a light band
+    shows how much of the total the event records hold."""
+    t = TEXT[lang]
+    height = 400.0
+    # A year without an official total is drawn at what its records hold, never at zero.
+    shown = [
+        r.returned_to_ukraine if r.returned_to_ukraine is not None else r.on_record_returned_to_ukraine or 0
+        for r in rows
+    ]
+    bars = column_bars(shown, [str(r.year) for r in rows], left=40, top=70, width=WIDTH - 60, height=height - 210)
+    top_value = max(shown, default=0) or 1
     body = []
     for row, rect in zip(rows, bars, strict=True):
-        derived = row.basis == "derived"
         centre = rect.x + rect.width / 2
-        body.append(_rect(rect, "url(#hatch)" if derived else BAR))
-        if derived:
-            body.append(
-                f'<rect x="{rect.x:.1f}" y="{rect.y:.1f}" width="{rect.width:.1f}" height="{rect.height:.1f}" '
-                f'fill="none" stroke="{BAR}" stroke-width="2"/>'
-            )
-        label = number(row.returned_to_ukraine, lang) + (f" ({t['derived']})" if derived else "")
-        body.append(_text(centre, rect.y - 8, label, 14, "middle", weight="bold"))
-        body.append(_text(centre, height - 78, str(row.year), 13, "middle"))
+        if row.basis == "no_official_total":
+            body.append(_rect(rect, INNER))
+            body.append(_outline(rect, dashed=True))
+            label = f"{number(rect.value, lang)} {t['on_record']}"
+        else:
+            body.append(_rect(rect, "url(#hatch)" if row.basis == "derived" else BAR))
+            if row.basis == "derived":
+                body.append(_outline(rect))
+            label = number(rect.value, lang) + (f" ({t['derived']})" if row.basis == "derived" else "")
+            on_record = row.on_record_returned_to_ukraine
+            if on_record is not None:  # the records' share, as a band up the middle of the bar
+                band = on_record / top_value * (height - 210)
+                body.append(
+                    _rect(
+                        Rect(
+                            centre - 4, rect.y + rect.height - band, 8, band, on_record, f"{row.year} {t['on_record']}"
+                        ),
+                        INNER,
+                    )
+                )
+        body.append(_text(centre, rect.y - 8, label, 13, "middle", weight="bold"))
+        body.append(_text(centre, height - 118, str(row.year), 13, "middle"))
         exchanges = number(row.exchanges, lang) if row.exchanges is not None else t["unknown"]
-        body.append(_text(centre, height - 60, f"{t['exchanges']}: {exchanges}", 11, "middle", MUTED))
+        body.append(_text(centre, height - 102, f"{t['exchanges']}: {exchanges}", 10, "middle", MUTED))
+        if row.basis == "no_official_total":
+            body.append(_text(centre, height - 89, t["no_official_total"], 10, "middle", MUTED))
+        elif row.unaccounted_remainder is not None:
+            remainder = f"{t['remainder']}: {number(row.unaccounted_remainder, lang)}"
+            body.append(_text(centre, height - 89, remainder, 10, "middle", MUTED))
+        if row.events_undisclosed:
+            undisclosed = f"{t['undisclosed']}: {row.events_undisclosed}"
+            body.append(_text(centre, height - 76, undisclosed, 10, "middle", MUTED))
+    notes = [t["band_note"]]
     if any(r.basis == "derived" for r in rows):
-        body.append(_text(16, height - 42, t["derived_note"], 11, color=MUTED))
+        notes.append(t["derived_note"])
+    if any(r.basis == "no_official_total" for r in rows):
+        notes.append(t["no_total_note"])
+    for i, note in enumerate(notes):
+        body.append(_text(16, height - 60 + 12 * i, note, 10, color=MUTED))
     urls = [u for r in rows for u in r.source_urls]
-    desc = t["yearly_desc"] + " " + "; ".join(f"{r.year}: {r.returned_to_ukraine} ({t[r.basis]})" for r in rows)
-    return _frame(height, t["yearly"], desc, body, _source(t, urls), lang)
+    desc = (
+        t["yearly_desc"]
+        + " "
+        + "; ".join(
+            f"{r.year}: {r.returned_to_ukraine} ({t[r.basis]})"
+            if r.returned_to_ukraine is not None
+            else f"{r.year}: {t['no_official_total']}, {r.on_record_returned_to_ukraine} {t['on_record']}"
+            for r in rows
+        )
+    )
+    return _frame(height + 10, t["yearly"], desc, body, _source(t, urls), lang)
+
+
+def exchange_groups(events: Sequence[ExchangeRow]) -> list[list[ExchangeRow]]:
+    """Events grouped as one bar each: the stages of one exchange (one ordinal) or of one agreement
+    without ordinals together, every other event alone; in date order."""
+
+    def key(event: ExchangeRow) -> str:
+        if event.exchange_ordinal is not None:
+            return f"ordinal {event.exchange_ordinal}"
+        if event.agreement is not None and event.exchange_stage is not None:
+            return f"agreement {event.agreement}"
+        return f"event {event.id}"
+
+    return [list(group) for _, group in groupby(events, key=key)]
+
+
+def _timeline_notes(groups: Sequence[Sequence[ExchangeRow]], t: dict[str, str]) -> list[str]:
+    """The lines under a timeline that say how stages, swaps, releases and unknowns are drawn."""
+    notes = []
+    for group in groups:
+        if len(group) > 1 and group[0].exchange_ordinal is not None:
+            notes.append(t["stages_note"].format(ordinal=group[0].exchange_ordinal, stages=len(group)))
+        elif len(group) > 1:
+            notes.append(t["agreement_note"].format(agreement=group[0].agreement, stages=len(group)))
+    kinds = {e.kind for group in groups for e in group}
+    if "local_swap" in kinds:
+        notes.append(t["local_swap_note"])
+    if "release" in kinds:
+        notes.append(t["release_note"])
+    if any(e.returned_to_ukraine is None for group in groups for e in group):
+        notes.append(t["undisclosed_note"])
+    return notes
 
 
 def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) -> str:
-    """One bar per exchange in date order; an exchange in stages is one bar split by stage."""
+    """One bar per exchange in date order; an exchange in stages is one bar split by stage; an
+    undisclosed figure is a dashed outline marked "?", never a bar of zero; local swaps are hatched
+    and releases outside exchanges grey."""
     t = TEXT[lang]
-    height = 380.0
-    exchanges = [list(group) for _, group in groupby(events, key=lambda e: e.exchange_ordinal)]
-    totals = [sum(e.returned_to_ukraine for e in group) for group in exchanges]
-    labels = [f"{t['exchange']} {group[0].exchange_ordinal}" for group in exchanges]
-    bars = column_bars(totals, labels, left=30, top=70, width=WIDTH - 50, height=height - 180)
+    height = 390.0
+    groups = exchange_groups(events)
+    totals = [sum(e.returned_to_ukraine or 0 for e in group) for group in groups]
+    labels = [f"{t['exchange']} {g[0].exchange_ordinal}" if g[0].exchange_ordinal else g[0].id for g in groups]
+    bars = column_bars(totals, labels, left=30, top=70, width=WIDTH - 50, height=height - 190)
+    crowded = len(groups) > 14  # print dates under every bar only where they fit
     body = []
-    for group, rect in zip(exchanges, bars, strict=True):
+    month = 0
+    for group, rect in zip(groups, bars, strict=True):
         centre = rect.x + rect.width / 2
         bottom = rect.y + rect.height
         for event in group:  # stages stacked from the baseline up, split by a white line
+            if event.returned_to_ukraine is None:
+                continue
             part = rect.height * event.returned_to_ukraine / rect.value
             stage = Rect(
                 rect.x,
@@ -195,29 +271,147 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
                 event.returned_to_ukraine,
                 f"{event.id}" + (f", {t['stage']} {event.exchange_stage}" if event.exchange_stage else ""),
             )
-            body.append(_rect(stage, BAR if (event.exchange_stage or 1) % 2 else "url(#hatch)"))
+            fill = {"release": "url(#grey)", "local_swap": "url(#hatch)"}.get(event.kind)
+            body.append(_rect(stage, fill or (BAR if (event.exchange_stage or 1) % 2 else "url(#hatch)")))
             body.append(
                 f'<line x1="{rect.x:.1f}" x2="{rect.x + rect.width:.1f}" y1="{bottom - part:.1f}" '
                 f'y2="{bottom - part:.1f}" stroke="{BACKGROUND}" stroke-width="1.5"/>'
             )
             bottom -= part
-        value = "+".join(str(e.returned_to_ukraine) for e in group) if len(group) > 1 else str(rect.value)
-        body.append(_text(centre, rect.y - 6, value, 11, "middle", weight="bold"))
-        body.append(_text(centre, height - 88, str(group[0].exchange_ordinal), 11, "middle"))
-        body.append(_text(centre, height - 74, short_date(group[0].date, lang), 10, "middle", MUTED))
-    body.append(_text(16, height - 60, f"{t['exchange']} / {t['date']}", 10, color=MUTED))
-    staged = [g for g in exchanges if len(g) > 1]
-    for i, group in enumerate(staged):
-        note = t["stages_note"].format(ordinal=group[0].exchange_ordinal, stages=len(group))
-        body.append(_text(16, height - 44 + i * 12, note, 11, color=MUTED))
+        undisclosed = [e for e in group if e.returned_to_ukraine is None]
+        if undisclosed:  # unknown, drawn as an empty dashed box above what is known
+            box = Rect(rect.x, bottom - 14, rect.width, 14, 0, f"{undisclosed[0].id}: {t['undisclosed']}")
+            body.append(_outline(box, dashed=True, color=MUTED))
+        figures = [str(e.returned_to_ukraine) if e.returned_to_ukraine is not None else "?" for e in group]
+        value = "+".join(figures) if len(group) <= 3 else f"{len(group)}×" + ("?" if undisclosed else "")
+        if len(group) > 3 and not undisclosed:
+            value = str(rect.value)
+        top = min(rect.y, bottom - 14 if undisclosed else rect.y)
+        body.append(_text(centre, top - 6, value, 9 if crowded else 11, "middle", weight="bold"))
+        if group[0].exchange_ordinal is not None:
+            body.append(_text(centre, height - 98, str(group[0].exchange_ordinal), 9 if crowded else 11, "middle"))
+        if not crowded:
+            body.append(_text(centre, height - 84, short_date(group[0].date, lang), 10, "middle", MUTED))
+        elif group[0].date.month != month:  # too many bars for dates: the month under its first bar
+            body.append(_text(rect.x, height - 84, short_date(group[0].date, lang).split()[1], 10, color=MUTED))
+        month = group[0].date.month
+    body.append(_text(16, height - 70, f"{t['exchange']} / {t['date']}", 10, color=MUTED))
+    notes = _timeline_notes(groups, t)
+    for i, note in enumerate(notes[:4]):
+        body.append(_text(16, height - 56 + i * 12, note, 10, color=MUTED))
     urls = [u for e in events for u in e.source_urls]
     title = t["timeline"].format(year=year)
     desc = (
-        t["timeline_desc"].format(events=len(events), year=year, exchanges=len(exchanges))
+        t["timeline_desc"].format(events=len(events), year=year, exchanges=len(groups))
         + " "
-        + "; ".join(f"{e.id}: {e.returned_to_ukraine}" for e in events)
+        + "; ".join(
+            f"{e.id}: {e.returned_to_ukraine if e.returned_to_ukraine is not None else t['undisclosed']}"
+            for e in events
+        )
     )
-    return _frame(height, title, desc, body, _source(t, urls), lang)
+    return _frame(height + 20, title, desc, body, _source(t, urls), lang)
+
+
+# One colour per publisher (Okabe-Ito, readable by colour-blind readers), plus a dash pattern each.
+PUBLISHER_STYLES = {
+    "coordination_hq": ("#0072B2", ""),
+    "ombudsman": ("#D55E00", "6 3"),
+    "president": ("#009E73", "2 2"),
+    "ministry_reintegration": ("#CC79A7", "8 2 2 2"),
+    "defence_ministry": ("#B07000", "4 4"),
+    "defence_intelligence": ("#3A8BC0", "1 3"),
+    "sbu": ("#1a1a1a", "10 3"),
+    "unnamed": ("#767676", "3 6"),
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One total on the step chart."""
+
+    x: float
+    y: float
+    value: int
+    label: str
+
+
+def step_lines(
+    series: dict[str, list[tuple[dt.date, int]]],
+    *,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    start: dt.date,
+    end: dt.date,
+) -> dict[str, list[Point]]:
+    """Points of each series on shared axes: x proportional to the date, y to the value from zero."""
+    top_value = max((v for points in series.values() for _, v in points), default=0) or 1
+    days = max((end - start).days, 1)
+    return {
+        name: [
+            Point(left + (day - start).days / days * width, top + height - value / top_value * height, value, str(day))
+            for day, value in points
+        ]
+        for name, points in series.items()
+    }
+
+
+def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
+    """Every body's "since 2022" totals as a step line of its own, on one time axis from zero."""
+    t = TEXT[lang]
+    series: dict[str, list[tuple[dt.date, int]]] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        series.setdefault(row.publisher, []).append((row.as_of, row.returned_to_ukraine))
+        names[row.publisher] = row.publisher_label_uk if lang == "uk" else row.publisher_label
+    start = dt.date(min((r.as_of for r in rows), default=dt.date(2022, 2, 24)).year, 1, 1)
+    end = dt.date(max((r.as_of for r in rows), default=start).year + 1, 1, 1)
+    plot = {"left": 56.0, "top": 60.0, "width": WIDTH - 76.0, "height": 220.0}
+    lines = step_lines(series, start=start, end=end, **plot)
+    height = plot["top"] + plot["height"] + 40 + 15 * len(lines) + 56
+    body = []
+    for year in range(start.year, end.year + 1):  # year ticks along the time axis
+        x = plot["left"] + (dt.date(year, 1, 1) - start).days / max((end - start).days, 1) * plot["width"]
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{plot["top"]}" y2="{plot["top"] + plot["height"]}" stroke="#d0d0d0"/>'
+        )
+        if year < end.year:
+            body.append(_text(x + 4, plot["top"] + plot["height"] + 14, str(year), 11, color=MUTED))
+    baseline = plot["top"] + plot["height"]
+    right = plot["left"] + plot["width"]
+    body.append(f'<line x1="{plot["left"]}" x2="{right}" y1="{baseline}" y2="{baseline}" stroke="{INK}"/>')
+    body.append(_text(plot["left"] - 4, baseline + 4, "0", 10, "end", MUTED))
+    top_value = max((p.value for points in lines.values() for p in points), default=0)
+    body.append(_text(plot["left"] - 4, plot["top"] + 4, number(top_value, lang), 10, "end", MUTED))
+    for publisher, points in lines.items():
+        color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
+        path = [f"M{points[0].x:.1f},{points[0].y:.1f}"]
+        for _before, after in pairwise(points):  # a step: hold the level, then jump
+            path.append(f"H{after.x:.1f}V{after.y:.1f}")
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(f'<path d="{"".join(path)}" fill="none" stroke="{color}" stroke-width="2"{dashes}/>')
+        for point in points:
+            body.append(
+                f'<circle cx="{point.x:.1f}" cy="{point.y:.1f}" r="3" fill="{color}">'
+                f"<title>{escape(names[publisher])}, {point.label}: {point.value}</title></circle>"
+            )
+        last = points[-1]
+        if last.label[:4] == str(end.year - 1):  # the latest figures are labelled; the table has the rest
+            body.append(_text(last.x + 5, last.y - 5, number(last.value, lang), 10, color=color, weight="bold"))
+    for i, publisher in enumerate(lines):  # the legend, one body a line, under the plot
+        color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
+        x = 16.0
+        y = baseline + 36 + i * 15
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(
+            f'<line x1="{x}" x2="{x + 24}" y1="{y - 4}" y2="{y - 4}" stroke="{color}" stroke-width="2"{dashes}/>'
+        )
+        body.append(_text(x + 30, y, names[publisher], 10))
+    body.append(_text(16, height - 44, t["totals_note"], 10, color=MUTED))
+    urls = [u for r in rows for u in r.source_urls]
+    desc = t["totals_desc"] + " " + "; ".join(f"{r.as_of} {r.publisher}: {r.returned_to_ukraine}" for r in rows)
+    return _frame(height, t["totals"], desc, body, _source(t, urls, "totals_source_line"), lang)
 
 
 def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
@@ -266,7 +460,7 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
     date = meta.exchange_id
     title = t["units"].format(date=date)
     desc = (
-        t["units_desc"].format(total=meta.total, date=date)
+        t["units_desc"].format(total=meta.total if meta.total is not None else t["undisclosed"], date=date)
         + " "
         + "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
     )

@@ -26,15 +26,81 @@ class DataCheckError(Exception):
         super().__init__(f"data checks failed: {shown}{more}")
 
 
+# Every gap between the event records and an official figure, computed (zero where they agree):
+# - year_total: a yearly total against the year's exchanges and local swaps with figures
+#   (releases outside exchanges are apart: the yearly totals count exchanges);
+# - running_total: a stated running total against the previous one plus the events in between
+#   (exchanges and local swaps with figures; the first starts from 0);
+# - exchange_ordinal: a number missing between the lowest and highest stated ordinal.
+# Undisclosed figures add nothing: they are unknown, not zero. The data checks hold every non-zero
+# gap to a documented row of the reconciliation table, and every documented row to a real gap.
+GAPS = """
+    WITH RECURSIVE ordered AS (
+        SELECT id, running_total_after, row_number() OVER (ORDER BY date, id) AS n,
+               sum(CASE WHEN kind <> 'release' THEN coalesce(returned_to_ukraine, 0) ELSE 0 END)
+                   OVER (ORDER BY date, id) AS on_record_so_far
+        FROM return_event
+    ),
+    stated AS (
+        SELECT id, running_total_after, on_record_so_far,
+               lag(on_record_so_far) OVER (ORDER BY n) AS previous_so_far,
+               lag(running_total_after) OVER (ORDER BY n) AS previous_total
+        FROM ordered WHERE running_total_after IS NOT NULL
+    ),
+    numbers(k) AS (
+        SELECT min(exchange_ordinal) FROM return_event
+        UNION ALL
+        SELECT k + 1 FROM numbers WHERE k < (SELECT max(exchange_ordinal) FROM return_event)
+    ),
+    gaps AS (
+        SELECT 'year_total' AS kind, CAST(y.year AS TEXT) AS subject, y.returned_to_ukraine AS stated,
+               (SELECT sum(e.returned_to_ukraine) FROM return_event e
+                WHERE e.kind <> 'release' AND e.date >= printf('%04d-01-01', y.year)
+                  AND e.date < printf('%04d-01-01', y.year + 1)) AS on_record
+        FROM yearly_total y
+        WHERE EXISTS (SELECT 1 FROM return_event e WHERE e.date >= printf('%04d-01-01', y.year)
+                      AND e.date < printf('%04d-01-01', y.year + 1))
+        UNION ALL
+        SELECT 'running_total', s.id, s.running_total_after,
+               coalesce(s.previous_total, 0) + s.on_record_so_far - coalesce(s.previous_so_far, 0)
+        FROM stated s
+        UNION ALL
+        SELECT 'exchange_ordinal', CAST(k AS TEXT), NULL, NULL FROM numbers
+        WHERE k IS NOT NULL
+          AND k NOT IN (SELECT exchange_ordinal FROM return_event WHERE exchange_ordinal IS NOT NULL)
+    )
+    SELECT kind, subject, stated, on_record,
+           CASE WHEN stated IS NULL THEN NULL ELSE stated - coalesce(on_record, 0) END AS unaccounted,
+           CASE kind WHEN 'year_total' THEN 'year ' WHEN 'running_total' THEN 'event ' ELSE 'exchange ' END
+               || subject AS label
+    FROM gaps"""
+
 # Each rule is a query that returns (subject, detail) for every row that breaks it.
 RULES: dict[str, str] = {
+    # An id is the event's date, with a -n suffix for a second event on one date.
+    "id_is_date": """
+        SELECT 'event ' || id, 'id does not start with its date ' || date FROM return_event
+        WHERE substr(id, 1, 10) <> date""",
+    # Unknown stays unknown: an undisclosed event has no figure, and every other event has one.
+    "undisclosed_has_no_figure": """
+        SELECT 'event ' || id,
+               CASE WHEN returned_to_ukraine IS NULL THEN 'no returned_to_ukraine, but evidence is ' || evidence
+                    ELSE 'evidence is undisclosed, but returned_to_ukraine is ' || returned_to_ukraine END
+        FROM return_event
+        WHERE (evidence = 'undisclosed') <> (returned_to_ukraine IS NULL)""",
+    # People freed outside an exchange are outside the HQ's numbering and running totals.
+    "release_outside_numbering": """
+        SELECT 'event ' || id, 'a release outside exchanges carries an exchange ordinal, stage or running total'
+        FROM return_event
+        WHERE kind = 'release'
+          AND (exchange_ordinal IS NOT NULL OR exchange_stage IS NOT NULL OR running_total_after IS NOT NULL)""",
     # Top-level rows of one event and dimension never overlap, so they cannot exceed the event.
     "breakdown_within_total": """
         SELECT 'event ' || e.id,
                'top-level ' || b.dimension || ' rows add up to ' || sum(b.people)
                || ', more than the ' || e.returned_to_ukraine || ' people returned'
         FROM breakdown b JOIN return_event e ON e.id = b.event_id
-        WHERE b.part_of IS NULL
+        WHERE b.part_of IS NULL AND e.returned_to_ukraine IS NOT NULL
         GROUP BY e.id, b.dimension
         HAVING sum(b.people) > e.returned_to_ukraine""",
     # A part_of row is a subset of its parent (territorial defence inside the Armed Forces).
@@ -53,69 +119,61 @@ RULES: dict[str, str] = {
         FROM breakdown c JOIN breakdown p
           ON p.event_id = c.event_id AND p.dimension = c.dimension AND p.category = c.part_of
         WHERE p.part_of IS NOT NULL""",
-    # Each official running total equals the previous one plus this event; the first one starts
-    # from the yearly totals of the years before it.
-    "running_totals_chain": """
-        WITH chain AS (
-            SELECT id, returned_to_ukraine, running_total_after,
-                   coalesce(
-                       lag(running_total_after) OVER (ORDER BY date, id),
-                       (SELECT coalesce(sum(y.returned_to_ukraine), 0) FROM yearly_total y
-                        WHERE y.year < CAST(strftime('%Y', e.date) AS INTEGER))
-                   ) AS previous
-            FROM return_event e
-        )
+    "part_of_another_row": """
+        SELECT 'event ' || event_id, dimension || ' row ' || category || ' is part of itself'
+        FROM breakdown WHERE part_of = category""",
+    # Where the records and an official figure disagree, the gap is documented with its size.
+    "gap_documented": f"""
+        SELECT g.label,
+               CASE WHEN g.kind = 'exchange_ordinal' THEN 'no event carries this exchange ordinal'
+                    ELSE 'stated ' || g.stated || ', the records add up to ' || coalesce(g.on_record, 0) END
+               || CASE WHEN r.kind IS NULL THEN ', a gap of ' || coalesce(g.unaccounted, 'one ordinal')
+                       || ' that data/reconciliation.csv does not document'
+                       ELSE ', a gap of ' || g.unaccounted || ' where data/reconciliation.csv documents '
+                       || r.unaccounted END
+        FROM ({GAPS}) g
+        LEFT JOIN reconciliation r ON r.kind = g.kind AND r.subject = g.subject
+        WHERE (g.unaccounted IS NULL OR g.unaccounted <> 0)
+          AND (r.kind IS NULL OR r.unaccounted IS NOT g.unaccounted)""",
+    # A documented gap that the data no longer show is stale documentation.
+    "documented_gap_found": f"""
+        SELECT r.kind || ' ' || r.subject,
+               'data/reconciliation.csv documents a gap of ' || coalesce(r.unaccounted, 'one ordinal')
+               || ' that the records do not show'
+        FROM reconciliation r
+        WHERE NOT EXISTS (
+            SELECT 1 FROM ({GAPS}) g
+            WHERE g.kind = r.kind AND g.subject = r.subject AND (g.unaccounted IS NULL OR g.unaccounted <> 0))""",
+    # Ordinals follow the calendar: a later event never carries a lower number.
+    "ordinals_in_date_order": """
+        SELECT 'event ' || id, 'exchange ordinal ' || exchange_ordinal || ' follows ordinal ' || earlier
+        FROM (SELECT id, exchange_ordinal,
+                     max(exchange_ordinal) OVER (ORDER BY date, id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
+              FROM return_event WHERE exchange_ordinal IS NOT NULL)
+        WHERE exchange_ordinal < earlier""",
+    # Events of one exchange (one ordinal) or one agreement without ordinals are its stages 1..n.
+    "stages_numbered": """
         SELECT 'event ' || id,
-               'running_total_after ' || running_total_after || ' is not the previous total '
-               || previous || ' plus ' || returned_to_ukraine
-        FROM chain WHERE running_total_after <> previous + returned_to_ukraine""",
-    # A year with event records must have a yearly figure they add up to.
-    "year_events_add_up": """
-        SELECT 'year ' || ev.year,
-               'events add up to ' || ev.returned || ', the yearly figure is '
-               || coalesce(y.returned_to_ukraine, 'missing')
-        FROM (SELECT CAST(strftime('%Y', date) AS INTEGER) AS year,
-                     sum(returned_to_ukraine) AS returned
-              FROM return_event GROUP BY 1) ev
-        LEFT JOIN yearly_total y ON y.year = ev.year
-        WHERE y.year IS NULL OR y.returned_to_ukraine <> ev.returned""",
-    # An exchange count is the number of distinct ordinals, never the number of events.
+               'is event ' || position || ' of ' || events || ' of ' || grouping
+               || ', so its exchange_stage must be ' || position
+        FROM (SELECT id, exchange_stage,
+                     coalesce('exchange ' || exchange_ordinal, 'agreement ' || agreement) AS grouping,
+                     row_number() OVER (PARTITION BY coalesce(exchange_ordinal, agreement) ORDER BY date, id)
+                         AS position,
+                     count(*) OVER (PARTITION BY coalesce(exchange_ordinal, agreement)) AS events
+              FROM return_event WHERE coalesce(exchange_ordinal, agreement) IS NOT NULL)
+        WHERE events > 1 AND exchange_stage IS NOT position""",
+    # Where every exchange of a year is numbered, its exchange count is its distinct ordinals.
     "year_exchanges_are_ordinals": """
         SELECT 'year ' || y.year,
                'events hold ' || count(DISTINCT e.exchange_ordinal)
                || ' distinct exchange ordinals, the yearly figure says ' || y.exchanges
         FROM yearly_total y JOIN return_event e
-          ON CAST(strftime('%Y', e.date) AS INTEGER) = y.year
-        WHERE y.exchanges IS NOT NULL
+          ON e.date >= printf('%04d-01-01', y.year) AND e.date < printf('%04d-01-01', y.year + 1)
+        WHERE y.exchanges IS NOT NULL AND e.kind = 'exchange'
         GROUP BY y.year
-        HAVING count(DISTINCT e.exchange_ordinal) <> y.exchanges""",
-    # Events that share an ordinal are its numbered stages.
-    "stages_numbered": """
-        SELECT 'event ' || e.id,
-               'exchange ' || e.exchange_ordinal || ' has ' || n.events
-               || ' events, so each needs its own stage number'
-        FROM return_event e JOIN (
-            SELECT exchange_ordinal, count(*) AS events, count(DISTINCT exchange_stage) AS stages
-            FROM return_event GROUP BY exchange_ordinal) n
-          ON n.exchange_ordinal = e.exchange_ordinal
-        WHERE n.events > 1 AND (e.exchange_stage IS NULL OR n.stages <> n.events)""",
-    "cumulative_adds_up": """
-        SELECT 'total as of ' || c.as_of,
-               c.returned_to_ukraine || ' returned is not the sum of the yearly figures, '
-               || (SELECT sum(y.returned_to_ukraine) FROM yearly_total y
-                   WHERE y.year <= CAST(strftime('%Y', c.as_of) AS INTEGER))
-        FROM cumulative_total c
-        WHERE c.returned_to_ukraine <> (
-            SELECT coalesce(sum(y.returned_to_ukraine), 0) FROM yearly_total y
-            WHERE y.year <= CAST(strftime('%Y', c.as_of) AS INTEGER))""",
-    "cumulative_exchanges_are_highest_ordinal": """
-        SELECT 'total as of ' || c.as_of,
-               c.exchanges || ' exchanges, but the highest ordinal by then is '
-               || (SELECT max(e.exchange_ordinal) FROM return_event e WHERE e.date <= c.as_of)
-        FROM cumulative_total c
-        WHERE EXISTS (SELECT 1 FROM return_event e WHERE e.date <= c.as_of)
-          AND c.exchanges <> (SELECT max(e.exchange_ordinal) FROM return_event e
-                              WHERE e.date <= c.as_of)""",
+        HAVING count(e.exchange_ordinal) = count(*) AND count(DISTINCT e.exchange_ordinal) <> y.exchanges""",
     "every_figure_sourced": """
         SELECT 'event ' || id, 'no source' FROM return_event
         WHERE id NOT IN (SELECT event_id FROM return_event_source)
@@ -123,12 +181,16 @@ RULES: dict[str, str] = {
         SELECT 'year ' || year, 'no source' FROM yearly_total
         WHERE year NOT IN (SELECT year FROM yearly_total_source)
         UNION ALL
-        SELECT 'total as of ' || as_of, 'no source' FROM cumulative_total
-        WHERE as_of NOT IN (SELECT as_of FROM cumulative_total_source)""",
+        SELECT 'total of ' || t.publisher || ' as of ' || t.as_of, 'no source' FROM published_total t
+        WHERE NOT EXISTS (SELECT 1 FROM published_total_source l
+                          WHERE l.as_of = t.as_of AND l.publisher = t.publisher)""",
     "has_figures": """
-        SELECT 'database', 'holds no cumulative total' WHERE NOT EXISTS (SELECT 1 FROM cumulative_total)
+        SELECT 'database', 'holds no Coordination Headquarters total'
+        WHERE NOT EXISTS (SELECT 1 FROM published_total WHERE publisher = 'coordination_hq')
         UNION ALL
-        SELECT 'database', 'holds no yearly totals' WHERE NOT EXISTS (SELECT 1 FROM yearly_total)""",
+        SELECT 'database', 'holds no yearly totals' WHERE NOT EXISTS (SELECT 1 FROM yearly_total)
+        UNION ALL
+        SELECT 'database', 'holds no events' WHERE NOT EXISTS (SELECT 1 FROM return_event)""",
 }
 
 

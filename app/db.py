@@ -73,6 +73,7 @@ class Dataset:
     cache_control: str
     # Facts every list response repeats, read once: the data never change while served.
     years_with_event_records: tuple[int, ...]
+    publishers: dict[str, dict[str, str]]
 
     @property
     def modified_at(self) -> dt.datetime:
@@ -137,7 +138,8 @@ def open_dataset(settings: Settings) -> Dataset:
     )
     with Session(engine) as session:
         as_of, years = queries.as_of(session), tuple(queries.years_with_event_records(session))
-    return Dataset(engine, path, digest, migration, as_of, cache_control, years)
+        publishers = queries.publishers(session)
+    return Dataset(engine, path, digest, migration, as_of, cache_control, years, publishers)
 
 
 def get_dataset(request: Request) -> Dataset:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args
@@ -131,8 +132,11 @@ def chart_representation(
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, list):  # objects in a list (other bodies' totals) as compact JSON, one per item
+        return LIST_SEPARATOR.join(
+            json.dumps(item, ensure_ascii=False, separators=(",", ":")) if isinstance(item, dict) else str(item)
+            for item in value
+        )
     if isinstance(value, bool):
         return "true" if value else "false"
     return value

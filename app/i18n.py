@@ -13,6 +13,22 @@ LangParam = Annotated[
     Query(description="Language of the page or chart: `en` or `uk` (default: Accept-Language, else en)."),
 ]
 
+# Labels of the kinds of documented gap (GET /stats/reconciliation).
+GAP_LABELS: dict[str, dict[str, str]] = {
+    "year_total": {
+        "label": "yearly total against the events on record",
+        "label_uk": "річний підсумок проти подій у записах",
+    },
+    "running_total": {
+        "label": "running total against the previous one plus the events on record",
+        "label_uk": "наростаючий підсумок проти попереднього з подіями у записах",
+    },
+    "exchange_ordinal": {
+        "label": "exchange number that no event carries",
+        "label_uk": "номер обміну, якого не має жодна подія",
+    },
+}
+
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Returns from Russian captivity to Ukraine",
@@ -48,11 +64,37 @@ TEXT: dict[str, dict[str, str]] = {
         "cite": "How to cite",
         "data": "Data and API",
         "embed": "Embed this chart",
-        "not_covered": "Event records exist for 2024 only; 2022 and 2023 have yearly totals alone. People brought "
-        "home outside exchanges and repatriated bodies are not counted.",
+        "not_covered": "People freed outside exchanges are on record only where a source itemises them (2025); "
+        "repatriated bodies are not counted.",
         "switch": "Українською",
         "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
         "skip": "Figures in tables follow each chart.",
+        "on_record": "on record",
+        "no_official_total": "no official total",
+        "remainder": "not on record",
+        "undisclosed": "undisclosed",
+        "band_note": "Light band: what the event records add up to; the rest of the bar is not on record.",
+        "no_total_note": "Dashed: no official total for the year; the bar is what the records hold so far.",
+        "agreement_note": "The {agreement} stages ({stages}) are drawn as one bar.",
+        "local_swap_note": "Hatched: local swaps arranged by a region or a military command.",
+        "release_note": "Grey: people freed outside an exchange (not in the exchange totals).",
+        "undisclosed_note": "Dashed box with ?: a figure that was never disclosed (unknown, not zero).",
+        "totals": "Official totals since 2022, by body",
+        "totals_desc": "Step chart of every official total of people returned since February 2022, one line "
+        "per body; the bodies count differently.",
+        "totals_note": "The bodies count differently (exchanges only, or every return); none is the total.",
+        "totals_source_line": "Sources: the bodies named in the legend, via {publishers}",
+        "headline": "according to the {publisher}, stated on {date}",
+        "others": "Other bodies' latest totals",
+        "more_than": "more than",
+        "years": "Years",
+        "reconciliation": "Where the records and the official figures differ",
+        "gap": "Gap",
+        "stated": "Stated",
+        "note": "Note",
+        "kind": "Kind",
+        "publisher": "Body",
+        "record_ends": "The event records end on {date}; returns after it may be missing.",
     },
     "uk": {
         "title": "Повернення з російського полону в Україну",
@@ -88,11 +130,37 @@ TEXT: dict[str, dict[str, str]] = {
         "cite": "Як цитувати",
         "data": "Дані та API",
         "embed": "Вбудувати діаграму",
-        "not_covered": "Записи про окремі події є лише за 2024 рік; для 2022 і 2023 років є тільки річні "
-        "підсумки. Людей, повернутих поза обмінами, і репатрійовані тіла не враховано.",
+        "not_covered": "Людей, звільнених поза обмінами, враховано лише там, де джерело їх називає (2025); "
+        "репатрійовані тіла не враховано.",
         "switch": "In English",
         "months": "січ лют бер кві тра чер лип сер вер жов лис гру",
         "skip": "Цифри в таблицях подано після кожної діаграми.",
+        "on_record": "у записах",
+        "no_official_total": "офіційного підсумку немає",
+        "remainder": "поза записами",
+        "undisclosed": "не розкрито",
+        "band_note": "Світла смуга: сума подій у записах; решта стовпчика в записах відсутня.",
+        "no_total_note": "Пунктир: офіційного річного підсумку немає; стовпчик показує, що є в записах.",
+        "agreement_note": "Етапи {agreement} ({stages}) показано одним стовпчиком.",
+        "local_swap_note": "Штрихування: місцеві обміни, організовані областю або військовим командуванням.",
+        "release_note": "Сірим: люди, звільнені поза обміном (не входять до підсумків обмінів).",
+        "undisclosed_note": "Пунктирна рамка з ?: число не оприлюднено (невідомо, а не нуль).",
+        "totals": "Офіційні підсумки від 2022 року за органами",
+        "totals_desc": "Ступінчаста діаграма всіх офіційних підсумків повернутих від лютого 2022 року, "
+        "лінія на кожен орган; органи рахують по-різному.",
+        "totals_note": "Органи рахують по-різному (лише обміни або всі повернення); жоден не є «єдиним».",
+        "totals_source_line": "Джерела: органи, названі в легенді, через {publishers}",
+        "headline": "за даними: {publisher}, станом на {date}",
+        "others": "Останні підсумки інших органів",
+        "more_than": "понад",
+        "years": "Роки",
+        "reconciliation": "Де записи й офіційні дані розходяться",
+        "gap": "Розрив",
+        "stated": "Заявлено",
+        "note": "Примітка",
+        "kind": "Вид",
+        "publisher": "Орган",
+        "record_ends": "Записи про події закінчуються {date}; пізніші повернення можуть бути відсутні.",
     },
 }
 

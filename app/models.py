@@ -69,60 +69,95 @@ class YearlyTotalSource(SQLModel, table=True):
     __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
 
 
-class CumulativeTotal(SQLModel, table=True):
-    """People returned since a start date (the full-scale invasion), as of a date."""
+class Publisher(SQLModel, table=True):
+    """A body that publishes "since 2022" totals, with printable labels."""
 
-    __tablename__ = "cumulative_total"
+    code: str = Field(primary_key=True)
+    label_en: str
+    label_uk: str
+
+
+class PublishedTotal(SQLModel, table=True):
+    """People returned since 2022, as one body stated it on one date (bodies count differently)."""
+
+    __tablename__ = "published_total"
 
     as_of: date = Field(primary_key=True)
-    since: date
+    publisher: str = Field(foreign_key="publisher.code", primary_key=True)
     returned_to_ukraine: int
-    exchanges: int
-    note: str
+    exchanges: int | None = None
+    scope_note: str
+    evidence: str
+    returned_is_lower_bound: bool
+    exchanges_is_lower_bound: bool
 
     __table_args__ = (
         CheckConstraint("returned_to_ukraine >= 0", name="returned_not_negative"),
-        CheckConstraint("exchanges >= 0", name="exchanges_not_negative"),
-        CheckConstraint("since <= as_of", name="since_before_as_of"),
+        CheckConstraint("exchanges IS NULL OR exchanges >= 0", name="exchanges_not_negative"),
+        CheckConstraint("evidence IN ('confirmed', 'single_source', 'conflict')", name="evidence_known"),
     )
 
 
-class CumulativeTotalSource(SQLModel, table=True):
-    """Which sources support a cumulative total."""
+class PublishedTotalSource(SQLModel, table=True):
+    """Which sources support a published total."""
 
-    __tablename__ = "cumulative_total_source"
+    __tablename__ = "published_total_source"
 
-    as_of: date = Field(foreign_key="cumulative_total.as_of", primary_key=True)
+    as_of: date = Field(primary_key=True)
+    publisher: str = Field(primary_key=True)
     source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
     position: int = Field(description="The source's place in the figure's list, 1 first.")
 
-    __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
+    __table_args__ = (
+        ForeignKeyConstraint(["as_of", "publisher"], ["published_total.as_of", "published_total.publisher"]),
+        CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+
+class Reconciliation(SQLModel, table=True):
+    """A documented gap between the event records and an official figure (the data checks hold
+    every computed gap to one of these, so a new, undocumented gap fails the build)."""
+
+    kind: str = Field(primary_key=True)
+    subject: str = Field(primary_key=True)
+    unaccounted: int | None = None
+    note: str
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('year_total', 'running_total', 'exchange_ordinal')", name="kind_known"),
+        CheckConstraint("length(note) > 0", name="note_stated"),
+    )
 
 
 class ReturnEvent(SQLModel, table=True):
-    """One return of people to Ukraine: an exchange, or one stage of an exchange."""
+    """One return of people to Ukraine: an exchange, one stage of one, a local swap, or a release."""
 
     __tablename__ = "return_event"
 
     id: str = Field(primary_key=True)
     date: date
-    exchange_ordinal: int = Field(index=True)
+    exchange_ordinal: int | None = Field(default=None, index=True)
     exchange_stage: int | None = None
-    returned_to_ukraine: int
+    kind: str
+    agreement: str | None = None
+    returned_to_ukraine: int | None = None
+    evidence: str
     returned_to_russia: int | None = None
     returned_to_russia_note: str | None = None
     mediator: str | None = None
-    running_total_after: int
+    running_total_after: int | None = None
     note: str | None = None
+    breakdown_note: str | None = None
 
     __table_args__ = (
         Index("ix_return_event_date_id", "date", "id"),
-        CheckConstraint("substr(id, 1, 10) = date", name="id_starts_with_date"),
-        CheckConstraint("exchange_ordinal > 0", name="ordinal_positive"),
+        CheckConstraint("exchange_ordinal IS NULL OR exchange_ordinal > 0", name="ordinal_positive"),
         CheckConstraint("exchange_stage IS NULL OR exchange_stage >= 1", name="stage_positive"),
-        CheckConstraint("returned_to_ukraine > 0", name="returned_positive"),
+        CheckConstraint("kind IN ('exchange', 'local_swap', 'release')", name="kind_known"),
+        CheckConstraint("agreement IS NULL OR agreement IN ('istanbul-1', 'istanbul-2')", name="agreement_known"),
+        CheckConstraint("evidence IN ('confirmed', 'single_source', 'conflict', 'undisclosed')", name="evidence_known"),
+        CheckConstraint("returned_to_ukraine IS NULL OR returned_to_ukraine > 0", name="returned_positive"),
         CheckConstraint("returned_to_russia IS NULL OR returned_to_russia >= 0", name="handed_over_not_negative"),
-        CheckConstraint("running_total_after >= returned_to_ukraine", name="running_total_covers_event"),
     )
 
 

@@ -1,11 +1,23 @@
 """The page a reporter sees at `/`: figures, charts with their tables, sources. No script, no outside asset."""
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 from app import charts
 from app.i18n import TEXT
-from app.schemas import ExchangeRow, SourceRow, Summary, UnitRow, UnitsMeta, YearlyRow
+from app.schemas import (
+    ExchangeRow,
+    OtherTotal,
+    PublishedTotalRow,
+    ReconciliationRow,
+    SourceRow,
+    Summary,
+    UnitRow,
+    UnitsMeta,
+    YearlyRow,
+)
 
 STYLE = f"""
 body {{ font-family: {charts.FONT}; color: {charts.INK}; background: #fff; margin: 0 auto; max-width: 60rem;
@@ -23,6 +35,7 @@ caption {{ text-align: left; font-weight: bold; padding: .25rem 0; }}
 pre {{ background: #f3f3f3; padding: .6rem; overflow-x: auto; font-size: .85rem; }}
 .muted {{ color: {charts.MUTED}; }}
 nav a {{ margin-right: .75rem; }}
+nav.years {{ margin-top: 2rem; font-size: 1.05rem; }}
 ol.sources {{ font-size: .85rem; columns: 2; }}
 @media print {{
   nav, .embed {{ display: none; }}
@@ -56,23 +69,30 @@ def _embed(label: str, url: str, alt: str) -> str:
     )
 
 
-def render(
-    *,
-    lang: str,
-    base: str,
-    summary: Summary,
-    yearly: Sequence[YearlyRow],
-    events: Sequence[ExchangeRow],
-    event_year: int | None,
-    units: Sequence[UnitRow],
-    units_meta: UnitsMeta | None,
-    sources: Sequence[SourceRow],
-) -> str:
+@dataclass(frozen=True)
+class PageFacts:
+    """Everything the page shows, read from the database by the route."""
+
+    summary: Summary
+    yearly: Sequence[YearlyRow]
+    event_years: Sequence[int]
+    event_year: int | None
+    events: Sequence[ExchangeRow]
+    units: Sequence[UnitRow]
+    units_meta: UnitsMeta | None
+    totals: Sequence[PublishedTotalRow]
+    reconciliation: Sequence[ReconciliationRow]
+    sources: Sequence[SourceRow]
+    record_ends: dt.date | None
+
+
+def render(*, lang: str, base: str, facts: PageFacts) -> str:
     """The whole page in one language."""
     t = TEXT[lang]
+    summary = facts.summary
 
-    def n(value: int) -> str:
-        return charts.number(value, lang)
+    def n(value: int | None) -> str:
+        return "" if value is None else charts.number(value, lang)
 
     def embed(path: str, alt: str) -> str:
         return _embed(t["embed"], base + path, alt)
@@ -81,47 +101,133 @@ def render(
     q = f"?lang={lang}"
     yearly_table = _table(
         t["yearly"],
-        [(t["year"], False), (t["people"], True), (t["exchanges"], True), ("", False)],
+        [
+            (t["year"], False),
+            (t["people"], True),
+            (t["exchanges"], True),
+            (t["on_record"], True),
+            (t["remainder"], True),
+            (t["undisclosed"], True),
+            ("", False),
+        ],
         [
             (
                 r.year,
-                n(r.returned_to_ukraine),
+                n(r.returned_to_ukraine) if r.returned_to_ukraine is not None else t["no_official_total"],
                 n(r.exchanges) if r.exchanges is not None else t["unknown"],
+                n(r.on_record_returned_to_ukraine),
+                n(r.unaccounted_remainder),
+                r.events_undisclosed,
                 t[r.basis] + (f": {r.derivation}" if r.basis == "derived" else ""),
             )
-            for r in yearly
+            for r in facts.yearly
         ],
     )
     links = [("/stats/yearly", "/stats/yearly.csv"), ("/stats/summary", "/stats/summary.csv")]
     timeline = units_figure = ""
-    if event_year is not None and events:
+    year = facts.event_year
+    if year is not None and facts.events:
+        year_links = " ".join(
+            f"<strong>{y}</strong>" if y == year else f'<a href="/?year={y}&amp;lang={lang}">{y}</a>'
+            for y in facts.event_years
+        )
         events_table = _table(
-            t["timeline"].format(year=event_year),
-            [(t["date"], False), (t["exchange"], True), (t["stage"], True), (t["people"], True)],
-            [(e.id, e.exchange_ordinal, e.exchange_stage or "", n(e.returned_to_ukraine)) for e in events],
+            t["timeline"].format(year=year),
+            [(t["date"], False), (t["exchange"], True), (t["stage"], True), (t["people"], True), (t["kind"], False)],
+            [
+                (
+                    e.id,
+                    e.exchange_ordinal,
+                    e.exchange_stage or "",
+                    n(e.returned_to_ukraine) if e.returned_to_ukraine is not None else t["undisclosed"],
+                    e.kind + (f", {e.agreement}" if e.agreement else ""),
+                )
+                for e in facts.events
+            ],
         )
         timeline = (
-            f'<figure id="timeline">{charts.timeline_chart(events, event_year, lang)}'
+            f'<nav class="years" aria-label="{escape(t["years"])}">{escape(t["years"])}: {year_links}</nav>'
+            f'<figure id="timeline">{charts.timeline_chart(facts.events, year, lang)}'
             f"<figcaption>{events_table}</figcaption>"
-            f"{embed(f'/exchanges.svg?year={event_year}&lang={lang}', t['timeline'].format(year=event_year))}</figure>"
+            f"{embed(f'/exchanges.svg?year={year}&lang={lang}', t['timeline'].format(year=year))}</figure>"
         )
-        links.append((f"/exchanges?year={event_year}", f"/exchanges.csv?year={event_year}"))
+        links.append((f"/exchanges?year={year}", f"/exchanges.csv?year={year}"))
+    units_meta = facts.units_meta
     if units_meta is not None:
-        labels = {r.unit: (r.label_uk if lang == "uk" else r.label) for r in units}
+        labels = {r.unit: (r.label_uk if lang == "uk" else r.label) for r in facts.units}
         units_table = _table(
             t["units"].format(date=units_meta.exchange_id),
             [(t["unit"], False), (t["people"], True)],
-            [((f"— {t['inside']}: " if r.part_of else "") + labels[r.unit], n(r.people)) for r in units]
+            [((f"— {t['inside']}: " if r.part_of else "") + labels[r.unit], n(r.people)) for r in facts.units]
             + ([(t["unattributed"], n(units_meta.unattributed))] if units_meta.unattributed else []),
         )
         path = f"/exchanges/{units_meta.exchange_id}/units"
         units_figure = (
-            f'<figure id="units">{charts.units_chart(units, units_meta, lang)}'
+            f'<figure id="units">{charts.units_chart(facts.units, units_meta, lang)}'
             f"<figcaption>{units_table}</figcaption>"
             f"{embed(f'{path}.svg{q}', t['units'].format(date=units_meta.exchange_id))}</figure>"
         )
         links.append((path, f"{path}.csv"))
-    links.append(("/sources", "/sources.csv"))
+
+    def publisher(row: PublishedTotalRow | OtherTotal | Summary) -> str:
+        return row.publisher_label_uk if lang == "uk" else row.publisher_label
+
+    def figure(value: int, lower_bound: bool) -> str:
+        return (f"{t['more_than']} " if lower_bound else "") + n(value)
+
+    totals_table = _table(
+        t["totals"],
+        [
+            (t["date"], False),
+            (t["publisher"], False),
+            (t["people"], True),
+            (t["exchanges"], True),
+            (t["on_record"], True),
+            (t["note"], False),
+        ],
+        [
+            (
+                r.as_of.isoformat(),
+                publisher(r),
+                figure(r.returned_to_ukraine, r.returned_is_lower_bound),
+                figure(r.exchanges, r.exchanges_is_lower_bound) if r.exchanges is not None else "",
+                n(r.on_record_by_then),
+                r.scope_note,
+            )
+            for r in facts.totals
+        ],
+    )
+    totals_figure = (
+        f'<figure id="totals">{charts.totals_chart(facts.totals, lang)}'
+        f"<figcaption>{totals_table}</figcaption>{embed(f'/stats/totals.svg{q}', t['totals'])}</figure>"
+    )
+    gaps_table = _table(
+        t["reconciliation"],
+        [
+            (t["kind"], False),
+            (t["year"], True),
+            (t["stated"], True),
+            (t["on_record"], True),
+            (t["gap"], True),
+            (t["note"], False),
+        ],
+        [
+            (
+                (r.label_uk if lang == "uk" else r.label) + f" ({r.subject})",
+                r.year,
+                n(r.stated),
+                n(r.on_record),
+                n(r.unaccounted),
+                r.note,
+            )
+            for r in facts.reconciliation
+        ],
+    )
+    links += [
+        ("/stats/totals", "/stats/totals.csv"),
+        ("/stats/reconciliation", "/stats/reconciliation.csv"),
+        ("/sources", "/sources.csv"),
+    ]
     data_list = (
         "".join(f'<li><a href="{escape(j)}">{escape(j)}</a> · <a href="{escape(c)}">CSV</a></li>' for j, c in links)
         + '<li><a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></li>'
@@ -129,11 +235,19 @@ def render(
     source_list = "".join(
         f'<li><a href="{escape(s.url)}">{escape(s.publisher)}</a>'
         f"{' · ' + s.published_on.isoformat() if s.published_on else ''}</li>"
-        for s in sources
+        for s in facts.sources
     )
+    others = "".join(
+        f"<li>{escape(publisher(o))}: <strong>{figure(o.returned_to_ukraine, o.returned_is_lower_bound)}</strong>, "
+        f'<time datetime="{o.as_of}">{o.as_of.isoformat()}</time></li>'
+        for o in summary.other_publishers_latest
+    )
+    headline = t["headline"].format(publisher=publisher(summary), date=summary.as_of.isoformat())
+    ends = t["record_ends"].format(date=facts.record_ends.isoformat()) if facts.record_ends else ""
     citation = (
-        f"{t['title']}, 2022–{summary.as_of.year}: Coordination Headquarters for the Treatment of "
-        f"Prisoners of War and the sources listed per figure; {t['as_of']} {summary.as_of.isoformat()}. "
+        f"{t['title']}, 2022–{facts.record_ends.year if facts.record_ends else summary.as_of.year}: "
+        f"Coordination Headquarters for the Treatment of Prisoners of War, other official bodies and the "
+        f"sources listed per figure; {t['as_of']} {(facts.record_ends or summary.as_of).isoformat()}. "
         f"{base}/stats/yearly"
     )
     return f"""<!doctype html>
@@ -154,13 +268,16 @@ def render(
 <p class="muted">{escape(t["skip"])}</p>
 </header>
 <main>
-<p class="key"><strong>{n(summary.returned_to_ukraine)}</strong>
-{escape(t["since"])}, {escape(t["as_of"])} <time datetime="{summary.as_of}">{summary.as_of.isoformat()}</time>;
-{n(summary.exchanges)} {escape(t["exchanges_held"])}.</p>
-<figure id="yearly">{charts.yearly_chart(yearly, lang)}
+<p class="key"><strong>{figure(summary.returned_to_ukraine, summary.returned_is_lower_bound)}</strong>
+{escape(t["since"])}, {escape(headline)}; {n(summary.exchanges)} {escape(t["exchanges_held"])}.</p>
+<section id="others"><h2>{escape(t["others"])}</h2><ul>{others}</ul>
+<p class="muted">{escape(t["totals_note"])} {escape(ends)}</p></section>
+<figure id="yearly">{charts.yearly_chart(facts.yearly, lang)}
 <figcaption>{yearly_table}</figcaption>{embed(f"/stats/yearly.svg{q}", t["yearly"])}</figure>
 {timeline}
 {units_figure}
+{totals_figure}
+<section id="reconciliation">{gaps_table}</section>
 <p class="muted">{escape(t["not_covered"])}</p>
 <section id="data"><h2>{escape(t["data"])}</h2><ul>{data_list}</ul></section>
 <section id="cite"><h2>{escape(t["cite"])}</h2><p>{escape(citation)}</p></section>

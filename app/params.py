@@ -32,6 +32,14 @@ def iso_date(name: str, value: str | None) -> dt.date | None:
         raise bad_parameter(name, f"'{value}' is not a calendar date", "an ISO date, YYYY-MM-DD") from None
 
 
+def date_range(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """The dates of a `date_from`/`date_to` pair, or a 400 for an impossible or reversed one."""
+    first, last = iso_date("date_from", date_from), iso_date("date_to", date_to)
+    if first and last and first > last:
+        raise bad_parameter("date_to", f"{last} is before date_from {first}", "a date >= date_from")
+    return first, last
+
+
 def _query_names(dependant: Dependant) -> set[str]:
     names = {param.alias for param in dependant.query_params}
     for sub in dependant.dependencies:

@@ -2,12 +2,27 @@
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.schemas import Dimension, ExchangeRow, SourceRow, Summary, UnitRow, UnitsMeta, YearlyRow
+from app.checks import GAPS
+from app.i18n import GAP_LABELS
+from app.schemas import (
+    Dimension,
+    ExchangeRow,
+    PublishedTotalRow,
+    ReconciliationRow,
+    SourceRow,
+    Summary,
+    UnitRow,
+    UnitsMeta,
+    YearlyRow,
+)
+
+MAX_PAGE = 1000
 
 # The source URLs of one figure, oldest source first, as a JSON array.
 _URLS = """(SELECT json_group_array(url) FROM (
@@ -23,32 +38,64 @@ def _rows(session: Session, sql: str, **params: Any) -> list[dict[str, Any]]:
     result = session.execute(text(sql), params)
     rows = [dict(row) for row in result.mappings()]
     for row in rows:
-        for key in ("source_urls", "supports_years", "supports_exchanges"):
+        for key in ("source_urls", "supports_years", "supports_exchanges", "supports_totals"):
             if key in row:
                 row[key] = json.loads(row[key])
     return rows
 
 
 def as_of(session: Session) -> dt.date:
-    """The dataset's as-of date: the date of its latest cumulative total."""
-    value = session.execute(text("SELECT max(as_of) FROM cumulative_total")).scalar_one()
-    return dt.date.fromisoformat(value)
+    """The dataset's as-of date: the date of its latest event or published total."""
+    sql = """SELECT max(day) FROM (SELECT max(date) AS day FROM return_event
+                                   UNION ALL SELECT max(as_of) FROM published_total)"""
+    return dt.date.fromisoformat(session.execute(text(sql)).scalar_one())
+
+
+def publishers(session: Session) -> dict[str, dict[str, str]]:
+    """Every publisher code with its English and Ukrainian label."""
+    rows = session.execute(text("SELECT code, label_en, label_uk FROM publisher ORDER BY code"))
+    return {code: {"label": en, "label_uk": uk} for code, en, uk in rows}
+
+
+_YEAR_OF = "CAST(substr({column}, 1, 4) AS INTEGER)"
 
 
 def yearly_totals(session: Session, year_from: int | None, year_to: int | None) -> list[YearlyRow]:
-    """Yearly figures in a year range, with change, cumulative total and event-record count."""
+    """Every year with an official total or event records: the total, and what the records hold."""
     sql = f"""
-        WITH years AS (
-            SELECT y.year, y.returned_to_ukraine, y.exchanges, y.basis, y.derivation,
+        WITH record AS (
+            SELECT {_YEAR_OF.format(column="date")} AS year, count(*) AS recorded_events,
+                   sum(returned_to_ukraine IS NULL) AS events_undisclosed,
+                   sum(CASE WHEN kind <> 'release' THEN returned_to_ukraine END) AS on_record,
+                   sum(CASE WHEN kind = 'release' THEN returned_to_ukraine END) AS released
+            FROM return_event GROUP BY 1
+        ),
+        years AS (SELECT year FROM yearly_total UNION SELECT year FROM record),
+        rows AS (
+            SELECT v.year, y.returned_to_ukraine, y.exchanges,
+                   coalesce(y.basis, 'no_official_total') AS basis,
+                   coalesce(y.derivation, 'No official total for ' || v.year || ' has been published. '
+                       || 'The event records are summed in on_record_returned_to_ukraine; they are not a total.')
+                       AS derivation,
                    y.returned_to_ukraine - p.returned_to_ukraine AS change_from_previous_year,
-                   sum(y.returned_to_ukraine) OVER (ORDER BY y.year) AS cumulative_returned_to_ukraine,
-                   (SELECT count(*) FROM return_event e
-                    WHERE e.date >= printf('%04d-01-01', y.year)
-                      AND e.date < printf('%04d-01-01', y.year + 1)) AS recorded_events,
-                   {_urls("yearly_total_source", "l.year = y.year")} AS source_urls
-            FROM yearly_total y LEFT JOIN yearly_total p ON p.year = y.year - 1
+                   CASE WHEN count(y.year) OVER (ORDER BY v.year) = count(*) OVER (ORDER BY v.year)
+                        THEN sum(y.returned_to_ukraine) OVER (ORDER BY v.year) END
+                       AS cumulative_returned_to_ukraine,
+                   coalesce(r.recorded_events, 0) AS recorded_events,
+                   {_urls("yearly_total_source", "l.year = v.year")} AS source_urls,
+                   coalesce(r.events_undisclosed, 0) AS events_undisclosed,
+                   r.on_record AS on_record_returned_to_ukraine,
+                   r.released AS on_record_released_outside_exchanges,
+                   CASE WHEN r.year IS NOT NULL THEN y.returned_to_ukraine - coalesce(r.on_record, 0) END
+                       AS unaccounted_remainder,
+                   g.note AS remainder_note
+            FROM years v
+            LEFT JOIN yearly_total y ON y.year = v.year
+            LEFT JOIN yearly_total p ON p.year = v.year - 1
+            LEFT JOIN record r ON r.year = v.year
+            LEFT JOIN reconciliation g ON g.kind = 'year_total' AND g.subject = CAST(v.year AS TEXT)
         )
-        SELECT * FROM years
+        SELECT * FROM rows
         WHERE (:year_from IS NULL OR year >= :year_from) AND (:year_to IS NULL OR year <= :year_to)
         ORDER BY year"""
     rows = _rows(session, sql, year_from=year_from, year_to=year_to)
@@ -56,47 +103,58 @@ def yearly_totals(session: Session, year_from: int | None, year_to: int | None) 
 
 
 def years_with_event_records(session: Session) -> list[int]:
-    """The years that have event records (2024 only, in the real data)."""
+    """The years that have event records."""
     sql = "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM return_event ORDER BY 1"
     return list(session.execute(text(sql)).scalars())
 
 
 _EVENT_FILTER = """
     (:date_from IS NULL OR e.date >= :date_from) AND (:date_to IS NULL OR e.date <= :date_to)
-    AND (:mediator IS NULL OR lower(e.mediator) = lower(:mediator))"""
+    AND (:mediator IS NULL OR lower(e.mediator) = lower(:mediator))
+    AND (:kind IS NULL OR e.kind = :kind) AND (:agreement IS NULL OR e.agreement = :agreement)
+    AND (:evidence IS NULL OR e.evidence = :evidence)"""
 
 
-def _event_filter_params(
-    year: int | None, date_from: dt.date | None, date_to: dt.date | None, mediator: str | None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a list asks for; None leaves a filter off."""
+
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    mediator: str | None = None
+    kind: str | None = None
+    agreement: str | None = None
+    evidence: str | None = None
+
+
+def _event_filter_params(filters: EventFilter) -> dict[str, Any]:
+    year, date_from, date_to = filters.year, filters.date_from, filters.date_to
     # A year is a date range, so it uses the same index as date_from/date_to.
     lower = max(filter(None, [date_from, dt.date(year, 1, 1) if year else None]), default=None)
     upper = min(filter(None, [date_to, dt.date(year, 12, 31) if year else None]), default=None)
     return {
         "date_from": lower.isoformat() if lower else None,
         "date_to": upper.isoformat() if upper else None,
-        "mediator": mediator,
+        "mediator": filters.mediator,
+        "kind": filters.kind,
+        "agreement": filters.agreement,
+        "evidence": filters.evidence,
     }
 
 
 _EVENT_COLUMNS = f"""
     e.id, e.date, e.exchange_ordinal, e.exchange_stage, e.returned_to_ukraine,
     e.returned_to_russia, e.returned_to_russia_note, e.mediator, e.running_total_after, e.note,
-    {_urls("return_event_source", "l.event_id = e.id")} AS source_urls"""
+    {_urls("return_event_source", "l.event_id = e.id")} AS source_urls,
+    e.kind, e.agreement, e.evidence, e.breakdown_note"""
 
 
 def exchanges(
-    session: Session,
-    *,
-    year: int | None,
-    date_from: dt.date | None,
-    date_to: dt.date | None,
-    mediator: str | None,
-    limit: int,
-    offset: int,
+    session: Session, filters: EventFilter, *, limit: int = MAX_PAGE, offset: int = 0
 ) -> tuple[int, list[ExchangeRow]]:
     """One page of events in date order, and how many events match the filters in all."""
-    params = _event_filter_params(year, date_from, date_to, mediator)
+    params = _event_filter_params(filters)
     total = session.execute(text(f"SELECT count(*) FROM return_event e WHERE {_EVENT_FILTER}"), params).scalar_one()
     sql = f"""SELECT {_EVENT_COLUMNS} FROM return_event e WHERE {_EVENT_FILTER}
               ORDER BY e.date, e.id LIMIT :limit OFFSET :offset"""
@@ -137,27 +195,106 @@ def breakdown(
         dimension=dimension,
         total=exchange.returned_to_ukraine,
         accounted_for=accounted_for,
-        unattributed=exchange.returned_to_ukraine - accounted_for,
+        unattributed=None if exchange.returned_to_ukraine is None else exchange.returned_to_ukraine - accounted_for,
     )
     return rows, meta
 
 
-def summary(session: Session) -> Summary:
-    """The latest since-invasion total with the first, last and largest recorded events."""
+_ON_RECORD_BY = """(SELECT coalesce(sum(e.returned_to_ukraine), 0) FROM return_event e
+                    WHERE e.kind <> 'release' AND e.date <= {day})"""
+
+_TOTAL_COLUMNS = """
+    t.as_of || '-' || t.publisher AS id, t.as_of, t.publisher, p.label_en AS publisher_label,
+    p.label_uk AS publisher_label_uk, t.returned_to_ukraine, t.returned_is_lower_bound, t.exchanges,
+    t.exchanges_is_lower_bound, t.scope_note, t.evidence"""
+
+
+def totals(
+    session: Session, publisher: str | None, date_from: dt.date | None, date_to: dt.date | None
+) -> list[PublishedTotalRow]:
+    """Every official "since 2022" total in date order, beside what the event records held by then."""
     sql = f"""
-        SELECT c.since, c.as_of, c.returned_to_ukraine, c.exchanges, 'reported' AS basis, c.note,
+        SELECT {_TOTAL_COLUMNS},
+               {_ON_RECORD_BY.format(day="t.as_of")} AS on_record_by_then,
+               t.returned_to_ukraine - {_ON_RECORD_BY.format(day="t.as_of")} AS difference_from_record,
+               {_urls("published_total_source", "l.as_of = t.as_of AND l.publisher = t.publisher")} AS source_urls
+        FROM published_total t JOIN publisher p ON p.code = t.publisher
+        WHERE (:publisher IS NULL OR t.publisher = :publisher)
+          AND (:date_from IS NULL OR t.as_of >= :date_from) AND (:date_to IS NULL OR t.as_of <= :date_to)
+        ORDER BY t.as_of, t.publisher"""
+    params = {
+        "publisher": publisher,
+        "date_from": date_from.isoformat() if date_from else None,
+        "date_to": date_to.isoformat() if date_to else None,
+    }
+    return [PublishedTotalRow(**row) for row in _rows(session, sql, **params)]
+
+
+def summary(session: Session) -> Summary:
+    """The latest Coordination Headquarters total as the headline, every other body's latest total,
+    and what the yearly totals and the event records add up to."""
+    sql = f"""
+        WITH headline AS (
+            SELECT * FROM published_total WHERE publisher = 'coordination_hq' ORDER BY as_of DESC LIMIT 1
+        ),
+        record AS (
+            SELECT count(*) AS recorded_events, sum(returned_to_ukraine IS NULL) AS events_undisclosed,
+                   coalesce(sum(CASE WHEN kind <> 'release' THEN returned_to_ukraine END), 0) AS on_record,
+                   coalesce(sum(CASE WHEN kind = 'release' THEN returned_to_ukraine END), 0) AS released
+            FROM return_event
+        )
+        SELECT '2022-02-24' AS since, h.as_of, h.returned_to_ukraine,
+               (SELECT max(e.exchange_ordinal) FROM return_event e WHERE e.date <= h.as_of) AS exchanges,
+               'reported' AS basis, h.scope_note AS note,
                first.id AS first_recorded_event_id, first.date AS first_recorded_event_date,
                last.id AS last_recorded_event_id, last.date AS last_recorded_event_date,
                largest.id AS largest_recorded_event_id,
                largest.returned_to_ukraine AS largest_recorded_event_returned_to_ukraine,
-               {_urls("cumulative_total_source", "l.as_of = c.as_of")} AS source_urls
-        FROM cumulative_total c
+               {_urls("published_total_source", "l.as_of = h.as_of AND l.publisher = h.publisher")} AS source_urls,
+               h.publisher, p.label_en AS publisher_label, p.label_uk AS publisher_label_uk,
+               h.returned_is_lower_bound, h.exchanges AS exchanges_stated,
+               h.exchanges_is_lower_bound AS exchanges_stated_is_lower_bound, h.evidence,
+               (SELECT json_group_array(json_object(
+                    'publisher', o.publisher, 'publisher_label', op.label_en, 'publisher_label_uk', op.label_uk,
+                    'as_of', o.as_of, 'returned_to_ukraine', o.returned_to_ukraine,
+                    'returned_is_lower_bound', json(CASE WHEN o.returned_is_lower_bound THEN 'true' ELSE 'false' END),
+                    'exchanges', o.exchanges, 'scope_note', o.scope_note))
+                FROM (SELECT *, row_number() OVER (PARTITION BY publisher ORDER BY as_of DESC) AS latest
+                      FROM published_total WHERE publisher <> h.publisher) o
+                JOIN publisher op ON op.code = o.publisher
+                WHERE o.latest = 1) AS other_publishers_latest,
+               (SELECT sum(returned_to_ukraine) FROM yearly_total) AS yearly_totals_add_up_to,
+               (SELECT max(year) FROM yearly_total) AS yearly_totals_through,
+               record.on_record AS on_record_returned_to_ukraine,
+               record.released AS on_record_released_outside_exchanges,
+               record.recorded_events, record.events_undisclosed
+        FROM headline h
+        JOIN publisher p ON p.code = h.publisher
+        JOIN record
         LEFT JOIN (SELECT id, date FROM return_event ORDER BY date, id LIMIT 1) first
         LEFT JOIN (SELECT id, date FROM return_event ORDER BY date DESC, id DESC LIMIT 1) last
-        LEFT JOIN (SELECT id, returned_to_ukraine FROM return_event
-                   ORDER BY returned_to_ukraine DESC, date, id LIMIT 1) largest
-        ORDER BY c.as_of DESC LIMIT 1"""
-    return Summary(**_rows(session, sql)[0])
+        LEFT JOIN (SELECT id, returned_to_ukraine FROM return_event WHERE returned_to_ukraine IS NOT NULL
+                   ORDER BY returned_to_ukraine DESC, date, id LIMIT 1) largest"""
+    row = _rows(session, sql)[0]
+    row["other_publishers_latest"] = sorted(
+        json.loads(row["other_publishers_latest"]), key=lambda other: (other["as_of"], other["publisher"]), reverse=True
+    )
+    return Summary(**row)
+
+
+def reconciliation(session: Session) -> list[ReconciliationRow]:
+    """Every documented gap with the figures it lies between (the data checks prove each size)."""
+    sql = f"""
+        SELECT r.kind, r.subject,
+               CASE r.kind WHEN 'exchange_ordinal'
+                    THEN (SELECT {_YEAR_OF.format(column="min(e.date)")} FROM return_event e
+                          WHERE e.exchange_ordinal > CAST(r.subject AS INTEGER))
+                    ELSE {_YEAR_OF.format(column="r.subject")} END AS year,
+               g.stated, g.on_record, r.unaccounted, r.note
+        FROM reconciliation r JOIN ({GAPS}) g ON g.kind = r.kind AND g.subject = r.subject
+        ORDER BY year, CASE r.kind WHEN 'year_total' THEN 0 WHEN 'running_total' THEN 1 ELSE 2 END, r.subject"""
+    rows = _rows(session, sql)
+    return [ReconciliationRow(**row, **GAP_LABELS[row["kind"]]) for row in rows]
 
 
 def sources(session: Session) -> list[SourceRow]:
@@ -170,6 +307,13 @@ def sources(session: Session) -> list[SourceRow]:
                (SELECT json_group_array(event_id) FROM (
                    SELECT event_id FROM return_event_source WHERE source_id = s.id ORDER BY event_id)
                ) AS supports_exchanges,
-               EXISTS (SELECT 1 FROM cumulative_total_source WHERE source_id = s.id) AS supports_summary
+               EXISTS (SELECT 1 FROM published_total_source l
+                       WHERE l.source_id = s.id AND l.publisher = 'coordination_hq'
+                         AND l.as_of = (SELECT max(as_of) FROM published_total WHERE publisher = 'coordination_hq'))
+                   AS supports_summary,
+               (SELECT json_group_array(total) FROM (
+                   SELECT as_of || '-' || publisher AS total FROM published_total_source
+                   WHERE source_id = s.id ORDER BY as_of, publisher)
+               ) AS supports_totals
         FROM source s ORDER BY s.id"""
     return [SourceRow(**row) for row in _rows(session, sql)]

@@ -1,65 +1,110 @@
 """Response shapes: the public contract. Fields are added, never renamed or removed."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 Basis = Literal["reported", "derived"]
+YearBasis = Literal["reported", "derived", "no_official_total"]
 Dimension = Literal["service", "rank", "sex"]
+Kind = Literal["exchange", "local_swap", "release"]
+Agreement = Literal["istanbul-1", "istanbul-2"]
+Evidence = Literal["confirmed", "single_source", "conflict", "undisclosed"]
+# Publishers are data (data/publishers.csv), not code: any code there is valid.
+PublisherCode = Annotated[
+    str, Field(description="The body's code (data/publishers.csv), e.g. `coordination_hq`, `ombudsman`.")
+]
+GapKind = Literal["year_total", "running_total", "exchange_ordinal"]
 
 
 class YearlyRow(BaseModel):
-    """People returned to Ukraine in one calendar year."""
+    """People returned to Ukraine in one calendar year, and what the event records hold for it."""
 
-    year: int = Field(examples=[2024])
-    returned_to_ukraine: int = Field(examples=[1358])
+    year: int = Field(examples=[2025])
+    returned_to_ukraine: int | None = Field(
+        description="The official yearly total; null for a year without one (see basis).", examples=[2310]
+    )
     exchanges: int | None = Field(
-        description="Distinct exchanges held that year; null where no source gives it.",
+        description="Distinct exchanges held that year; null where no source gives it on one basis.",
         examples=[11],
     )
-    basis: Basis = Field(description="`reported` by an official source, or `derived` from others.")
-    derivation: str = Field(description="Who reported the figure, or how it was derived.")
-    change_from_previous_year: int | None = Field(
-        description="This year's figure minus the previous year's; null for the first year.",
-        examples=[356],
+    basis: YearBasis = Field(
+        description="`reported` by an official source, `derived` from others, or `no_official_total`."
     )
-    cumulative_returned_to_ukraine: int = Field(
-        description="People returned from 24 Feb 2022 to the end of this year.", examples=[3956]
+    derivation: str = Field(description="Who reported the figure, or how it was derived, or that none exists.")
+    change_from_previous_year: int | None = Field(
+        description="This year's figure minus the previous year's; null where either is missing.",
+        examples=[952],
+    )
+    cumulative_returned_to_ukraine: int | None = Field(
+        description="Official totals from 24 Feb 2022 to the end of this year; null once a year has none.",
+        examples=[6266],
     )
     recorded_events: int = Field(
-        description="How many event records (GET /exchanges) this year has; 0 where none exist.",
-        examples=[12],
+        description="Event records (GET /exchanges?year=) for the year, of every kind.", examples=[23]
     )
-    source_urls: list[str]
+    source_urls: list[str] = Field(description="Sources of the official total; events carry their own.")
+    events_undisclosed: int = Field(
+        description="Event records whose figure was never disclosed (null, never counted as zero).", examples=[10]
+    )
+    on_record_returned_to_ukraine: int | None = Field(
+        description="What the exchanges and local swaps on record add up to (undisclosed figures left out).",
+        examples=[2090],
+    )
+    on_record_released_outside_exchanges: int | None = Field(
+        description="People on record as freed outside any exchange; null where no such release is on record.",
+        examples=[53],
+    )
+    unaccounted_remainder: int | None = Field(
+        description="The official total minus on_record_returned_to_ukraine; null where either is missing.",
+        examples=[220],
+    )
+    remainder_note: str | None = Field(description="Where the documented remainder lies, in our words.")
 
 
 class ExchangeRow(BaseModel):
-    """One return of people to Ukraine: an exchange, or one stage of an exchange."""
+    """One return of people to Ukraine: an exchange, a stage of one, a local swap or a release."""
 
     id: str = Field(
         description="The event's ISO date (a suffix only if a date holds two events).",
         examples=["2024-12-30"],
     )
     date: dt.date
-    exchange_ordinal: int = Field(
-        description="The Coordination Headquarters' running number of the exchange since 2022.",
+    exchange_ordinal: int | None = Field(
+        description="The Coordination Headquarters' running number of the exchange since 2022, only where a "
+        "source states it.",
         examples=[59],
     )
-    exchange_stage: int | None = Field(description="Stage number where an exchange came in stages; null otherwise.")
-    returned_to_ukraine: int = Field(examples=[189])
+    exchange_stage: int | None = Field(
+        description="Stage number where an exchange or agreement came in stages; null otherwise."
+    )
+    returned_to_ukraine: int | None = Field(
+        description="Ukraine's official figure; null where it was never disclosed (see evidence).", examples=[189]
+    )
     returned_to_russia: int | None = Field(
-        description="People handed to Russia, as Russia's Ministry of Defence reported; null where unreported.",
+        description="People handed to Russia (returned_to_russia_note says whose figure); null where unreported.",
         examples=[150],
     )
     returned_to_russia_note: str | None
     mediator: str | None = Field(examples=["UAE"])
-    running_total_after: int = Field(
-        description="Official total returned since 24 Feb 2022, right after this event.",
+    running_total_after: int | None = Field(
+        description="The Coordination Headquarters' numbered-exchange total since 2022 right after this event, "
+        "where one was stated.",
         examples=[3956],
     )
     note: str | None = Field(description="Disputed or unusual figures, in our words.")
     source_urls: list[str]
+    kind: Kind = Field(
+        description="`exchange` (or one stage of one), `local_swap` (arranged locally, 2022) or `release` "
+        "(freed outside any exchange; not in the exchange totals)."
+    )
+    agreement: Agreement | None = Field(description="The Istanbul agreement an event belongs to, if any.")
+    evidence: Evidence = Field(
+        description="`confirmed` (2+ publishers), `single_source`, `conflict` (note gives each value) or "
+        "`undisclosed` (no figure published)."
+    )
+    breakdown_note: str | None = Field(description="What the published breakdown covers, in our words.")
 
 
 class UnitRow(BaseModel):
@@ -73,15 +118,32 @@ class UnitRow(BaseModel):
     note: str | None
 
 
+class OtherTotal(BaseModel):
+    """The latest total of one body other than the headline's."""
+
+    publisher: PublisherCode
+    publisher_label: str
+    publisher_label_uk: str
+    as_of: dt.date
+    returned_to_ukraine: int
+    returned_is_lower_bound: bool
+    exchanges: int | None
+    scope_note: str
+
+
 class Summary(BaseModel):
-    """Returns since the full-scale invasion began."""
+    """Returns since the full-scale invasion began: the headline total, the others, and the records."""
 
     since: dt.date = Field(examples=["2022-02-24"])
-    as_of: dt.date = Field(examples=["2024-12-30"])
-    returned_to_ukraine: int = Field(examples=[3956])
-    exchanges: int = Field(description="Exchanges held: the highest exchange ordinal.", examples=[59])
+    as_of: dt.date = Field(description="The date the headline figure was stated.", examples=["2026-03-11"])
+    returned_to_ukraine: int = Field(
+        description="The headline: the latest total of the Coordination Headquarters.", examples=[8050]
+    )
+    exchanges: int = Field(
+        description="Exchanges held by as_of: the highest exchange ordinal on record by then.", examples=[73]
+    )
     basis: Basis
-    note: str
+    note: str = Field(description="What the headline figure counts (its scope), in our words.")
     first_recorded_event_id: str | None
     first_recorded_event_date: dt.date | None
     last_recorded_event_id: str | None
@@ -89,6 +151,70 @@ class Summary(BaseModel):
     largest_recorded_event_id: str | None
     largest_recorded_event_returned_to_ukraine: int | None
     source_urls: list[str]
+    publisher: PublisherCode = Field(examples=["coordination_hq"])
+    publisher_label: str = Field(examples=["Coordination Headquarters for the Treatment of Prisoners of War"])
+    publisher_label_uk: str = Field(examples=["Координаційний штаб з питань поводження з військовополоненими"])
+    returned_is_lower_bound: bool = Field(description="true where the body said 'more than' the figure.")
+    exchanges_stated: int | None = Field(description="The exchange count stated with the headline.", examples=[70])
+    exchanges_stated_is_lower_bound: bool
+    evidence: Evidence
+    other_publishers_latest: list[OtherTotal] = Field(
+        description="The latest total of every other body: they count differently, none is 'the' total."
+    )
+    yearly_totals_add_up_to: int = Field(
+        description="The official yearly totals added up (GET /stats/yearly).", examples=[6266]
+    )
+    yearly_totals_through: int = Field(description="The last year with an official total.", examples=[2025])
+    on_record_returned_to_ukraine: int = Field(
+        description="What the exchanges and local swaps on record add up to (undisclosed figures left out).",
+        examples=[6666],
+    )
+    on_record_released_outside_exchanges: int = Field(
+        description="People on record as freed outside any exchange.", examples=[53]
+    )
+    recorded_events: int = Field(examples=[83])
+    events_undisclosed: int = Field(examples=[11])
+
+
+class PublishedTotalRow(BaseModel):
+    """One official "since 2022" total, as one body stated it on one date."""
+
+    id: str = Field(description="as_of and publisher: stable.", examples=["2026-03-11-coordination_hq"])
+    as_of: dt.date = Field(description="The date the body stated it.", examples=["2026-03-11"])
+    publisher: PublisherCode = Field(examples=["coordination_hq"])
+    publisher_label: str = Field(examples=["Coordination Headquarters for the Treatment of Prisoners of War"])
+    publisher_label_uk: str = Field(examples=["Координаційний штаб з питань поводження з військовополоненими"])
+    returned_to_ukraine: int = Field(examples=[8050])
+    returned_is_lower_bound: bool = Field(description="true where the body said 'more than' the figure.")
+    exchanges: int | None = Field(description="The exchange count stated with the total.", examples=[70])
+    exchanges_is_lower_bound: bool = Field(description="true where the body said 'more than' the count.")
+    scope_note: str = Field(description="What the total counts, in our words.")
+    evidence: Literal["confirmed", "single_source", "conflict"] = Field(examples=["single_source"])
+    on_record_by_then: int = Field(
+        description="What the exchanges and local swaps on record up to as_of add up to.", examples=[7325]
+    )
+    difference_from_record: int = Field(
+        description="returned_to_ukraine minus on_record_by_then: bodies count differently.", examples=[725]
+    )
+    source_urls: list[str]
+
+
+class ReconciliationRow(BaseModel):
+    """A documented gap between the event records and an official figure, with its size."""
+
+    kind: GapKind = Field(
+        description="`year_total` (a yearly total against the year's events), `running_total` (a stated "
+        "running total against the previous one plus the events between) or `exchange_ordinal` (a number "
+        "no event carries)."
+    )
+    label: str = Field(examples=["yearly total against the events on record"])
+    label_uk: str = Field(examples=["річний підсумок проти подій у записах"])
+    subject: str = Field(description="The year, event id or exchange ordinal.", examples=["2025"])
+    year: int = Field(examples=[2025])
+    stated: int | None = Field(description="The official figure.", examples=[2310])
+    on_record: int | None = Field(description="What the event records give for it.", examples=[2090])
+    unaccounted: int | None = Field(description="stated minus on_record; null for a missing ordinal.", examples=[220])
+    note: str = Field(description="Where the gap lies, in our words.")
 
 
 class SourceRow(BaseModel):
@@ -103,13 +229,14 @@ class SourceRow(BaseModel):
     title: str | None
     supports_years: list[int] = Field(description="Yearly figures (GET /stats/yearly/{year}) it supports.")
     supports_exchanges: list[str] = Field(description="Events (GET /exchanges/{id}) it supports.")
-    supports_summary: bool = Field(description="Whether it supports the since-invasion total.")
+    supports_summary: bool = Field(description="Whether it supports the headline since-invasion total.")
+    supports_totals: list[str] = Field(description="Published totals (GET /stats/totals, by id) it supports.")
 
 
 class Meta(BaseModel):
     """What every response says about the dataset."""
 
-    as_of: dt.date = Field(description="Date of the latest figure in the dataset.", examples=["2024-12-30"])
+    as_of: dt.date = Field(description="Date of the latest figure in the dataset.", examples=["2026-05-15"])
 
 
 class PageMeta(Meta):
@@ -134,10 +261,11 @@ class UnitsMeta(SourcedMeta):
 
     exchange_id: str
     dimension: Dimension
-    total: int = Field(description="People returned in the event.", examples=[189])
+    total: int | None = Field(description="People returned in the event; null where undisclosed.", examples=[189])
     accounted_for: int = Field(description="Sum of the top-level rows.", examples=[189])
-    unattributed: int = Field(
-        description="People the published breakdown does not place (total - accounted_for).",
+    unattributed: int | None = Field(
+        description="People the published breakdown does not place (total - accounted_for); null where the "
+        "total is undisclosed.",
         examples=[0],
     )
 
@@ -170,6 +298,24 @@ class ExchangeOne(BaseModel):
 class UnitList(BaseModel):
     data: list[UnitRow]
     meta: UnitsMeta
+
+
+class TotalsMeta(Meta):
+    """Meta of the published totals: the publishers and their labels."""
+
+    publishers: dict[str, dict[str, str]] = Field(
+        description="Every publisher code with its English and Ukrainian label."
+    )
+
+
+class TotalList(BaseModel):
+    data: list[PublishedTotalRow]
+    meta: TotalsMeta
+
+
+class ReconciliationList(BaseModel):
+    data: list[ReconciliationRow]
+    meta: Meta
 
 
 class SourceList(BaseModel):

@@ -27,6 +27,51 @@ def _values(rows: list[str]) -> str:
     return ",\n".join(rows)
 
 
+def _yearly_totals(per_year: dict[int, int], ordinals_per_year: dict[int, set[int]]) -> list[str]:
+    """Each year's total: the sum of its exchanges (releases apart), its exchanges its distinct ordinals."""
+    sql: list[str] = []
+    sql.append("INSERT INTO yearly_total (year, returned_to_ukraine, exchanges, basis, derivation) VALUES")
+    sql.append(
+        _values(
+            [
+                f"({year}, {total}, {len(ordinals_per_year[year])}, 'derived', "
+                "'Synthetic: the sum of that year''s exchanges.')"
+                for year, total in sorted(per_year.items())
+            ]
+        )
+        + ";"
+    )
+    sql.append("INSERT INTO yearly_total_source (year, source_id, position) VALUES")
+    sql.append(_values([f"({year}, 1, 1)" for year in sorted(per_year)]) + ";")
+    return sql
+
+
+def _published_totals(year_end_totals: dict[int, tuple[str, int, int]]) -> list[str]:
+    """The Coordination Headquarters' total after the last disclosed exchange of each year."""
+    sql: list[str] = []
+    sql.append(
+        "INSERT INTO publisher (code, label_en, label_uk) VALUES ('coordination_hq', "
+        "'Coordination Headquarters for the Treatment of Prisoners of War', "
+        "'Координаційний штаб з питань поводження з військовополоненими');"
+    )
+    sql.append(
+        "INSERT INTO published_total (as_of, publisher, returned_to_ukraine, exchanges, scope_note, evidence, "
+        "returned_is_lower_bound, exchanges_is_lower_bound) VALUES"
+    )
+    sql.append(
+        _values(
+            [
+                f"('{day}', 'coordination_hq', {total}, {count}, '{NOTE}', 'confirmed', 0, 0)"
+                for day, total, count in year_end_totals.values()
+            ]
+        )
+        + ";"
+    )
+    sql.append("INSERT INTO published_total_source (as_of, publisher, source_id, position) VALUES")
+    sql.append(_values([f"('{day}', 'coordination_hq', 1, 1)" for day, _, _ in year_end_totals.values()]) + ";")
+    return sql
+
+
 def synthetic_seed(events: int, seed: int = 20241230) -> str:
     """Data-only SQL for `events` plausible events that pass every data check."""
     rng = random.Random(seed)
@@ -55,6 +100,7 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
     event_rows, link_rows, breakdown_rows = [], [], []
     per_year: dict[int, int] = {}
     ordinals_per_year: dict[int, set[int]] = {}
+    year_end_totals: dict[int, tuple[str, int, int]] = {}
     running = 0
     ordinal = 0
     stage = 0
@@ -62,23 +108,35 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
         day = FIRST_DATE + dt.timedelta(days=index // EVENTS_PER_DATE)
         number = index % EVENTS_PER_DATE
         event_id = day.isoformat() + (f"-{number + 1}" if number else "")
-        # Every 25th exchange comes in two stages, like the 53rd.
-        if stage == 1:
-            stage = 2
+        returned: int | None = rng.randint(10, 300)
+        kind, evidence, handed = "exchange", "confirmed", str(returned) if index % 7 else "NULL"
+        if stage != 1 and index % 30 == 29:  # a release outside any exchange: no ordinal, no running total
+            kind, sql_ordinal, sql_stage, sql_running = "release", "NULL", "NULL", "NULL"
         else:
-            ordinal += 1
-            stage = 1 if ordinal % 25 == 0 and index + 1 < events else 0
-        returned = rng.randint(10, 300)
-        running += returned
-        per_year[day.year] = per_year.get(day.year, 0) + returned
-        ordinals_per_year.setdefault(day.year, set()).add(ordinal)
-        handed = str(returned) if index % 7 else "NULL"
-        sql_stage = str(stage) if stage else "NULL"
+            # Every 25th exchange comes in two stages, like the 53rd.
+            if stage == 1:
+                stage = 2
+            else:
+                ordinal += 1
+                stage = 1 if ordinal % 25 == 0 and index + 1 < events else 0
+            if stage == 0 and index % 40 == 17:  # a figure never disclosed: unknown, adds nothing
+                returned, evidence = None, "undisclosed"
+            ordinals_per_year.setdefault(day.year, set()).add(ordinal)
+            running += returned or 0
+            per_year[day.year] = per_year.get(day.year, 0) + (returned or 0)
+            sql_ordinal, sql_stage = str(ordinal), str(stage) if stage else "NULL"
+            sql_running = "NULL" if returned is None else str(running)
+            if returned is not None:
+                year_end_totals[day.year] = (day.isoformat(), running, ordinal)
+        sql_returned = "NULL" if returned is None else str(returned)
         event_rows.append(
-            f"('{event_id}', '{day}', {ordinal}, {sql_stage}, {returned}, {handed}, NULL, 'UAE', {running}, '{NOTE}')"
+            f"('{event_id}', '{day}', {sql_ordinal}, {sql_stage}, '{kind}', NULL, {sql_returned}, '{evidence}', "
+            f"{handed}, NULL, 'UAE', {sql_running}, '{NOTE}', NULL)"
         )
         for position, source in enumerate({rng.randint(1, SOURCES) for _ in range(2)}, 1):
             link_rows.append(f"('{event_id}', {source}, {position})")
+        if returned is None:
+            continue
         armed = returned // 2
         guard = returned // 4
         breakdown_rows += [
@@ -92,8 +150,8 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
     for table, columns, rows in (
         (
             "return_event",
-            "id, date, exchange_ordinal, exchange_stage, returned_to_ukraine, returned_to_russia, "
-            "returned_to_russia_note, mediator, running_total_after, note",
+            "id, date, exchange_ordinal, exchange_stage, kind, agreement, returned_to_ukraine, evidence, "
+            "returned_to_russia, returned_to_russia_note, mediator, running_total_after, note, breakdown_note",
             event_rows,
         ),
         ("return_event_source", "event_id, source_id, position", link_rows),
@@ -101,26 +159,8 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
     ):
         for start in range(0, len(rows), 5000):
             sql.append(f"INSERT INTO {table} ({columns}) VALUES\n{_values(rows[start : start + 5000])};")
-    sql.append("INSERT INTO yearly_total (year, returned_to_ukraine, exchanges, basis, derivation) VALUES")
-    sql.append(
-        _values(
-            [
-                f"({year}, {total}, {len(ordinals_per_year[year])}, 'derived', "
-                "'Synthetic: the sum of that year''s events.')"
-                for year, total in sorted(per_year.items())
-            ]
-        )
-        + ";"
-    )
-    sql.append("INSERT INTO yearly_total_source (year, source_id, position) VALUES")
-    sql.append(_values([f"({year}, 1, 1)" for year in sorted(per_year)]) + ";")
-    last_day = FIRST_DATE + dt.timedelta(days=(events - 1) // EVENTS_PER_DATE)
-    last_year_end = dt.date(last_day.year, 12, 31)
-    sql.append(
-        "INSERT INTO cumulative_total (as_of, since, returned_to_ukraine, exchanges, note) VALUES "
-        f"('{last_year_end}', '2022-02-24', {running}, {ordinal}, '{NOTE}');"
-    )
-    sql.append(f"INSERT INTO cumulative_total_source (as_of, source_id, position) VALUES ('{last_year_end}', 1, 1);")
+    sql += _yearly_totals(per_year, ordinals_per_year)
+    sql += _published_totals(year_end_totals)
     sql.append("COMMIT;")
     return "\n".join(sql) + "\n"
 

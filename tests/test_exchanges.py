@@ -18,6 +18,10 @@ def test_dec_30_exchange_is_exact(client: TestClient) -> None:
         "mediator": "UAE",
         "running_total_after": 3956,
         "note": "One outlet (Al Jazeera) counts it as the 60th exchange; Ukrainian official sources say the 59th.",
+        "kind": "exchange",
+        "agreement": None,
+        "evidence": "confirmed",
+        "breakdown_note": None,
     }
     assert len(data["source_urls"]) == 8
 
@@ -109,19 +113,88 @@ def test_mediator_filter_is_case_insensitive(client: TestClient) -> None:
 
 
 def test_paging_reports_the_total(client: TestClient) -> None:
-    body = client.get("/exchanges", params={"limit": 5, "offset": 10}).json()
-    assert [r["id"] for r in body["data"]] == ["2024-10-18", "2024-12-30"]
+    body = client.get("/exchanges", params={"limit": 5, "offset": 80}).json()
+    assert [r["id"] for r in body["data"]] == ["2026-03-05", "2026-03-06", "2026-05-15"]
     assert {k: body["meta"][k] for k in ("total", "limit", "offset")} == {
-        "total": 12,
+        "total": 83,
         "limit": 5,
-        "offset": 10,
+        "offset": 80,
     }
-    assert body["meta"]["years_with_event_records"] == [2024]
+    assert body["meta"]["years_with_event_records"] == [2022, 2023, 2024, 2025, 2026]
 
 
 def test_years_without_event_records_give_an_empty_list(client: TestClient) -> None:
-    body = client.get("/exchanges", params={"year": 2023}).json()
+    body = client.get("/exchanges", params={"year": 2021}).json()
     assert (body["data"], body["meta"]["total"]) == ([], 0)
+
+
+def test_every_year_holds_its_events(client: TestClient) -> None:
+    counts = {
+        year: client.get("/exchanges", params={"year": year}).json()["meta"]["total"] for year in range(2022, 2027)
+    }
+    assert counts == {2022: 32, 2023: 13, 2024: 12, 2025: 22, 2026: 4}
+
+
+def test_istanbul_2_stages_are_null_and_left_out_of_every_sum(client: TestClient) -> None:
+    rows = client.get("/exchanges", params={"agreement": "istanbul-2"}).json()["data"]
+    assert [(r["exchange_stage"], r["returned_to_ukraine"], r["evidence"], r["exchange_ordinal"]) for r in rows] == [
+        (stage, None, "undisclosed", None) for stage in range(1, 10)
+    ]
+    year = client.get("/stats/yearly/2025").json()["data"]
+    # 2,090 is the exchanges with figures; nine unknown stages add nothing, never zero each.
+    assert (year["on_record_returned_to_ukraine"], year["events_undisclosed"]) == (2090, 10)
+    assert client.get("/exchanges.csv", params={"agreement": "istanbul-2"}).text.count(",undisclosed,") == 9
+
+
+def test_releases_outside_exchanges_are_apart(client: TestClient) -> None:
+    rows = client.get("/exchanges", params={"kind": "release"}).json()["data"]
+    assert [(r["id"], r["returned_to_ukraine"], r["exchange_ordinal"], r["running_total_after"]) for r in rows] == [
+        ("2025-03-19-2", 22, None, None),
+        ("2025-04-19-2", 31, None, None),
+    ]
+    year = client.get("/stats/yearly/2025").json()["data"]
+    assert year["on_record_released_outside_exchanges"] == 53
+    # The 62nd exchange's running total counts the exchange only: 4,131 + 175, not + 197.
+    assert client.get("/exchanges/2025-03-19").json()["data"]["running_total_after"] == 4306
+
+
+def test_a_local_swap_of_2022(client: TestClient) -> None:
+    rows = client.get("/exchanges", params={"kind": "local_swap"}).json()["data"]
+    assert [(r["id"], r["returned_to_ukraine"], r["returned_to_russia"], r["exchange_ordinal"]) for r in rows] == [
+        ("2022-03-01", 5, 1, None),
+        ("2022-04-15", 5, 4, None),
+    ]
+    units = client.get("/exchanges/2022-03-01/units").json()["data"]
+    assert [(u["unit"], u["people"]) for u in units] == [("territorial_defence", 5)]
+
+
+def test_undisclosed_event_keeps_its_disclosed_breakdown(client: TestClient) -> None:
+    body = client.get("/exchanges/2025-08-24/units").json()
+    assert [(r["unit"], r["people"]) for r in body["data"]] == [("civilians", 8)]
+    meta = body["meta"]
+    assert (meta["total"], meta["accounted_for"], meta["unattributed"]) == (None, 8, None)
+
+
+def test_the_military_category_and_the_istanbul_1_stages(client: TestClient) -> None:
+    rows = client.get("/exchanges", params={"agreement": "istanbul-1"}).json()["data"]
+    assert [(r["id"], r["exchange_ordinal"], r["exchange_stage"], r["returned_to_ukraine"]) for r in rows] == [
+        ("2025-05-23", 65, 1, 390),
+        ("2025-05-24", 65, 2, 307),
+        ("2025-05-25", 65, 3, 303),
+    ]
+    units = client.get("/exchanges/2025-05-23/units").json()["data"]
+    assert ("military", "military (branch not given)", "військовослужбовці") in {
+        (u["unit"], u["label"], u["label_uk"]) for u in units
+    }
+
+
+def test_evidence_filter_and_unknown_values_are_400s(client: TestClient) -> None:
+    conflicts = client.get("/exchanges", params={"evidence": "conflict"}).json()["data"]
+    assert [r["id"] for r in conflicts] == ["2023-07-06", "2025-10-02"]
+    for name, value in (("kind", "swap"), ("agreement", "minsk"), ("evidence", "rumour")):
+        response = client.get("/exchanges", params={name: value})
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["name"] == name
 
 
 def test_unknown_exchange_is_a_404_naming_it(client: TestClient) -> None:
@@ -131,7 +204,7 @@ def test_unknown_exchange_is_a_404_naming_it(client: TestClient) -> None:
 
 
 def test_unknown_exchange_units_is_a_404(client: TestClient) -> None:
-    assert client.get("/exchanges/2023-01-01/units").status_code == 404
+    assert client.get("/exchanges/2023-01-02/units").status_code == 404
 
 
 def test_bad_dimension_is_a_400_naming_it(client: TestClient) -> None:

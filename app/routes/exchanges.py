@@ -9,13 +9,17 @@ from app import charts, queries
 from app.db import DatasetDep, SessionDep
 from app.formats import Representation, chart_representation, representation, respond
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
-from app.params import IsoDate, Limit, Offset, iso_date, paging_headers
-from app.problems import ProblemError, bad_parameter
+from app.params import IsoDate, Limit, Offset, date_range, paging_headers
+from app.problems import ProblemError
+from app.queries import EventFilter
 from app.schemas import (
+    Agreement,
     Dimension,
+    Evidence,
     ExchangeList,
     ExchangeOne,
     ExchangeRow,
+    Kind,
     PageMeta,
     SourcedMeta,
     UnitList,
@@ -58,27 +62,24 @@ def exchanges(
     mediator: Annotated[
         str | None, Query(max_length=100, description="Credited mediator, case-insensitive, e.g. `UAE`.")
     ] = None,
+    kind: Annotated[Kind | None, Query(description="`exchange`, `local_swap` or `release`.")] = None,
+    agreement: Annotated[Agreement | None, Query(description="`istanbul-1` or `istanbul-2`.")] = None,
+    evidence: Annotated[
+        Evidence | None, Query(description="`confirmed`, `single_source`, `conflict` or `undisclosed`.")
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
     """Every recorded event in date order, filtered and paged (`Link`, `X-Total-Count`).
 
-    An exchange that came in stages has one event per stage with the same `exchange_ordinal`.
-    Event records exist for 2024 only. Also at `/exchanges.csv`, and drawn as a timeline of the page's
-    events at `/exchanges.svg?year=2024` (`?lang=uk` for Ukrainian).
+    An exchange that came in stages has one event per stage with the same `exchange_ordinal`; count
+    exchanges as distinct ordinals, never as rows. `returned_to_ukraine` is null where the figure was
+    never disclosed. Also at `/exchanges.csv`, and drawn as a timeline at `/exchanges.svg?year=2025`
+    (`?lang=uk` for Ukrainian).
     """
-    first, last = iso_date("date_from", date_from), iso_date("date_to", date_to)
-    if first and last and first > last:
-        raise bad_parameter("date_to", f"{last} is before date_from {first}", "a date >= date_from")
-    total, rows = queries.exchanges(
-        session,
-        year=year,
-        date_from=first,
-        date_to=last,
-        mediator=mediator,
-        limit=limit,
-        offset=offset,
-    )
+    first, last = date_range(date_from, date_to)
+    filters = EventFilter(year, first, last, mediator, kind, agreement, evidence)
+    total, rows = queries.exchanges(session, filters, limit=limit, offset=offset)
     meta = PageMeta(
         as_of=dataset.as_of,
         total=total,

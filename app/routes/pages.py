@@ -1,8 +1,8 @@
 """`/`: the page for browsers (HTML, English or Ukrainian), or a JSON index of the API for everyone else."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from app import page, queries
@@ -10,6 +10,7 @@ from app.db import DatasetDep, SessionDep
 from app.formats import negotiate
 from app.i18n import LangParam, language
 from app.openapi import DATA_RESPONSES
+from app.problems import bad_parameter
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
 
 router = APIRouter(tags=["service"])
@@ -17,8 +18,12 @@ router = APIRouter(tags=["service"])
 ENDPOINTS = {
     "/stats/yearly": "People returned per year, 2022 onwards (also .csv, .svg)",
     "/stats/yearly/{year}": "One year's figure",
-    "/stats/summary": "Since 24 Feb 2022: people returned, exchanges held",
-    "/exchanges": "Return events in date order; filters year, date_from, date_to, mediator (also .csv, .svg)",
+    "/stats/summary": "Since 24 Feb 2022: the headline total, every other body's latest, what the records add up to",
+    "/stats/totals": "Every official since-2022 total side by side; filters publisher, date_from, date_to "
+    "(also .csv, .svg)",
+    "/stats/reconciliation": "Every documented gap between the event records and the official figures (also .csv)",
+    "/exchanges": "Return events in date order; filters year, date_from, date_to, mediator, kind, agreement, "
+    "evidence (also .csv, .svg)",
     "/exchanges/{exchange_id}": "One event, e.g. /exchanges/2024-12-30",
     "/exchanges/{exchange_id}/units": "An event's breakdown by service, rank or sex (also .csv, .svg)",
     "/sources": "Every source and what it supports",
@@ -41,9 +46,13 @@ def index(
     session: SessionDep,
     dataset: DatasetDep,
     lang: LangParam = None,
+    year: Annotated[
+        int | None, Query(ge=1, le=9999, description="The page's timeline year (default: the latest with events).")
+    ] = None,
 ) -> Response:
     """Browsers (`Accept: text/html`) get the page: charts, tables and sources, in English or
-    Ukrainian. Everyone else gets a JSON index of the endpoints."""
+    Ukrainian, with a timeline per year chosen by plain links (`/?year=2025`). Everyone else gets a
+    JSON index of the endpoints."""
     del lang  # read by language()
     if negotiate(request, ("json", "html")) == "json":
         body: dict[str, Any] = {
@@ -55,25 +64,32 @@ def index(
         }
         return JSONResponse(body)
     years = dataset.years_with_event_records
-    event_year = years[-1] if years else None
+    if year is not None and year not in years:
+        raise bad_parameter("year", f"{year} has no event records", ", ".join(map(str, years)))
+    event_year = year or (years[-1] if years else None)
     events: list[ExchangeRow] = []
     if event_year is not None:
-        _, events = queries.exchanges(
-            session, year=event_year, date_from=None, date_to=None, mediator=None, limit=1000, offset=0
-        )
+        _, events = queries.exchanges(session, queries.EventFilter(year=event_year))
     units: list[UnitRow] = []
     units_meta: UnitsMeta | None = None
-    if events:  # the breakdown of the latest exchange
-        units, units_meta = queries.breakdown(session, events[-1], "service", dataset.as_of)
-    html = page.render(
-        lang=language(request),
-        base=str(request.base_url).rstrip("/"),
-        summary=queries.summary(session),
+    for event in reversed(events):  # the breakdown of the year's latest event that has one
+        rows, meta = queries.breakdown(session, event, "service", dataset.as_of)
+        if rows and event.returned_to_ukraine is not None:
+            units, units_meta = rows, meta
+            break
+    summary = queries.summary(session)
+    facts = page.PageFacts(
+        summary=summary,
         yearly=queries.yearly_totals(session, None, None),
-        events=events,
+        event_years=years,
         event_year=event_year,
+        events=events,
         units=units,
         units_meta=units_meta,
+        totals=queries.totals(session, None, None, None),
+        reconciliation=queries.reconciliation(session),
         sources=queries.sources(session),
+        record_ends=summary.last_recorded_event_date,
     )
+    html = page.render(lang=language(request), base=str(request.base_url).rstrip("/"), facts=facts)
     return HTMLResponse(html, headers={"Vary": "Accept-Language"})

@@ -9,8 +9,18 @@ from app import charts, queries
 from app.db import DatasetDep, SessionDep
 from app.formats import Representation, chart_representation, representation, respond
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
+from app.params import IsoDate, date_range
 from app.problems import ProblemError, bad_parameter
-from app.schemas import Meta, SourcedMeta, SummaryOne, YearlyList, YearlyOne
+from app.schemas import (
+    Meta,
+    ReconciliationList,
+    SourcedMeta,
+    SummaryOne,
+    TotalList,
+    TotalsMeta,
+    YearlyList,
+    YearlyOne,
+)
 
 router = APIRouter(prefix="/stats", tags=["stats"], responses=DATA_RESPONSES)
 Rep = Annotated[Representation, Depends(representation)]
@@ -23,10 +33,12 @@ YearTo = Annotated[int | None, Query(ge=2022, le=9999, description="Last year to
 def yearly(
     session: SessionDep, dataset: DatasetDep, rep: ChartRep, year_from: Year = None, year_to: YearTo = None
 ) -> Response:
-    """People returned to Ukraine per calendar year, reported or derived, with sources.
+    """People returned to Ukraine per calendar year (reported, derived, or no official total yet),
+    with sources, and what the event records hold for each year: events, undisclosed events, the sum
+    on record and the unaccounted remainder against the official total.
 
     Also at `/stats/yearly.csv`, and drawn as a chart at `/stats/yearly.svg` (`?lang=uk` for Ukrainian).
-    `exchanges` is null where no source gives the year's count.
+    `exchanges` is null where no source gives the year's count on one basis.
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
@@ -47,9 +59,44 @@ def one_year(session: SessionDep, dataset: DatasetDep, rep: Rep, year: Annotated
 
 
 @router.get("/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
-def summary(session: SessionDep, rep: Rep) -> Response:
-    """People returned and exchanges held since 24 Feb 2022, with the first, last and largest
-    recorded events. Also at `/stats/summary.csv`."""
+def summary(session: SessionDep, dataset: DatasetDep, rep: Rep) -> Response:
+    """The headline since-invasion total (the Coordination Headquarters' latest, with its date and
+    scope), the latest total of every other body beside it, and what the yearly totals and the event
+    records add up to. Also at `/stats/summary.csv`."""
     row = queries.summary(session)
-    meta = SourcedMeta(as_of=row.as_of, source_urls=row.source_urls)
+    meta = SourcedMeta(as_of=dataset.as_of, source_urls=row.source_urls)
     return respond(rep, SummaryOne(data=row, meta=meta), "summary")
+
+
+@router.get("/totals", response_model=TotalList, summary="Official totals side by side", responses=CHART_RESPONSES)
+def totals(
+    session: SessionDep,
+    dataset: DatasetDep,
+    rep: ChartRep,
+    publisher: Annotated[
+        str | None,
+        Query(max_length=40, description="Only this body's totals: a code from `meta.publishers`, e.g. `ombudsman`."),
+    ] = None,
+    date_from: Annotated[str | None, IsoDate("Totals stated on or after this ISO date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, IsoDate("Totals stated on or before this ISO date (YYYY-MM-DD).")] = None,
+) -> Response:
+    """Every official "since 2022" total found, in date order: who stated it, when, what it counts,
+    and what the event records held by then. The bodies count differently; none is "the" total.
+
+    Also at `/stats/totals.csv`, and drawn as a step chart, one line per body, at `/stats/totals.svg`."""
+    if publisher is not None and publisher not in dataset.publishers:
+        raise bad_parameter("publisher", f"'{publisher}' is not a publisher", ", ".join(dataset.publishers))
+    first, last = date_range(date_from, date_to)
+    rows = queries.totals(session, publisher, first, last)
+    meta = TotalsMeta(as_of=dataset.as_of, publishers=dataset.publishers)
+    name = "totals" + (f"-{publisher}" if publisher else "")
+    return respond(rep, TotalList(data=rows, meta=meta), name, chart=lambda lang: charts.totals_chart(rows, lang))
+
+
+@router.get("/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
+def reconciliation(session: SessionDep, dataset: DatasetDep, rep: Rep) -> Response:
+    """Every documented gap between the event records and an official figure, with its size: yearly
+    remainders, breaks in the running total, exchange numbers no event carries. The build fails on
+    any gap not listed here. Also at `/stats/reconciliation.csv`."""
+    envelope = ReconciliationList(data=queries.reconciliation(session), meta=Meta(as_of=dataset.as_of))
+    return respond(rep, envelope, "reconciliation")
