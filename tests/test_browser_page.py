@@ -14,10 +14,23 @@ def test_page_renders_figures_and_charts_without_console_errors(live_server: str
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{live_server}/")
         assert page.title() == "Returns from Russian captivity to Ukraine"
-        assert page.inner_text(".key strong") == "3,956"
-        assert page.locator("figure svg").count() == 3
-        heights = page.eval_on_selector_all("#yearly svg rect title", "ts => ts.map(t => t.textContent)")
-        assert heights == ["2022: 1596", "2023: 1002", "2024: 1358"]
+        assert page.inner_text(".key strong") == "8,050"
+        assert page.locator("figure svg").count() == 4
+        bars = page.eval_on_selector_all("#yearly svg rect title", "ts => ts.map(t => t.textContent)")
+        assert bars == [
+            "2022: 1596",
+            "2022 on record: 1563",
+            "2023: 1002",
+            "2023 on record: 996",
+            "2024: 1358",
+            "2024 on record: 1358",
+            "2025: 2310",
+            "2025 on record: 2090",
+            "2026: 659",
+        ]
+        page.click('nav.years a[href^="/?year=2024"]')  # a plain link to the year's timeline
+        assert page.url.endswith("/?year=2024&lang=en")
+        assert "Returns in 2024" in page.inner_text("#timeline")
         box = page.locator("#yearly svg").bounding_box()
         assert box is not None and box["width"] > 300
         page.screenshot(path=str(tmp_path / "page-en.png"), full_page=True)
@@ -25,7 +38,7 @@ def test_page_renders_figures_and_charts_without_console_errors(live_server: str
         assert page.is_hidden("nav") and page.is_hidden("details.embed")
         page.emulate_media(media="screen")
         page.goto(f"{live_server}/?lang=uk")
-        assert "Збройні сили України" in page.inner_text("#units")
+        assert "військовослужбовці" in page.inner_text("#units")
         assert page.inner_text("h1") == "Повернення з російського полону в Україну"
         page.screenshot(path=str(tmp_path / "page-uk.png"), full_page=True)
     assert errors == []

@@ -11,11 +11,50 @@ def test_browsers_get_the_page_with_the_figures(client: TestClient) -> None:
     response = client.get("/", headers=HTML)
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = response.text
-    for figure in ("3,956", "1,596", "1,002", "1,358", "59 exchanges held", "2024-12-30", "90+10"):
+    for figure in ("8,050", "1,596", "1,002", "1,358", "2,310", "659", "73 exchanges held", "2026-03-11"):
         assert figure in page
-    assert page.count("<svg") == 3 and page.count("<table>") == 3
+    assert "according to the Coordination Headquarters for the Treatment of Prisoners of War" in page
+    assert page.count("<svg") == 4 and page.count("<table>") == 5  # every chart followed by its table
     assert "derived: No source states 1,002 directly" in page  # derived figure marked and explained
-    assert "not attributed" not in page  # the latest exchange is fully attributed
+    assert "no official total" in page  # 2026
+
+
+def test_headline_has_the_other_bodies_totals_beside_it(client: TestClient) -> None:
+    page = client.get("/", headers=HTML).text
+    others = page[page.index('<section id="others">') : page.index("</section>")]
+    assert "Ukrainian Parliament Commissioner for Human Rights: <strong>6,922</strong>" in others
+    assert "President of Ukraine: <strong>more than 7,000</strong>" in others
+    assert "The event records end on 2026-05-15" in others
+
+
+def test_the_timeline_of_every_year_by_plain_links(client: TestClient) -> None:
+    latest = client.get("/", headers=HTML).text
+    assert all(f'href="/?year={year}&amp;lang=en"' in latest for year in (2022, 2023, 2024, 2025))
+    assert "<strong>2026</strong>" in latest and "Returns in 2026, exchange by exchange" in latest
+    expected = {
+        2022: ("2022-12-31", "Hatched: local swaps"),
+        2023: ("2023-07-06", "Returns in 2023"),
+        2024: ("2024-12-30", "90+10"),
+        2025: ("2025-10-02", "390+307+303"),
+        2026: ("2026-03-06", "Dashed box with ?"),
+    }
+    for year, (breakdown, mark) in expected.items():
+        page = client.get("/", params={"year": year}, headers=HTML).text
+        assert f"Returns in {year}, exchange by exchange" in page
+        assert f"Who came back on {breakdown}" in page and mark in page
+        assert page.count("<svg") == 4 and page.count("<table>") == 5
+
+
+def test_a_year_without_events_is_a_400_listing_the_years(client: TestClient) -> None:
+    response = client.get("/", params={"year": 2021}, headers=HTML)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["allowed"] == "2022, 2023, 2024, 2025, 2026"
+
+
+def test_page_lays_the_totals_and_the_gaps_side_by_side(client: TestClient) -> None:
+    page = client.get("/", headers=HTML).text
+    assert "Official totals since 2022, by body" in page and "Where the records and the official figures differ" in page
+    assert "exchange number that no event carries (70)" in page
 
 
 def test_page_has_no_script_and_no_outside_asset(client: TestClient) -> None:
@@ -30,9 +69,11 @@ def test_page_links_every_endpoint_and_the_docs(client: TestClient) -> None:
         'href="/stats/yearly"',
         'href="/stats/yearly.csv"',
         'href="/stats/summary"',
-        'href="/exchanges?year=2024"',
-        'href="/exchanges.csv?year=2024"',
-        'href="/exchanges/2024-12-30/units"',
+        'href="/exchanges?year=2026"',
+        'href="/exchanges.csv?year=2026"',
+        'href="/exchanges/2026-03-06/units"',
+        'href="/stats/totals.csv"',
+        'href="/stats/reconciliation"',
         'href="/sources"',
         'href="/docs"',
     ):
@@ -42,8 +83,9 @@ def test_page_links_every_endpoint_and_the_docs(client: TestClient) -> None:
 def test_page_shows_how_to_embed_each_chart(client: TestClient) -> None:
     page = client.get("/", headers=HTML).text
     assert "&lt;img src=&quot;http://testserver/stats/yearly.svg?lang=en&quot;" in page
-    assert "/exchanges.svg?year=2024&amp;lang=en" in page
-    assert "/exchanges/2024-12-30/units.svg?lang=en" in page
+    assert "/exchanges.svg?year=2026&amp;lang=en" in page
+    assert "/exchanges/2026-03-06/units.svg?lang=en" in page
+    assert "/stats/totals.svg?lang=en" in page
 
 
 def test_page_lists_the_sources_and_a_citation(client: TestClient) -> None:
@@ -77,7 +119,8 @@ def test_ukrainian_page_by_parameter_and_by_header(client: TestClient) -> None:
         page = response.text
         assert '<html lang="uk">' in page
         assert "Повернення з російського полону в Україну" in page
-        assert "Збройні сили України" in page and "3\u00a0956" in page
+        assert "військовослужбовці" in page and "8\u00a0050" in page
+        assert "офіційного підсумку немає" in page and "Офіційні підсумки від 2022 року за органами" in page
 
 
 def test_english_is_the_default_and_unknown_languages_are_refused(client: TestClient) -> None:

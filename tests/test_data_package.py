@@ -1,0 +1,267 @@
+"""data/ as the editable source of truth: the package is valid, seed.sql is generated from it and
+current, bad rows never land, and adding an exchange is one edit and one command."""
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from frictionless import Package
+
+from app.config import ROOT, Settings
+from app.main import create_app
+from app.seed import DATA, SEED, main, render, validate_package
+
+VENV = ROOT / ".venv"
+
+
+def test_frictionless_finds_the_data_package_valid() -> None:
+    report = Package(str(DATA / "datapackage.json"), basepath=str(DATA)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert [task.name for task in report.tasks] == [
+        "events",
+        "breakdown",
+        "yearly",
+        "published_totals",
+        "reconciliation",
+        "categories",
+        "publishers",
+        "sources",
+    ]
+    assert [task.stats["rows"] for task in report.tasks] == [83, 305, 4, 44, 12, 19, 8, 1]
+    assert validate_package(DATA) == []
+
+
+def test_events_csv_keeps_the_shared_column_names() -> None:
+    header = (DATA / "events.csv").read_text("utf-8").splitlines()[0]
+    assert header == (
+        "id,date,exchange_ordinal,exchange_stage,kind,agreement,returned_to_ukraine,evidence,returned_to_russia,"
+        "returned_to_russia_note,mediator,running_total_after,note,breakdown_note,source_urls"
+    )
+
+
+def test_seed_sql_is_generated_from_data_and_current() -> None:
+    # Fails when data/ changed and `make seed` was not run (or seed.sql was edited by hand).
+    assert render(DATA) == SEED.read_text("utf-8"), "seed.sql is stale: run `make seed`"
+
+
+def test_rendering_is_deterministic_to_the_byte(tmp_path: Path) -> None:
+    shutil.copytree(DATA, tmp_path / "data")
+    assert render(tmp_path / "data").encode() == render(DATA).encode()
+
+
+CsvEdit = Callable[[str], str]
+
+
+def _replace(old: str, new: str) -> CsvEdit:
+    def edit(text: str) -> str:
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+        return text.replace(old, new)
+
+    return edit
+
+
+def _append(row: str) -> CsvEdit:
+    return lambda text: text + row + "\n"
+
+
+def _set_cell(row_id: str, column: str, value: str) -> CsvEdit:
+    def edit(text: str) -> str:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        for row in rows:
+            if row["id"] == row_id:
+                row[column] = value
+        out = io.StringIO()
+        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+
+    return edit
+
+
+BAD_ROWS = [
+    pytest.param(
+        "breakdown.csv",
+        _replace("2022-03-01,service,territorial_defence,5,,", "2022-03-01,service,territorial_defence,-5,,"),
+        "breakdown.csv: row 2, column people: constraint-error",
+        id="negative count",
+    ),
+    pytest.param(
+        "events.csv",
+        _replace("2024-12-30,2024-12-30,59,", "2024-12-30,2024-12-32,59,"),
+        "events.csv: row 58, column date: type-error",
+        id="impossible date",
+    ),
+    pytest.param(
+        "breakdown.csv",
+        _replace("2024-12-30,service,navy,24,,", "2024-12-30,service,marines,24,,"),
+        "breakdown.csv: row 257, column category: foreign-key",
+        id="unknown category",
+    ),
+    pytest.param(
+        "events.csv",
+        _replace("2022-04-15,2022-04-15,,,local_swap,", "2022-04-15,2022-04-15,,,swap,"),
+        "events.csv: row 8, column kind: constraint-error",
+        id="unknown kind",
+    ),
+    pytest.param(
+        "events.csv",
+        _replace("2024-01-31,2024-01-31,50,", "2024-01-03,2024-01-31,50,"),
+        "events.csv: row 48, column primary key: primary-key",
+        id="duplicate id",
+    ),
+    pytest.param(
+        "breakdown.csv",
+        _append("2099-01-01,service,civilians,3,,"),
+        "breakdown.csv: row 307, column event_id: foreign-key",
+        id="breakdown of an unknown event",
+    ),
+    pytest.param(
+        "breakdown.csv",
+        _replace("2024-12-30,service,territorial_defence,17,", "2024-12-30,service,territorial_defence,88,"),
+        "event 2024-12-30: service row territorial_defence (88) exceeds its parent armed_forces (87) "
+        "(rule part_within_parent)",
+        id="part larger than its parent",
+    ),
+    pytest.param(
+        "events.csv",
+        _set_cell("2024-05-31", "source_urls", ""),
+        "events.csv: row 50, column source_urls: constraint-error",
+        id="missing source",
+    ),
+]
+
+
+def _data_copy(tmp_path: Path, name: str, edit: CsvEdit) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / name
+    path.write_text(edit(path.read_text("utf-8")), "utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("name", "edit", "problem"), BAD_ROWS)
+def test_a_bad_row_stops_the_seed_naming_where_and_leaves_seed_sql_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, edit: CsvEdit, problem: str
+) -> None:
+    data = _data_copy(tmp_path, name, edit)
+    output = tmp_path / "seed.sql"
+    shutil.copy2(SEED, output)
+    before = (output.read_bytes(), output.stat().st_mtime_ns)
+    assert main(["--data", str(data), "--output", str(output)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert any(problem in line for line in lines), lines
+    assert lines[-1].endswith("left as it was")
+    assert all(line.startswith("seed: ") for line in lines)  # one line per problem, nothing else
+    assert (output.read_bytes(), output.stat().st_mtime_ns) == before
+
+
+def _repository_copy(tmp_path: Path) -> Path:
+    """The tracked files of this checkout, with their times, and its database; not its .venv."""
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    copy = tmp_path / "repo"
+    for name in files.splitlines():
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    return copy
+
+
+def _make(repository: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    # This checkout's virtual environment, taken as installed (-o): the copy has none of its own.
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run(
+        ["make", "--no-print-directory", f"VENV={VENV}", "-o", f"{VENV}/bin/.installed", *targets],
+        cwd=repository,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+pytestmark_make = pytest.mark.skipif(not (VENV / "bin" / "python").exists(), reason="needs the project's .venv")
+
+
+@pytestmark_make
+def test_make_seed_db_refuses_a_bad_row_and_keeps_the_database(tmp_path: Path) -> None:
+    repository = _repository_copy(tmp_path)
+    assert _make(repository, "db").returncode == 0
+    database = repository / "var" / "returns.db"
+    before = (database.read_bytes(), (repository / "seed.sql").read_bytes())
+    events = repository / "data" / "events.csv"
+    events.write_text(events.read_text("utf-8").replace(",local_swap,", ",swap,", 1), "utf-8")
+    result = _make(repository, "seed", "db")
+    assert result.returncode != 0
+    assert "data/events.csv: row 2, column kind: constraint-error" in result.stderr
+    assert (database.read_bytes(), (repository / "seed.sql").read_bytes()) == before
+
+
+NEW_EVENT = {
+    "id": "2026-07-01",
+    "date": "2026-07-01",
+    "exchange_ordinal": "74",
+    "exchange_stage": "",
+    "kind": "exchange",
+    "agreement": "",
+    "returned_to_ukraine": "150",
+    "evidence": "single_source",
+    "returned_to_russia": "150",
+    "returned_to_russia_note": "hypothetical figure for the test",
+    "mediator": "UAE",
+    "running_total_after": "",
+    "note": "A hypothetical exchange added by the test suite.",
+    "breakdown_note": "",
+    "source_urls": "https://example.org/hypothetical-74th-exchange",
+}
+
+
+def _append_row(path: Path, row: dict[str, str]) -> None:
+    with path.open("a", encoding="utf-8", newline="") as file:
+        csv.DictWriter(file, list(row), lineterminator="\n").writerow(row)
+
+
+@pytestmark_make
+def test_adding_an_exchange_is_one_edit_and_one_command(tmp_path: Path) -> None:
+    repository = _repository_copy(tmp_path)
+    _append_row(repository / "data" / "events.csv", NEW_EVENT)
+    _append_row(
+        repository / "data" / "breakdown.csv",
+        {
+            "event_id": "2026-07-01",
+            "dimension": "service",
+            "category": "military",
+            "people": "140",
+            "part_of": "",
+            "note": "",
+        },
+    )
+    result = _make(repository, "seed", "db")
+    assert result.returncode == 0, result.stderr
+    assert "seed.sql written" in result.stdout
+    url = f"sqlite:///{repository / 'var' / 'returns.db'}"
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        events = client.get("/exchanges", params={"year": 2026}).json()
+        assert (events["meta"]["total"], events["data"][-1]["id"], events["meta"]["as_of"]) == (
+            5,
+            "2026-07-01",
+            "2026-07-01",
+        )
+        year = client.get("/stats/yearly/2026").json()["data"]
+        assert (year["recorded_events"], year["on_record_returned_to_ukraine"], year["basis"]) == (
+            5,
+            809,
+            "no_official_total",
+        )
+        summary = client.get("/stats/summary").json()["data"]
+        assert (summary["recorded_events"], summary["on_record_returned_to_ukraine"]) == (84, 6816)
+        assert summary["last_recorded_event_id"] == "2026-07-01"
+        units = client.get("/exchanges/2026-07-01/units").json()["meta"]
+        assert (units["accounted_for"], units["unattributed"]) == (140, 10)
+    assert "('2026-07-01', '2026-07-01', 74, NULL, 'exchange'," in (repository / "seed.sql").read_text("utf-8")
