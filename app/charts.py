@@ -302,7 +302,7 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
     urls = [u for e in events for u in e.source_urls]
     title = t["timeline"].format(year=year)
     desc = (
-        t["timeline_desc"].format(events=len(events), year=year, exchanges=len(groups))
+        t["timeline_desc"].format(events=len(events), year=year, bars=len(groups))
         + " "
         + "; ".join(
             f"{e.id}: {e.returned_to_ukraine if e.returned_to_ukraine is not None else t['undisclosed']}"

@@ -47,8 +47,8 @@ TEXT: dict[str, dict[str, str]] = {
         "reported": "reported",
         "derived_note": "Derived figure: no source states it directly.",
         "timeline": "Returns in {year}, exchange by exchange",
-        "timeline_desc": "Timeline of {events} return events in {year} grouped into {exchanges} exchanges; "
-        "a bar per exchange, split by stage where an exchange came in stages.",
+        "timeline_desc": "Timeline of {events} return events in {year} drawn as {bars} bars: one per exchange "
+        "(split by stage where it came in stages), per local swap and per release outside exchanges.",
         "date": "Date",
         "exchange": "Exchange",
         "stage": "stage",
@@ -113,8 +113,8 @@ TEXT: dict[str, dict[str, str]] = {
         "reported": "повідомлено",
         "derived_note": "Обчислений показник: жодне джерело не наводить його прямо.",
         "timeline": "Повернення у {year} році, обмін за обміном",
-        "timeline_desc": "Часова шкала {events} повернень у {year} році, згрупованих в {exchanges} обмінів; "
-        "стовпчик на обмін, поділений на етапи, якщо обмін відбувався етапами.",
+        "timeline_desc": "Часова шкала {events} повернень у {year} році у {bars} стовпчиках: по одному на обмін "
+        "(поділений на етапи, якщо обмін відбувався етапами), на місцевий обмін і на звільнення поза обміном.",
         "date": "Дата",
         "exchange": "Обмін",
         "stage": "етап",

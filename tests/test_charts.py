@@ -72,7 +72,7 @@ def test_timeline_draws_the_53rd_exchange_as_one_bar_of_two_stages(client: TestC
     assert [texts[i - 1] for i in dates] == [str(n) for n in range(49, 60)]  # one bar per exchange
     assert (texts[dates[0]], texts[dates[4]]) == ("3 Jan", "25 Jun")  # the 53rd, at its first stage
     assert "Returns in 2024, exchange by exchange" in texts
-    assert "12 return events in 2024 grouped into 11 exchanges" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    assert "12 return events in 2024 drawn as 11 bars" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
 
 
 def test_units_chart_draws_inner_rows_inside_their_parent(client: TestClient) -> None:
@@ -136,3 +136,87 @@ def test_colours_pass_a_basic_contrast_check() -> None:
     assert contrast(charts.BAR, charts.BACKGROUND) >= 3  # graphical objects, AA
     assert contrast(charts.INNER, charts.BAR) >= 3  # a row drawn inside its parent stays visible
     assert contrast("#0b4f8a", charts.BACKGROUND) >= 4.5  # links on the page
+
+
+def test_yearly_chart_draws_each_basis_differently(client: TestClient) -> None:
+    root = _svg(client, "/stats/yearly.svg")
+    texts = _texts(root)
+    assert {"2,310", "659 on record", "no official total", "not on record: 220", "undisclosed: 10"} <= set(texts)
+    bars = {
+        r.find(f"{SVG}title").text: r  # type: ignore[union-attr]
+        for r in root.iter(f"{SVG}rect")
+        if r.find(f"{SVG}title") is not None
+    }
+    assert bars["2024: 1358"].get("fill") == charts.BAR  # reported: solid
+    assert bars["2023: 1002"].get("fill") == "url(#hatch)"  # derived: hatched
+    assert bars["2026: 659"].get("fill") == charts.INNER  # no official total: what is on record, outlined
+    assert 'stroke-dasharray="5 3"' in client.get("/stats/yearly.svg").text  # the 2026 outline
+    # The records' band inside a bar is in proportion to the bar: 2,090 of 2,310.
+    ratio = float(bars["2025 on record: 2090"].get("height", 0)) / float(bars["2025: 2310"].get("height", 0))
+    assert ratio == pytest.approx(2090 / 2310, abs=0.01)
+    assert "2026: no official total, 659 on record" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+
+
+YEARS = {
+    2022: (
+        "32 return events in 2022 drawn as 32 bars",
+        "Hatched: local swaps arranged by a region or a military command.",
+    ),
+    2023: ("13 return events in 2023 drawn as 13 bars", "Exchange / Date"),
+    2024: (
+        "12 return events in 2024 drawn as 11 bars",
+        "The 53th exchange came in 2 stages, drawn as one bar.",
+    ),
+    2025: ("22 return events in 2025 drawn as 12 bars", "The istanbul-2 stages (9) are drawn as one bar."),
+    2026: (
+        "4 return events in 2026 drawn as 4 bars",
+        "Dashed box with ?: a figure that was never disclosed (unknown, not zero).",
+    ),
+}
+
+
+@pytest.mark.parametrize("year", sorted(YEARS))
+def test_timeline_of_every_year(client: TestClient, year: int) -> None:
+    root = _svg(client, f"/exchanges.svg?year={year}")
+    description, note = YEARS[year]
+    assert description in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    assert note in _texts(root)
+    assert f"Returns in {year}, exchange by exchange" in _texts(root)
+
+
+def test_undisclosed_figures_are_never_drawn_as_zero_bars(client: TestClient) -> None:
+    root = _svg(client, "/exchanges.svg?year=2025")
+    titles = [t.text or "" for t in root.iter(f"{SVG}title")]
+    assert "2025-06-09: undisclosed" not in titles  # the stages are one dashed box, not nine zero bars
+    assert "9×?" in _texts(root) and "?" in _texts(root)  # Istanbul-2 and the 68th exchange
+    assert "2025-08-24: undisclosed" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+
+
+def test_step_lines_are_proportional_to_dates_and_values() -> None:
+    lines = charts.step_lines(
+        {"a": [(dt.date(2022, 1, 1), 0), (dt.date(2023, 1, 1), 500)], "b": [(dt.date(2022, 7, 2), 1000)]},
+        left=0,
+        top=0,
+        width=730,
+        height=100,
+        start=dt.date(2022, 1, 1),
+        end=dt.date(2024, 1, 1),
+    )
+    assert [(p.x, p.y) for p in lines["a"]] == [(0, 100), (365, 50)]
+    assert [(p.x, p.y) for p in lines["b"]] == [(182, 0)]
+
+
+def test_totals_chart_draws_one_line_per_body(client: TestClient) -> None:
+    root = _svg(client, "/stats/totals.svg")
+    paths = list(root.iter(f"{SVG}path"))
+    assert len(paths) == 8
+    points = [t.text or "" for t in root.iter(f"{SVG}title")][1:]  # after the chart's own title
+    assert len(points) == 44
+    assert "Coordination Headquarters for the Treatment of Prisoners of War, 2026-03-11: 8050" in points
+    texts = _texts(root)
+    assert "Official totals since 2022, by body" in texts and "8,050" in texts and "6,922" in texts
+    uk = _texts(_svg(client, "/stats/totals.svg?lang=uk"))
+    assert "Уповноважений Верховної Ради України з прав людини" in uk and "8\u00a0050" in uk
+    ombudsman = _texts(_svg(client, "/stats/totals.svg?publisher=ombudsman"))
+    assert "Ukrainian Parliament Commissioner for Human Rights" in ombudsman
+    assert "Coordination Headquarters for the Treatment of Prisoners of War" not in ombudsman

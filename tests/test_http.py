@@ -22,6 +22,12 @@ CSV_RESOURCES = [
     ("/exchanges/2024-12-30/units", {}),
     ("/exchanges/2024-12-30/units", {"dimension": "rank"}),
     ("/sources", {}),
+    ("/stats/yearly/2026", {}),
+    ("/stats/totals", {}),
+    ("/stats/totals", {"publisher": "ombudsman"}),
+    ("/stats/reconciliation", {}),
+    ("/exchanges", {"agreement": "istanbul-2"}),
+    ("/exchanges/2025-08-24/units", {}),
 ]
 
 
