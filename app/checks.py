@@ -36,10 +36,11 @@ class DataCheckError(Exception):
 # gap to a documented row of the reconciliation table, and every documented row to a real gap.
 GAPS = """
     WITH RECURSIVE ordered AS (
-        SELECT id, running_total_after, row_number() OVER (ORDER BY date, id) AS n,
+        SELECT id, running_total_after, row_number() OVER calendar AS n,
                sum(CASE WHEN kind <> 'release' THEN coalesce(returned_to_ukraine, 0) ELSE 0 END)
-                   OVER (ORDER BY date, id) AS on_record_so_far
+                   OVER calendar AS on_record_so_far
         FROM return_event
+        WINDOW calendar AS (ORDER BY date, id ROWS UNBOUNDED PRECEDING)
     ),
     stated AS (
         SELECT id, running_total_after, on_record_so_far,
@@ -47,10 +48,11 @@ GAPS = """
                lag(running_total_after) OVER (ORDER BY n) AS previous_total
         FROM ordered WHERE running_total_after IS NOT NULL
     ),
-    numbers(k) AS (
-        SELECT min(exchange_ordinal) FROM return_event
+    ordinals AS (SELECT DISTINCT exchange_ordinal AS k FROM return_event WHERE exchange_ordinal IS NOT NULL),
+    numbers(k, next) AS (  -- each ordinal missing between two stated ones
+        SELECT k + 1, next FROM (SELECT k, lead(k) OVER (ORDER BY k) AS next FROM ordinals) WHERE next > k + 1
         UNION ALL
-        SELECT k + 1 FROM numbers WHERE k < (SELECT max(exchange_ordinal) FROM return_event)
+        SELECT k + 1, next FROM numbers WHERE k + 1 < next
     ),
     gaps AS (
         SELECT 'year_total' AS kind, CAST(y.year AS TEXT) AS subject, y.returned_to_ukraine AS stated,
@@ -66,8 +68,6 @@ GAPS = """
         FROM stated s
         UNION ALL
         SELECT 'exchange_ordinal', CAST(k AS TEXT), NULL, NULL FROM numbers
-        WHERE k IS NOT NULL
-          AND k NOT IN (SELECT exchange_ordinal FROM return_event WHERE exchange_ordinal IS NOT NULL)
     )
     SELECT kind, subject, stated, on_record,
            CASE WHEN stated IS NULL THEN NULL ELSE stated - coalesce(on_record, 0) END AS unaccounted,

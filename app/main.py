@@ -14,9 +14,11 @@ from app.routes import docs, exchanges, pages, service, sources, stats
 
 DESCRIPTION = """\
 Sourced figures of the people Ukraine has brought back from Russian captivity since the
-full-scale invasion (24 Feb 2022): yearly totals, every 2024 exchange with its breakdown, and the
-source URLs behind each figure. Read-only. Every data endpoint also answers CSV (a `.csv` suffix,
-`?format=csv` or `Accept: text/csv`); errors are RFC 9457 `application/problem+json`.
+full-scale invasion (24 Feb 2022): every return event on record since 1 Mar 2022 (`meta.as_of`
+says where the records end) with its breakdown, the yearly totals, every official "since 2022"
+total side by side, the documented gaps between them, and the source URLs behind each figure.
+Unknown figures are null, never zero. Read-only. Every data endpoint also answers CSV (a `.csv` suffix, `?format=csv` or
+`Accept: text/csv`); errors are RFC 9457 `application/problem+json`.
 """
 
 

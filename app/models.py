@@ -29,12 +29,16 @@ class Source(SQLModel, table=True):
     __table_args__ = (CheckConstraint("url LIKE 'http%://%'", name="url_is_http"),)
 
 
-class Category(SQLModel, table=True):
-    """A breakdown category (service branch, rank or sex) with printable labels."""
+class Labelled(SQLModel):
+    """A code with its English and Ukrainian labels."""
 
     code: str = Field(primary_key=True)
     label_en: str
     label_uk: str
+
+
+class Category(Labelled, table=True):
+    """A breakdown category (service branch, rank or sex)."""
 
 
 class YearlyTotal(SQLModel, table=True):
@@ -69,12 +73,8 @@ class YearlyTotalSource(SQLModel, table=True):
     __table_args__ = (CheckConstraint("position >= 1", name="position_positive"),)
 
 
-class Publisher(SQLModel, table=True):
-    """A body that publishes "since 2022" totals, with printable labels."""
-
-    code: str = Field(primary_key=True)
-    label_en: str
-    label_uk: str
+class Publisher(Labelled, table=True):
+    """A body that publishes "since 2022" totals."""
 
 
 class PublishedTotal(SQLModel, table=True):

@@ -67,7 +67,11 @@ def _validation_problem(exc: RequestValidationError) -> ProblemError:
     for error in exc.errors():
         location, *rest = error["loc"]
         name = ".".join(str(part) for part in rest) or str(location)
-        errors.append({"name": name, "in": location, "problem": error["msg"]})
+        entry = {"name": name, "in": location, "problem": error["msg"]}
+        expected = (error.get("ctx") or {}).get("expected")
+        if expected is not None:  # an enum: say what is allowed, as every other parameter problem does
+            entry["allowed"] = str(expected).replace("'", "").replace(" or ", ", ")
+        errors.append(entry)
     detail = "; ".join(f"{e['in']} parameter '{e['name']}': {e['problem']}" for e in errors)
     return ProblemError(400, detail, errors)
 

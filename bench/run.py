@@ -21,7 +21,10 @@ ENDPOINTS = [
     "/stats/yearly",
     "/stats/yearly.csv",
     "/stats/summary",
-    "/exchanges?year=2024",
+    "/stats/totals",
+    "/stats/totals.svg",
+    "/stats/reconciliation",
+    "/exchanges?year=2025",
     "/exchanges/2024-12-30",
     "/exchanges/2024-12-30/units",
 ]
@@ -199,7 +202,7 @@ def main() -> int:
     )
     print(header)
     tables = [header]
-    tables.append(bench(args.database, "Real data (12 events)", ENDPOINTS, args))
+    tables.append(bench(args.database, "Real data (83 events, 44 published totals)", ENDPOINTS, args))
     tables.append(bench(args.synthetic, "Synthetic, 100,000 events", [*ENDPOINTS, DEEP_PAGE], args))
     report = "\n".join(tables)
     out = ROOT / "var" / "bench.md"
