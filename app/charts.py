@@ -8,7 +8,7 @@ from itertools import groupby, pairwise
 from urllib.parse import urlsplit
 
 from app.i18n import TEXT
-from app.schemas import ExchangeRow, PublishedTotalRow, UnitRow, UnitsMeta, YearlyRow
+from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, UnitRow, UnitsMeta, YearlyRow
 
 WIDTH = 640
 FONT = "Arial, Helvetica, sans-serif"  # present on every system, or substituted by a metric twin
@@ -310,6 +310,69 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
         )
     )
     return _frame(height + 20, title, desc, body, _source(t, urls), lang)
+
+
+def _months(first: str, last: str) -> list[str]:
+    """Every YYYY-MM from first to last."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
+    """People on record per month: a column for each month with events, a gap (no column, no zero)
+    for a month without, and a dashed box marked "?" where a month holds undisclosed figures."""
+    t = TEXT[lang]
+    height = 380.0
+    by_month = {row.month: row for row in rows}
+    months = _months(rows[0].month, rows[-1].month) if rows else []
+    values = [(by_month[m].on_record_returned_to_ukraine or 0) if m in by_month else 0 for m in months]
+    bars = column_bars(values, months, left=40, top=70, width=WIDTH - 60, height=height - 190)
+    crowded = len(months) > 14
+    body = []
+    for month, rect in zip(months, bars, strict=True):
+        centre = rect.x + rect.width / 2
+        row = by_month.get(month)
+        top = rect.y
+        if row is not None and rect.value:
+            body.append(_rect(rect, BAR))
+        if row is not None and row.events_undisclosed:  # unknown figures: a dashed box above, never a height
+            box = Rect(rect.x, rect.y - 14, rect.width, 14, 0, f"{month}: {row.events_undisclosed} {t['undisclosed']}")
+            body.append(_outline(box, dashed=True, color=MUTED))
+            body.append(_text(centre, rect.y - 3, "?", 9, "middle", MUTED))
+            top = rect.y - 14
+        if row is not None and rect.value:
+            label = number(rect.value, lang)
+            if crowded:  # upright numbers do not fit a narrow column: turn them
+                body.append(
+                    f'<text x="{centre + 3:.1f}" y="{top - 4:.1f}" font-size="8" fill="{INK}" '
+                    f'transform="rotate(-90 {centre + 3:.1f} {top - 4:.1f})">{escape(label)}</text>'
+                )
+            else:
+                body.append(_text(centre, top - 5, label, 11, "middle", weight="bold"))
+        name = t["months"].split()[int(month[5:]) - 1]
+        if not crowded:
+            body.append(_text(centre, height - 108, name, 10, "middle", MUTED))
+        elif month.endswith("-01") or month == months[0]:
+            body.append(_text(rect.x, height - 108, month[:4], 10, color=MUTED))
+    notes = [t["monthly_gap_note"]]
+    if any(row.events_undisclosed for row in rows):
+        notes.append(t["undisclosed_note"])
+    for i, note in enumerate(notes):
+        body.append(_text(16, height - 80 + i * 12, note, 10, color=MUTED))
+    desc = (
+        t["monthly_desc"]
+        + " "
+        + "; ".join(
+            f"{r.month}: {r.on_record_returned_to_ukraine if r.on_record_returned_to_ukraine is not None else '?'}"
+            + (f" (+{r.events_undisclosed} {t['undisclosed']})" if r.events_undisclosed else "")
+            for r in rows
+        )
+    )
+    return _frame(height - 40, t["monthly"], desc, body, t["monthly_source"], lang)
 
 
 # One colour per publisher (Okabe-Ito, readable by colour-blind readers), plus a dash pattern each.

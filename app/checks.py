@@ -174,6 +174,12 @@ RULES: dict[str, str] = {
         WHERE y.exchanges IS NOT NULL AND e.kind = 'exchange'
         GROUP BY y.year
         HAVING count(e.exchange_ordinal) = count(*) AND count(DISTINCT e.exchange_ordinal) <> y.exchanges""",
+    # A reported total names who reported it; a derived one is nobody's statement.
+    "reported_total_has_publisher": """
+        SELECT 'year ' || year,
+               CASE WHEN basis = 'reported' THEN 'reported, but no publisher is named'
+                    ELSE 'derived, but a publisher is named' END
+        FROM yearly_total WHERE (basis = 'reported') <> (publisher IS NOT NULL)""",
     "every_figure_sourced": """
         SELECT 'event ' || id, 'no source' FROM return_event
         WHERE id NOT IN (SELECT event_id FROM return_event_source)

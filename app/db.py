@@ -74,6 +74,7 @@ class Dataset:
     # Facts every list response repeats, read once: the data never change while served.
     years_with_event_records: tuple[int, ...]
     publishers: dict[str, dict[str, str]]
+    first_record: dt.date
 
     @property
     def modified_at(self) -> dt.datetime:
@@ -138,8 +139,8 @@ def open_dataset(settings: Settings) -> Dataset:
     )
     with Session(engine) as session:
         as_of, years = queries.as_of(session), tuple(queries.years_with_event_records(session))
-        publishers = queries.publishers(session)
-    return Dataset(engine, path, digest, migration, as_of, cache_control, years, publishers)
+        publishers, first = queries.publishers(session), queries.first_record(session)
+    return Dataset(engine, path, digest, migration, as_of, cache_control, years, publishers, first)
 
 
 def get_dataset(request: Request) -> Dataset:

@@ -129,6 +129,18 @@ def chart_representation(
     return Representation(negotiate(request, CHART_FORMATS), download, bom, language(request))
 
 
+def sentence_representation(
+    request: Request,
+    format: FormatParam = None,
+    download: Download = False,
+    bom: Bom = False,
+    lang: LangParam = None,
+) -> Representation:
+    """The representation of a route whose rows carry a quote-ready `sentence` in the asked language."""
+    del format, lang  # read by negotiate() and language()
+    return Representation(negotiate(request), download, bom, language(request))
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -171,11 +183,13 @@ def respond(
 ) -> Response:
     """Render an envelope `{data, meta}` as the representation asked for (`chart` draws the SVG)."""
     headers = dict(headers or {})
+    rows, columns = _csv_rows(envelope)
+    if rep.format == "svg" or "sentence" in columns:  # the body depends on the language: caches must key on it
+        headers["Vary"] = "Accept-Language"
     if rep.format == "svg" and chart is not None:
         body = chart(rep.lang).encode()
-        headers["Vary"] = "Accept-Language"
     elif rep.format == "csv":
-        body = csv_bytes(*_csv_rows(envelope))
+        body = csv_bytes(rows, columns)
         if rep.bom:
             body = "\ufeff".encode() + body
     else:

@@ -10,7 +10,7 @@ LANGUAGES = ("en", "uk")
 # The `lang` query parameter of the page and of every chart; language() reads it.
 LangParam = Annotated[
     Literal["en", "uk"] | None,
-    Query(description="Language of the page or chart: `en` or `uk` (default: Accept-Language, else en)."),
+    Query(description="Language of the page, chart or sentences: `en` or `uk` (default: Accept-Language, else en)."),
 ]
 
 # Labels of the kinds of documented gap (GET /stats/reconciliation).
@@ -95,6 +95,14 @@ TEXT: dict[str, dict[str, str]] = {
         "kind": "Kind",
         "publisher": "Body",
         "record_ends": "The event records end on {date}; returns after it may be missing.",
+        "monthly": "People returned per month, on record",
+        "monthly_desc": "Column chart of the people on record as returned to Ukraine per month (exchanges and "
+        "local swaps with figures); months without events are gaps, not zeros.",
+        "monthly_gap_note": "A month without a column had no event on record: a gap, not a zero.",
+        "monthly_source": "Source: the event records of this service (exchanges and local swaps with figures),\n"
+        "each sourced per event; see /exchanges",
+        "feed_title": "Returns from Russian captivity to Ukraine: new records",
+        "copy": "Quote",
     },
     "uk": {
         "title": "Повернення з російського полону в Україну",
@@ -161,6 +169,14 @@ TEXT: dict[str, dict[str, str]] = {
         "kind": "Вид",
         "publisher": "Орган",
         "record_ends": "Записи про події закінчуються {date}; пізніші повернення можуть бути відсутні.",
+        "monthly": "Повернуто людей за місяць, за записами",
+        "monthly_desc": "Стовпчикова діаграма людей, повернутих в Україну за місяць, за записами (обміни й "
+        "місцеві обміни з оприлюдненим числом); місяці без подій — пропуски, а не нулі.",
+        "monthly_gap_note": "Місяць без стовпчика не має подій у записах: це пропуск, а не нуль.",
+        "monthly_source": "Джерело: записи про події цього сервісу (обміни й місцеві обміни з числом),\n"
+        "кожна з власними джерелами; див. /exchanges",
+        "feed_title": "Повернення з російського полону в Україну: нові записи",
+        "copy": "Цитата",
     },
 }
 

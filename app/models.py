@@ -51,6 +51,8 @@ class YearlyTotal(SQLModel, table=True):
     exchanges: int | None = None
     basis: str
     derivation: str
+    publisher: str | None = Field(default=None, foreign_key="publisher.code")
+    reported_on: date | None = None
 
     __table_args__ = (
         CheckConstraint("year >= 2022", name="year_since_invasion"),

@@ -36,6 +36,8 @@ pre {{ background: #f3f3f3; padding: .6rem; overflow-x: auto; font-size: .85rem;
 .muted {{ color: {charts.MUTED}; }}
 nav a {{ margin-right: .75rem; }}
 nav.years {{ margin-top: 2rem; font-size: 1.05rem; }}
+.quote {{ user-select: all; background: #f3f3f3; border-left: 4px solid {charts.BAR}; padding: .4rem .6rem;
+          margin: .4rem 0; font-size: .95rem; }}
 ol.sources {{ font-size: .85rem; columns: 2; }}
 @media print {{
   nav, .embed {{ display: none; }}
@@ -59,6 +61,13 @@ def _table(caption: str, head: Sequence[tuple[str, bool]], rows: Sequence[Sequen
         for row in rows
     )
     return f"<table><caption>{escape(caption)}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _quotes(label: str, sentences: Sequence[str], shown: bool = False) -> str:
+    """Quote-ready sentences, each in a block that one click selects whole, for copying."""
+    items = "".join(f'<p class="quote">{escape(sentence)}</p>' for sentence in sentences if sentence)
+    state = " open" if shown else ""
+    return f'<details class="quotes"{state}><summary>{escape(label)}</summary>{items}</details>' if items else ""
 
 
 def _embed(label: str, url: str, alt: str) -> str:
@@ -148,7 +157,7 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
         timeline = (
             f'<nav class="years" aria-label="{escape(t["years"])}">{escape(t["years"])}: {year_links}</nav>'
             f'<figure id="timeline">{charts.timeline_chart(facts.events, year, lang)}'
-            f"<figcaption>{events_table}</figcaption>"
+            f"<figcaption>{events_table}{_quotes(t['copy'], [e.sentence for e in facts.events])}</figcaption>"
             f"{embed(f'/exchanges.svg?year={year}&lang={lang}', t['timeline'].format(year=year))}</figure>"
         )
         links.append((f"/exchanges?year={year}", f"/exchanges.csv?year={year}"))
@@ -199,7 +208,8 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
     )
     totals_figure = (
         f'<figure id="totals">{charts.totals_chart(facts.totals, lang)}'
-        f"<figcaption>{totals_table}</figcaption>{embed(f'/stats/totals.svg{q}', t['totals'])}</figure>"
+        f"<figcaption>{totals_table}{_quotes(t['copy'], [r.sentence for r in facts.totals])}</figcaption>"
+        f"{embed(f'/stats/totals.svg{q}', t['totals'])}</figure>"
     )
     gaps_table = _table(
         t["reconciliation"],
@@ -256,6 +266,7 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
+<link rel="alternate" type="application/atom+xml" href="/feed.atom?lang={lang}" title="{escape(t["feed_title"])}">
 <title>{escape(t["title"])}</title>
 <style>{STYLE}</style>
 </head>
@@ -270,10 +281,12 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
 <main>
 <p class="key"><strong>{figure(summary.returned_to_ukraine, summary.returned_is_lower_bound)}</strong>
 {escape(t["since"])}, {escape(headline)}; {n(summary.exchanges)} {escape(t["exchanges_held"])}.</p>
+{_quotes(t["copy"], [summary.sentence], shown=True)}
 <section id="others"><h2>{escape(t["others"])}</h2><ul>{others}</ul>
 <p class="muted">{escape(t["totals_note"])} {escape(ends)}</p></section>
 <figure id="yearly">{charts.yearly_chart(facts.yearly, lang)}
-<figcaption>{yearly_table}</figcaption>{embed(f"/stats/yearly.svg{q}", t["yearly"])}</figure>
+<figcaption>{yearly_table}{_quotes(t["copy"], [r.sentence for r in facts.yearly])}</figcaption>
+{embed(f"/stats/yearly.svg{q}", t["yearly"])}</figure>
 {timeline}
 {units_figure}
 {totals_figure}

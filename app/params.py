@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
@@ -30,6 +30,30 @@ def iso_date(name: str, value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise bad_parameter(name, f"'{value}' is not a calendar date", "an ISO date, YYYY-MM-DD") from None
+
+
+def record_as_of(
+    request: Request,
+    as_of: Annotated[
+        str | None,
+        IsoDate(
+            "The record as it stood on this day (YYYY-MM-DD): events dated on or before it, totals published "
+            "on or before it, the year's own official total only once the year has ended."
+        ),
+    ] = None,
+) -> dt.date | None:
+    """The `as_of` day asked for, or a 400 that says the range the record covers."""
+    day = iso_date("as_of", as_of)
+    if day is None:
+        return None
+    dataset = request.app.state.dataset
+    if not dataset.first_record <= day <= dataset.as_of:
+        span = f"a date from {dataset.first_record} (the first record) to {dataset.as_of} (the latest)"
+        raise bad_parameter("as_of", f"{day} is outside the record", span)
+    return day
+
+
+AsOf = Annotated[dt.date | None, Depends(record_as_of)]
 
 
 def date_range(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:

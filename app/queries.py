@@ -13,6 +13,7 @@ from app.i18n import GAP_LABELS
 from app.schemas import (
     Dimension,
     ExchangeRow,
+    MonthlyRow,
     PublishedTotalRow,
     ReconciliationRow,
     SourceRow,
@@ -51,6 +52,13 @@ def as_of(session: Session) -> dt.date:
     return dt.date.fromisoformat(session.execute(text(sql)).scalar_one())
 
 
+def first_record(session: Session) -> dt.date:
+    """The date of the earliest event or published total: the record starts there."""
+    sql = """SELECT min(day) FROM (SELECT min(date) AS day FROM return_event
+                                   UNION ALL SELECT min(as_of) FROM published_total)"""
+    return dt.date.fromisoformat(session.execute(text(sql)).scalar_one())
+
+
 def publishers(session: Session) -> dict[str, dict[str, str]]:
     """Every publisher code with its English and Ukrainian label."""
     rows = session.execute(text("SELECT code, label_en, label_uk FROM publisher ORDER BY code"))
@@ -60,21 +68,31 @@ def publishers(session: Session) -> dict[str, dict[str, str]]:
 _YEAR_OF = "CAST(substr({column}, 1, 4) AS INTEGER)"
 
 
-def yearly_totals(session: Session, year_from: int | None, year_to: int | None) -> list[YearlyRow]:
-    """Every year with an official total or event records: the total, and what the records hold."""
+def yearly_totals(
+    session: Session, year_from: int | None, year_to: int | None, as_of: dt.date | None = None
+) -> list[YearlyRow]:
+    """Every year with an official total or event records: the total, and what the records hold.
+
+    As of a date: the events dated by then, and the official totals of the years that had ended by
+    then (a yearly total is never published before its year ends)."""
     sql = f"""
         WITH record AS (
             SELECT {_YEAR_OF.format(column="date")} AS year, count(*) AS recorded_events,
                    sum(returned_to_ukraine IS NULL) AS events_undisclosed,
                    sum(CASE WHEN kind <> 'release' THEN returned_to_ukraine END) AS on_record,
                    sum(CASE WHEN kind = 'release' THEN returned_to_ukraine END) AS released
-            FROM return_event GROUP BY 1
+            FROM return_event WHERE :as_of IS NULL OR date <= :as_of GROUP BY 1
         ),
-        years AS (SELECT year FROM yearly_total UNION SELECT year FROM record),
+        official AS (
+            SELECT * FROM yearly_total
+            WHERE :as_of IS NULL OR year < {_YEAR_OF.format(column=":as_of")}
+        ),
+        years AS (SELECT year FROM official UNION SELECT year FROM record),
         rows AS (
             SELECT v.year, y.returned_to_ukraine, y.exchanges,
                    coalesce(y.basis, 'no_official_total') AS basis,
-                   coalesce(y.derivation, 'No official total for ' || v.year || ' has been published. '
+                   coalesce(y.derivation, 'No official total for ' || v.year || ' has been published'
+                       || coalesce(' by ' || :as_of, '') || '. '
                        || 'The event records are summed in on_record_returned_to_ukraine; they are not a total.')
                        AS derivation,
                    y.returned_to_ukraine - p.returned_to_ukraine AS change_from_previous_year,
@@ -88,18 +106,25 @@ def yearly_totals(session: Session, year_from: int | None, year_to: int | None) 
                    r.released AS on_record_released_outside_exchanges,
                    CASE WHEN r.year IS NOT NULL THEN y.returned_to_ukraine - coalesce(r.on_record, 0) END
                        AS unaccounted_remainder,
-                   g.note AS remainder_note
+                   g.note AS remainder_note,
+                   y.publisher, b.label_en AS publisher_label, b.label_uk AS publisher_label_uk, y.reported_on,
+                   '' AS sentence
             FROM years v
-            LEFT JOIN yearly_total y ON y.year = v.year
-            LEFT JOIN yearly_total p ON p.year = v.year - 1
+            LEFT JOIN official y ON y.year = v.year
+            LEFT JOIN official p ON p.year = v.year - 1
+            LEFT JOIN publisher b ON b.code = y.publisher
             LEFT JOIN record r ON r.year = v.year
             LEFT JOIN reconciliation g ON g.kind = 'year_total' AND g.subject = CAST(v.year AS TEXT)
         )
         SELECT * FROM rows
         WHERE (:year_from IS NULL OR year >= :year_from) AND (:year_to IS NULL OR year <= :year_to)
         ORDER BY year"""
-    rows = _rows(session, sql, year_from=year_from, year_to=year_to)
+    rows = _rows(session, sql, year_from=year_from, year_to=year_to, as_of=_day(as_of))
     return [YearlyRow(**row) for row in rows]
+
+
+def _day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def years_with_event_records(session: Session) -> list[int]:
@@ -112,7 +137,7 @@ _EVENT_FILTER = """
     (:date_from IS NULL OR e.date >= :date_from) AND (:date_to IS NULL OR e.date <= :date_to)
     AND (:mediator IS NULL OR lower(e.mediator) = lower(:mediator))
     AND (:kind IS NULL OR e.kind = :kind) AND (:agreement IS NULL OR e.agreement = :agreement)
-    AND (:evidence IS NULL OR e.evidence = :evidence)"""
+    AND (:evidence IS NULL OR e.evidence = :evidence) AND (:as_of IS NULL OR e.date <= :as_of)"""
 
 
 @dataclass(frozen=True)
@@ -126,6 +151,7 @@ class EventFilter:
     kind: str | None = None
     agreement: str | None = None
     evidence: str | None = None
+    as_of: dt.date | None = None
 
 
 def _event_filter_params(filters: EventFilter) -> dict[str, Any]:
@@ -140,6 +166,7 @@ def _event_filter_params(filters: EventFilter) -> dict[str, Any]:
         "kind": filters.kind,
         "agreement": filters.agreement,
         "evidence": filters.evidence,
+        "as_of": _day(filters.as_of),
     }
 
 
@@ -147,7 +174,13 @@ _EVENT_COLUMNS = f"""
     e.id, e.date, e.exchange_ordinal, e.exchange_stage, e.returned_to_ukraine,
     e.returned_to_russia, e.returned_to_russia_note, e.mediator, e.running_total_after, e.note,
     {_urls("return_event_source", "l.event_id = e.id")} AS source_urls,
-    e.kind, e.agreement, e.evidence, e.breakdown_note"""
+    e.kind, e.agreement, e.evidence, e.breakdown_note,
+    CASE WHEN e.exchange_stage IS NOT NULL THEN (
+        SELECT count(*) FROM return_event s
+        WHERE (:as_of IS NULL OR s.date <= :as_of)
+          AND coalesce(s.exchange_ordinal, s.agreement) = coalesce(e.exchange_ordinal, e.agreement)) END
+        AS exchange_stages,
+    '' AS sentence"""
 
 
 def exchanges(
@@ -162,9 +195,28 @@ def exchanges(
     return total, [ExchangeRow(**row) for row in rows]
 
 
+def monthly(session: Session, filters: EventFilter) -> list[MonthlyRow]:
+    """One row per calendar month that has events: what its records hold, never a zero for unknown."""
+    sql = f"""
+        SELECT substr(e.date, 1, 7) AS month, count(*) AS recorded_events,
+               sum(CASE WHEN e.kind <> 'release' THEN e.returned_to_ukraine END) AS on_record_returned_to_ukraine,
+               sum(CASE WHEN e.kind = 'release' THEN e.returned_to_ukraine END)
+                   AS on_record_released_outside_exchanges,
+               sum(e.returned_to_ukraine IS NULL) AS events_undisclosed,
+               count(DISTINCT e.exchange_ordinal) AS exchanges,
+               json_group_array(e.id) AS event_ids
+        FROM (SELECT * FROM return_event ORDER BY date, id) e
+        WHERE {_EVENT_FILTER}
+        GROUP BY month ORDER BY month"""
+    rows = _rows(session, sql, **_event_filter_params(filters))
+    for row in rows:
+        row["event_ids"] = json.loads(row["event_ids"])
+    return [MonthlyRow(**row) for row in rows]
+
+
 def exchange(session: Session, exchange_id: str) -> ExchangeRow | None:
     """One event by id, or None."""
-    rows = _rows(session, f"SELECT {_EVENT_COLUMNS} FROM return_event e WHERE e.id = :id", id=exchange_id)
+    rows = _rows(session, f"SELECT {_EVENT_COLUMNS} FROM return_event e WHERE e.id = :id", id=exchange_id, as_of=None)
     return ExchangeRow(**rows[0]) if rows else None
 
 
@@ -217,7 +269,8 @@ def totals(
         SELECT {_TOTAL_COLUMNS},
                {_ON_RECORD_BY.format(day="t.as_of")} AS on_record_by_then,
                t.returned_to_ukraine - {_ON_RECORD_BY.format(day="t.as_of")} AS difference_from_record,
-               {_urls("published_total_source", "l.as_of = t.as_of AND l.publisher = t.publisher")} AS source_urls
+               {_urls("published_total_source", "l.as_of = t.as_of AND l.publisher = t.publisher")} AS source_urls,
+               '' AS sentence
         FROM published_total t JOIN publisher p ON p.code = t.publisher
         WHERE (:publisher IS NULL OR t.publisher = :publisher)
           AND (:date_from IS NULL OR t.as_of >= :date_from) AND (:date_to IS NULL OR t.as_of <= :date_to)
@@ -230,21 +283,25 @@ def totals(
     return [PublishedTotalRow(**row) for row in _rows(session, sql, **params)]
 
 
-def summary(session: Session) -> Summary:
+def summary(session: Session, as_of: dt.date | None = None) -> Summary | None:
     """The latest Coordination Headquarters total as the headline, every other body's latest total,
-    and what the yearly totals and the event records add up to."""
+    and what the yearly totals and the event records add up to; as of a date, what stood then
+    (None before any total was published)."""
     sql = f"""
-        WITH headline AS (
-            SELECT * FROM published_total WHERE publisher = 'coordination_hq' ORDER BY as_of DESC LIMIT 1
+        WITH totals AS (SELECT * FROM published_total WHERE :as_of IS NULL OR as_of <= :as_of),
+        events AS (SELECT * FROM return_event WHERE :as_of IS NULL OR date <= :as_of),
+        years AS (SELECT * FROM yearly_total WHERE :as_of IS NULL OR year < {_YEAR_OF.format(column=":as_of")}),
+        headline AS (
+            SELECT * FROM totals ORDER BY publisher = 'coordination_hq' DESC, as_of DESC LIMIT 1
         ),
         record AS (
-            SELECT count(*) AS recorded_events, sum(returned_to_ukraine IS NULL) AS events_undisclosed,
+            SELECT count(*) AS recorded_events, coalesce(sum(returned_to_ukraine IS NULL), 0) AS events_undisclosed,
                    coalesce(sum(CASE WHEN kind <> 'release' THEN returned_to_ukraine END), 0) AS on_record,
                    coalesce(sum(CASE WHEN kind = 'release' THEN returned_to_ukraine END), 0) AS released
-            FROM return_event
+            FROM events
         )
         SELECT '2022-02-24' AS since, h.as_of, h.returned_to_ukraine,
-               (SELECT max(e.exchange_ordinal) FROM return_event e WHERE e.date <= h.as_of) AS exchanges,
+               (SELECT max(e.exchange_ordinal) FROM events e WHERE e.date <= h.as_of) AS exchanges,
                'reported' AS basis, h.scope_note AS note,
                first.id AS first_recorded_event_id, first.date AS first_recorded_event_date,
                last.id AS last_recorded_event_id, last.date AS last_recorded_event_date,
@@ -260,22 +317,25 @@ def summary(session: Session) -> Summary:
                     'returned_is_lower_bound', json(CASE WHEN o.returned_is_lower_bound THEN 'true' ELSE 'false' END),
                     'exchanges', o.exchanges, 'scope_note', o.scope_note))
                 FROM (SELECT *, row_number() OVER (PARTITION BY publisher ORDER BY as_of DESC) AS latest
-                      FROM published_total WHERE publisher <> h.publisher) o
+                      FROM totals WHERE publisher <> h.publisher) o
                 JOIN publisher op ON op.code = o.publisher
                 WHERE o.latest = 1) AS other_publishers_latest,
-               (SELECT sum(returned_to_ukraine) FROM yearly_total) AS yearly_totals_add_up_to,
-               (SELECT max(year) FROM yearly_total) AS yearly_totals_through,
+               coalesce((SELECT sum(returned_to_ukraine) FROM years), 0) AS yearly_totals_add_up_to,
+               (SELECT max(year) FROM years) AS yearly_totals_through,
                record.on_record AS on_record_returned_to_ukraine,
                record.released AS on_record_released_outside_exchanges,
-               record.recorded_events, record.events_undisclosed
+               record.recorded_events, record.events_undisclosed, '' AS sentence
         FROM headline h
         JOIN publisher p ON p.code = h.publisher
         JOIN record
-        LEFT JOIN (SELECT id, date FROM return_event ORDER BY date, id LIMIT 1) first
-        LEFT JOIN (SELECT id, date FROM return_event ORDER BY date DESC, id DESC LIMIT 1) last
-        LEFT JOIN (SELECT id, returned_to_ukraine FROM return_event WHERE returned_to_ukraine IS NOT NULL
+        LEFT JOIN (SELECT id, date FROM events ORDER BY date, id LIMIT 1) first
+        LEFT JOIN (SELECT id, date FROM events ORDER BY date DESC, id DESC LIMIT 1) last
+        LEFT JOIN (SELECT id, returned_to_ukraine FROM events WHERE returned_to_ukraine IS NOT NULL
                    ORDER BY returned_to_ukraine DESC, date, id LIMIT 1) largest"""
-    row = _rows(session, sql)[0]
+    found = _rows(session, sql, as_of=_day(as_of))
+    if not found:
+        return None
+    row = found[0]
     row["other_publishers_latest"] = sorted(
         json.loads(row["other_publishers_latest"]), key=lambda other: (other["as_of"], other["publisher"]), reverse=True
     )

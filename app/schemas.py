@@ -61,6 +61,21 @@ class YearlyRow(BaseModel):
         examples=[220],
     )
     remainder_note: str | None = Field(description="Where the documented remainder lies, in our words.")
+    publisher: PublisherCode | None = Field(description="Who reported the official total; null if derived or none.")
+    publisher_label: str | None = Field(examples=["Coordination Headquarters for the Treatment of Prisoners of War"])
+    publisher_label_uk: str | None
+    reported_on: dt.date | None = Field(
+        description="The date of the first source that reports the total, where it gives one.",
+        examples=["2025-01-01"],
+    )
+    sentence: str = Field(
+        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
+        "(`?lang=uk` or Accept-Language).",
+        examples=[
+            "Ukraine brought back 1,358 people from Russian captivity in 2024, according to the "
+            "Coordination Headquarters for the Treatment of Prisoners of War (reported on 1 January 2025)."
+        ],
+    )
 
 
 class ExchangeRow(BaseModel):
@@ -105,6 +120,19 @@ class ExchangeRow(BaseModel):
         "`undisclosed` (no figure published)."
     )
     breakdown_note: str | None = Field(description="What the published breakdown covers, in our words.")
+    exchange_stages: int | None = Field(
+        description="How many stages on record the event's exchange (or unnumbered agreement) came in; null "
+        "for an event that is not a stage.",
+        examples=[3],
+    )
+    sentence: str = Field(
+        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
+        "(`?lang=uk` or Accept-Language).",
+        examples=[
+            "Ukraine brought back 189 people from Russian captivity in the 59th exchange of 30 December "
+            "2024, Ukraine's official figure."
+        ],
+    )
 
 
 class UnitRow(BaseModel):
@@ -137,10 +165,14 @@ class Summary(BaseModel):
     since: dt.date = Field(examples=["2022-02-24"])
     as_of: dt.date = Field(description="The date the headline figure was stated.", examples=["2026-03-11"])
     returned_to_ukraine: int = Field(
-        description="The headline: the latest total of the Coordination Headquarters.", examples=[8050]
+        description="The headline: the latest total of the Coordination Headquarters (before its first, the "
+        "latest total of any body).",
+        examples=[8050],
     )
-    exchanges: int = Field(
-        description="Exchanges held by as_of: the highest exchange ordinal on record by then.", examples=[73]
+    exchanges: int | None = Field(
+        description="Exchanges held by as_of: the highest exchange ordinal on record by then; null before the "
+        "first stated ordinal.",
+        examples=[73],
     )
     basis: Basis
     note: str = Field(description="What the headline figure counts (its scope), in our words.")
@@ -164,7 +196,9 @@ class Summary(BaseModel):
     yearly_totals_add_up_to: int = Field(
         description="The official yearly totals added up (GET /stats/yearly).", examples=[6266]
     )
-    yearly_totals_through: int = Field(description="The last year with an official total.", examples=[2025])
+    yearly_totals_through: int | None = Field(
+        description="The last year with an official total; null before the first one.", examples=[2025]
+    )
     on_record_returned_to_ukraine: int = Field(
         description="What the exchanges and local swaps on record add up to (undisclosed figures left out).",
         examples=[6666],
@@ -174,6 +208,14 @@ class Summary(BaseModel):
     )
     recorded_events: int = Field(examples=[83])
     events_undisclosed: int = Field(examples=[11])
+    sentence: str = Field(
+        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
+        "(`?lang=uk` or Accept-Language).",
+        examples=[
+            "The Coordination Headquarters for the Treatment of Prisoners of War said on 11 March 2026 "
+            "that 8,050 people had been brought back from Russian captivity since February 2022."
+        ],
+    )
 
 
 class PublishedTotalRow(BaseModel):
@@ -197,6 +239,34 @@ class PublishedTotalRow(BaseModel):
         description="returned_to_ukraine minus on_record_by_then: bodies count differently.", examples=[725]
     )
     source_urls: list[str]
+    sentence: str = Field(
+        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
+        "(`?lang=uk` or Accept-Language).",
+        examples=[
+            "The Ukrainian Parliament Commissioner for Human Rights said on 6 March 2026 that 6,922 people "
+            "had been brought back from Russian captivity since February 2022."
+        ],
+    )
+
+
+class MonthlyRow(BaseModel):
+    """One calendar month that has events on record."""
+
+    month: str = Field(description="YYYY-MM.", examples=["2025-05"])
+    recorded_events: int = Field(description="Event records of every kind in the month.", examples=[5])
+    on_record_returned_to_ukraine: int | None = Field(
+        description="What the month's exchanges and local swaps with figures add up to; null where every "
+        "figure of the month is undisclosed (never 0).",
+        examples=[1205],
+    )
+    on_record_released_outside_exchanges: int | None = Field(
+        description="People freed outside any exchange in the month; null where none is on record.", examples=[31]
+    )
+    events_undisclosed: int = Field(description="Events of the month whose figure was not disclosed.", examples=[0])
+    exchanges: int = Field(
+        description="Distinct exchange ordinals in the month (unnumbered events are not counted).", examples=[2]
+    )
+    event_ids: list[str] = Field(examples=[["2025-05-06", "2025-05-23", "2025-05-24", "2025-05-25"]])
 
 
 class ReconciliationRow(BaseModel):
@@ -236,7 +306,11 @@ class SourceRow(BaseModel):
 class Meta(BaseModel):
     """What every response says about the dataset."""
 
-    as_of: dt.date = Field(description="Date of the latest figure in the dataset.", examples=["2026-05-15"])
+    as_of: dt.date = Field(
+        description="The day the answer stands as of: the date of the dataset's latest figure, or the `as_of` "
+        "asked for.",
+        examples=["2026-05-15"],
+    )
 
 
 class PageMeta(Meta):
@@ -311,6 +385,11 @@ class TotalsMeta(Meta):
 class TotalList(BaseModel):
     data: list[PublishedTotalRow]
     meta: TotalsMeta
+
+
+class MonthlyList(BaseModel):
+    data: list[MonthlyRow]
+    meta: Meta
 
 
 class ReconciliationList(BaseModel):

@@ -170,9 +170,17 @@ def render(data: Path = DATA) -> str:
         _insert("publisher", LABELS, _labels(data, "publishers.csv")),
         _insert(
             "yearly_total",
-            ["year", "returned_to_ukraine", "exchanges", "basis", "derivation"],
+            ["year", "returned_to_ukraine", "exchanges", "basis", "derivation", "publisher", "reported_on"],
             (
-                (int(r["year"]), int(r["returned_to_ukraine"]), _integer(r["exchanges"]), r["basis"], r["derivation"])
+                (
+                    int(r["year"]),
+                    int(r["returned_to_ukraine"]),
+                    _integer(r["exchanges"]),
+                    r["basis"],
+                    r["derivation"],
+                    r["publisher"],
+                    r["reported_on"],
+                )
                 for r in yearly
             ),
         ),

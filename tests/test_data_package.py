@@ -163,8 +163,14 @@ def test_a_bad_row_stops_the_seed_naming_where_and_leaves_seed_sql_as_it_was(
 
 
 def _repository_copy(tmp_path: Path) -> Path:
-    """The tracked files of this checkout, with their times, and its database; not its .venv."""
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    """The files of this checkout that git does not ignore, with their times; not its .venv or var/."""
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     copy = tmp_path / "repo"
     for name in files.splitlines():
         if (ROOT / name).is_file():

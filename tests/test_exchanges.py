@@ -22,6 +22,9 @@ def test_dec_30_exchange_is_exact(client: TestClient) -> None:
         "agreement": None,
         "evidence": "confirmed",
         "breakdown_note": None,
+        "exchange_stages": None,
+        "sentence": "Ukraine brought back 189 people from Russian captivity in the 59th exchange of 30 December "
+        "2024, Ukraine's official figure.",
     }
     assert len(data["source_urls"]) == 8
 

@@ -138,9 +138,11 @@ def test_json_and_csv_of_one_resource_have_different_etags(client: TestClient) -
 
 
 def test_caching_headers(client: TestClient) -> None:
-    headers = client.get("/exchanges/2024-12-30").headers
+    headers = client.get("/exchanges/2024-12-30/units").headers
     assert headers["cache-control"] == "public, max-age=300, stale-while-revalidate=86400"
     assert headers["vary"] == "Accept, Accept-Encoding"
+    # A body with a sentence in it differs by language, so shared caches must key on it.
+    assert client.get("/exchanges/2024-12-30").headers["vary"] == "Accept, Accept-Encoding, Accept-Language"
     assert headers["x-content-type-options"] == "nosniff"
 
 
@@ -171,7 +173,7 @@ def test_gzip_body_decodes_to_the_identity_body(client: TestClient) -> None:
 
 
 def test_small_bodies_are_not_compressed(client: TestClient) -> None:
-    response = client.get("/stats/yearly/2024.csv", headers={"Accept-Encoding": "gzip"})
+    response = client.get("/exchanges/2024-12-30/units.csv", headers={"Accept-Encoding": "gzip"})
     assert len(response.content) < 1024
     assert "content-encoding" not in response.headers
 
@@ -202,7 +204,7 @@ def test_unknown_parameter_is_a_400_naming_it(client: TestClient) -> None:
             "name": "yaer",
             "in": "query",
             "problem": "unknown parameter",
-            "allowed": "bom, download, format, lang, year_from, year_to",
+            "allowed": "as_of, bom, download, format, lang, year_from, year_to",
         }
     ]
 

@@ -56,7 +56,7 @@ FAULTS: list[tuple[Callable[[Path, Path], Path], str]] = [
     (_empty, "empty file"),
     (_not_sqlite, "not a SQLite database"),
     (_foreign_sqlite, "not this service's schema"),
-    (_behind_head, "at migration 0002, but the code needs 0003"),
+    (_behind_head, "at migration 0002, but the code needs 0004"),
     (_fails_checks, "event 2024-10-18"),
 ]
 

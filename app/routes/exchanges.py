@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from app import charts, queries
+from app import charts, queries, sentences
 from app.db import DatasetDep, SessionDep
-from app.formats import Representation, chart_representation, representation, respond
+from app.formats import Representation, chart_representation, representation, respond, sentence_representation
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
-from app.params import IsoDate, Limit, Offset, date_range, paging_headers
+from app.params import AsOf, IsoDate, Limit, Offset, date_range, paging_headers
 from app.problems import ProblemError
 from app.queries import EventFilter
 from app.schemas import (
@@ -28,6 +28,7 @@ from app.schemas import (
 router = APIRouter(prefix="/exchanges", tags=["exchanges"], responses=DATA_RESPONSES)
 Rep = Annotated[Representation, Depends(representation)]
 ChartRep = Annotated[Representation, Depends(chart_representation)]
+SentenceRep = Annotated[Representation, Depends(sentence_representation)]
 ExchangeId = Annotated[
     str,
     Path(
@@ -56,6 +57,7 @@ def exchanges(
     session: SessionDep,
     dataset: DatasetDep,
     rep: ChartRep,
+    as_of: AsOf,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
     date_from: Annotated[str | None, IsoDate("Events on or after this ISO date (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, IsoDate("Events on or before this ISO date (YYYY-MM-DD).")] = None,
@@ -74,14 +76,17 @@ def exchanges(
 
     An exchange that came in stages has one event per stage with the same `exchange_ordinal`; count
     exchanges as distinct ordinals, never as rows. `returned_to_ukraine` is null where the figure was
-    never disclosed. Also at `/exchanges.csv`, and drawn as a timeline at `/exchanges.svg?year=2025`
-    (`?lang=uk` for Ukrainian).
+    never disclosed. Every row carries a quote-ready `sentence` (`?lang=uk` for Ukrainian);
+    `as_of=YYYY-MM-DD` keeps the events dated by then. Also at `/exchanges.csv`, and drawn as a
+    timeline at `/exchanges.svg?year=2025`.
     """
     first, last = date_range(date_from, date_to)
-    filters = EventFilter(year, first, last, mediator, kind, agreement, evidence)
+    filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
     total, rows = queries.exchanges(session, filters, limit=limit, offset=offset)
+    for row in rows:
+        row.sentence = sentences.exchange(row, rep.lang)
     meta = PageMeta(
-        as_of=dataset.as_of,
+        as_of=as_of or dataset.as_of,
         total=total,
         limit=limit,
         offset=offset,
@@ -101,10 +106,10 @@ def exchanges(
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
-def one_exchange(session: SessionDep, dataset: DatasetDep, rep: Rep, exchange: Exchange) -> Response:
-    """One event with both sides' counts, notes on disputed figures and its sources.
-
-    Also at `/exchanges/{exchange_id}.csv`."""
+def one_exchange(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
+    """One event with both sides' counts, notes on disputed figures, its sources and a quote-ready
+    sentence (`?lang=uk` for Ukrainian). Also at `/exchanges/{exchange_id}.csv`."""
+    exchange.sentence = sentences.exchange(exchange, rep.lang)
     meta = SourcedMeta(as_of=dataset.as_of, source_urls=exchange.source_urls)
     return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
 

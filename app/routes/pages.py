@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from app import page, queries
+from app import page, queries, sentences
 from app.db import DatasetDep, SessionDep
 from app.formats import negotiate
 from app.i18n import LangParam, language
@@ -27,6 +27,8 @@ ENDPOINTS = {
     "/exchanges/{exchange_id}": "One event, e.g. /exchanges/2024-12-30",
     "/exchanges/{exchange_id}/units": "An event's breakdown by service, rank or sex (also .csv, .svg)",
     "/sources": "Every source and what it supports",
+    "/stats/monthly": "Month by month: events, people on record, undisclosed events (also .csv, .svg)",
+    "/feed.atom": "Atom feed of the newest events and published totals, each with a quote-ready sentence",
     "/health": "200 when the database is open, current and consistent",
     "/docs": "Interactive documentation (OpenAPI at /openapi.json)",
 }
@@ -63,6 +65,7 @@ def index(
             "formats": "JSON by default; CSV with a .csv suffix, ?format=csv or Accept: text/csv",
         }
         return JSONResponse(body)
+    chosen = language(request)
     years = dataset.years_with_event_records
     if year is not None and year not in years:
         raise bad_parameter("year", f"{year} has no event records", ", ".join(map(str, years)))
@@ -78,9 +81,16 @@ def index(
             units, units_meta = rows, meta
             break
     summary = queries.summary(session)
+    assert summary is not None  # the data checks require a Coordination Headquarters total
+    summary.sentence = sentences.total(summary, chosen)
+    yearly = queries.yearly_totals(session, None, None)
+    for row in yearly:
+        row.sentence = sentences.yearly(row, chosen)
+    for event in events:
+        event.sentence = sentences.exchange(event, chosen)
     facts = page.PageFacts(
         summary=summary,
-        yearly=queries.yearly_totals(session, None, None),
+        yearly=yearly,
         event_years=years,
         event_year=event_year,
         events=events,
@@ -91,5 +101,5 @@ def index(
         sources=queries.sources(session),
         record_ends=summary.last_recorded_event_date,
     )
-    html = page.render(lang=language(request), base=str(request.base_url).rstrip("/"), facts=facts)
+    html = page.render(lang=chosen, base=str(request.base_url).rstrip("/"), facts=facts)
     return HTMLResponse(html, headers={"Vary": "Accept-Language"})

@@ -1,18 +1,19 @@
-"""Yearly totals and the since-invasion summary."""
+"""Yearly and monthly figures, the since-invasion summary, the published totals and the gaps."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
-from app import charts, queries
+from app import charts, queries, sentences
 from app.db import DatasetDep, SessionDep
-from app.formats import Representation, chart_representation, representation, respond
+from app.formats import Representation, chart_representation, representation, respond, sentence_representation
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
-from app.params import IsoDate, date_range
+from app.params import AsOf, IsoDate, date_range
 from app.problems import ProblemError, bad_parameter
 from app.schemas import (
     Meta,
+    MonthlyList,
     ReconciliationList,
     SourcedMeta,
     SummaryOne,
@@ -20,37 +21,56 @@ from app.schemas import (
     TotalsMeta,
     YearlyList,
     YearlyOne,
+    YearlyRow,
 )
 
 router = APIRouter(prefix="/stats", tags=["stats"], responses=DATA_RESPONSES)
 Rep = Annotated[Representation, Depends(representation)]
+SentenceRep = Annotated[Representation, Depends(sentence_representation)]
 ChartRep = Annotated[Representation, Depends(chart_representation)]
 Year = Annotated[int | None, Query(ge=2022, le=9999, description="First year to include.")]
 YearTo = Annotated[int | None, Query(ge=2022, le=9999, description="Last year to include.")]
+DateFrom = Annotated[str | None, IsoDate("On or after this ISO date (YYYY-MM-DD).")]
+DateTo = Annotated[str | None, IsoDate("On or before this ISO date (YYYY-MM-DD).")]
+
+
+def _with_sentences(rows: list[YearlyRow], lang: str) -> list[YearlyRow]:
+    for row in rows:
+        row.sentence = sentences.yearly(row, lang)
+    return rows
 
 
 @router.get("/yearly", response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES)
 def yearly(
-    session: SessionDep, dataset: DatasetDep, rep: ChartRep, year_from: Year = None, year_to: YearTo = None
+    session: SessionDep,
+    dataset: DatasetDep,
+    rep: ChartRep,
+    as_of: AsOf,
+    year_from: Year = None,
+    year_to: YearTo = None,
 ) -> Response:
     """People returned to Ukraine per calendar year (reported, derived, or no official total yet),
-    with sources, and what the event records hold for each year: events, undisclosed events, the sum
-    on record and the unaccounted remainder against the official total.
+    with sources, a quote-ready sentence, and what the event records hold for each year: events,
+    undisclosed events, the sum on record and the unaccounted remainder against the official total.
+    `as_of=YYYY-MM-DD` answers as the record stood that day (the year in progress "on record so far").
 
     Also at `/stats/yearly.csv`, and drawn as a chart at `/stats/yearly.svg` (`?lang=uk` for Ukrainian).
     `exchanges` is null where no source gives the year's count on one basis.
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    rows = queries.yearly_totals(session, year_from, year_to)
-    envelope = YearlyList(data=rows, meta=Meta(as_of=dataset.as_of))
+    rows = _with_sentences(queries.yearly_totals(session, year_from, year_to, as_of), rep.lang)
+    envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
 
 @router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")
-def one_year(session: SessionDep, dataset: DatasetDep, rep: Rep, year: Annotated[int, Path(ge=1, le=9999)]) -> Response:
-    """One year's figure: 404 for a year without figures. Also at `/stats/yearly/{year}.csv`."""
-    rows = queries.yearly_totals(session, year, year)
+def one_year(
+    session: SessionDep, dataset: DatasetDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]
+) -> Response:
+    """One year's figure with its quote-ready sentence: 404 for a year without figures.
+    Also at `/stats/yearly/{year}.csv`."""
+    rows = _with_sentences(queries.yearly_totals(session, year, year), rep.lang)
     if not rows:
         years = [row.year for row in queries.yearly_totals(session, None, None)]
         raise ProblemError(404, f"No figures for year {year}; years with figures: {', '.join(map(str, years))}.")
@@ -58,13 +78,40 @@ def one_year(session: SessionDep, dataset: DatasetDep, rep: Rep, year: Annotated
     return respond(rep, YearlyOne(data=rows[0], meta=meta), f"yearly-{year}")
 
 
+@router.get("/monthly", response_model=MonthlyList, summary="Month by month", responses=CHART_RESPONSES)
+def monthly(
+    session: SessionDep,
+    dataset: DatasetDep,
+    rep: ChartRep,
+    as_of: AsOf,
+    year: Annotated[int | None, Query(ge=1, le=9999, description="Months of this calendar year.")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+) -> Response:
+    """One row per calendar month that has events on record: events, people on record (exchanges and
+    local swaps), people freed outside exchanges, undisclosed events, exchanges (distinct ordinals)
+    and the month's event ids. A month's sum is null, never 0, where all its figures are undisclosed;
+    months without events have no row. Also at `/stats/monthly.csv`, and drawn as a column chart at
+    `/stats/monthly.svg` (months without events as gaps, months holding undisclosed figures marked)."""
+    first, last = date_range(date_from, date_to)
+    rows = queries.monthly(session, queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of))
+    name = "monthly" + (f"-{year}" if year else "")
+    envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
+    return respond(rep, envelope, name, chart=lambda lang: charts.monthly_chart(rows, lang))
+
+
 @router.get("/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
-def summary(session: SessionDep, dataset: DatasetDep, rep: Rep) -> Response:
+def summary(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Response:
     """The headline since-invasion total (the Coordination Headquarters' latest, with its date and
-    scope), the latest total of every other body beside it, and what the yearly totals and the event
-    records add up to. Also at `/stats/summary.csv`."""
-    row = queries.summary(session)
-    meta = SourcedMeta(as_of=dataset.as_of, source_urls=row.source_urls)
+    scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
+    yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
+    day. Also at `/stats/summary.csv`."""
+    row = queries.summary(session, as_of)
+    if row is None:
+        first = queries.totals(session, None, None, None)[0].as_of
+        raise ProblemError(404, f"No official total had been published by {as_of}; the first is from {first}.")
+    row.sentence = sentences.total(row, rep.lang)
+    meta = SourcedMeta(as_of=as_of or dataset.as_of, source_urls=row.source_urls)
     return respond(rep, SummaryOne(data=row, meta=meta), "summary")
 
 
@@ -73,6 +120,7 @@ def totals(
     session: SessionDep,
     dataset: DatasetDep,
     rep: ChartRep,
+    as_of: AsOf,
     publisher: Annotated[
         str | None,
         Query(max_length=40, description="Only this body's totals: a code from `meta.publishers`, e.g. `ombudsman`."),
@@ -81,14 +129,19 @@ def totals(
     date_to: Annotated[str | None, IsoDate("Totals stated on or before this ISO date (YYYY-MM-DD).")] = None,
 ) -> Response:
     """Every official "since 2022" total found, in date order: who stated it, when, what it counts,
-    and what the event records held by then. The bodies count differently; none is "the" total.
+    what the event records held by then, and a quote-ready sentence. The bodies count differently;
+    none is "the" total. `as_of=YYYY-MM-DD` keeps the totals published by that day.
 
     Also at `/stats/totals.csv`, and drawn as a step chart, one line per body, at `/stats/totals.svg`."""
     if publisher is not None and publisher not in dataset.publishers:
         raise bad_parameter("publisher", f"'{publisher}' is not a publisher", ", ".join(dataset.publishers))
     first, last = date_range(date_from, date_to)
+    if as_of is not None:
+        last = min(last or as_of, as_of)
     rows = queries.totals(session, publisher, first, last)
-    meta = TotalsMeta(as_of=dataset.as_of, publishers=dataset.publishers)
+    for row in rows:
+        row.sentence = sentences.total(row, rep.lang)
+    meta = TotalsMeta(as_of=as_of or dataset.as_of, publishers=dataset.publishers)
     name = "totals" + (f"-{publisher}" if publisher else "")
     return respond(rep, TotalList(data=rows, meta=meta), name, chart=lambda lang: charts.totals_chart(rows, lang))
 

@@ -1,0 +1,90 @@
+"""`/feed.atom`: an Atom 1.0 feed of the newest events and published totals, for readers and alerts."""
+
+import datetime as dt
+import uuid
+import xml.etree.ElementTree as ET
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from app import queries, sentences
+from app.db import DatasetDep, SessionDep
+from app.i18n import TEXT, LangParam, language
+from app.openapi import DATA_RESPONSES
+
+router = APIRouter(tags=["service"])
+ATOM = "http://www.w3.org/2005/Atom"
+# Entry ids are UUIDs named from what the entry is about, so they never change with the host name.
+ID_SPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/returns-from-russian-captivity/feed")
+
+
+def _stable_id(kind: str, key: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(ID_SPACE, f'{kind}/{key}')}"
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _entry(feed: ET.Element, entry_id: str, day: dt.date, title: str, links: list[tuple[str, str, str]]) -> None:
+    entry = ET.SubElement(feed, "entry")
+    ET.SubElement(entry, "id").text = entry_id
+    ET.SubElement(entry, "title").text = title
+    ET.SubElement(entry, "updated").text = _timestamp(day)
+    for rel, media_type, href in links:
+        ET.SubElement(entry, "link", rel=rel, type=media_type, href=href)
+    ET.SubElement(entry, "summary").text = title
+
+
+@router.get(
+    "/feed.atom",
+    summary="Feed of new records",
+    responses={
+        200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+        400: DATA_RESPONSES[400],
+    },
+)
+def feed(
+    request: Request,
+    session: SessionDep,
+    dataset: DatasetDep,
+    lang: LangParam = None,
+    entries: Annotated[int, Query(ge=1, le=200, description="How many entries, newest first (1 to 200).")] = 50,
+) -> Response:
+    """An Atom 1.0 feed of the newest return events and published totals, newest first: each entry
+    has a stable id, its date as `updated`, its quote-ready sentence as the title (`?lang=uk` for
+    Ukrainian), and links to its JSON and to the page."""
+    del lang  # read by language()
+    chosen = language(request)
+    base = str(request.base_url).rstrip("/")
+    _, events = queries.exchanges(session, queries.EventFilter())
+    items: list[tuple[dt.date, str, str, str, list[tuple[str, str, str]]]] = []
+    for event in events:
+        title = sentences.exchange(event, chosen)
+        links = [
+            ("alternate", "application/json", f"{base}/exchanges/{event.id}"),
+            ("related", "text/html", f"{base}/?year={event.date.year}&lang={chosen}"),
+        ]
+        items.append((event.date, f"event {event.id}", _stable_id("event", event.id), title, links))
+    for total in queries.totals(session, None, None, None):
+        title = sentences.total(total, chosen)
+        query = f"publisher={total.publisher}&date_from={total.as_of}&date_to={total.as_of}"
+        links = [
+            ("alternate", "application/json", f"{base}/stats/totals?{query}"),
+            ("related", "text/html", f"{base}/?lang={chosen}#totals"),
+        ]
+        items.append((total.as_of, f"total {total.id}", _stable_id("total", total.id), title, links))
+    items.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": chosen})
+    ET.SubElement(root, "id").text = _stable_id("feed", chosen)
+    ET.SubElement(root, "title").text = TEXT[chosen]["feed_title"]
+    ET.SubElement(root, "updated").text = _timestamp(dataset.as_of)
+    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=f"{base}/feed.atom?lang={chosen}")
+    ET.SubElement(root, "link", rel="alternate", type="text/html", href=f"{base}/?lang={chosen}")
+    author = ET.SubElement(root, "author")
+    ET.SubElement(author, "name").text = TEXT[chosen]["title"]
+    for day, _, entry_id, title, links in items[:entries]:
+        _entry(root, entry_id, day, title, links)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return Response(body, media_type="application/atom+xml", headers={"Vary": "Accept-Language"})
