@@ -14,11 +14,11 @@ def test_months_add_up_to_the_yearly_on_record_figures_for_every_year(client: Te
     years = {row["year"]: row for row in client.get("/stats/yearly").json()["data"]}
     added: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for month in months:
-        year = added[int(month["month"][:4])]
-        year["events"] += month["recorded_events"]
-        year["undisclosed"] += month["events_undisclosed"]
-        year["on_record"] += month["on_record_returned_to_ukraine"] or 0
-        year["released"] += month["on_record_released_outside_exchanges"] or 0
+        sums = added[int(month["month"][:4])]
+        sums["events"] += month["recorded_events"]
+        sums["undisclosed"] += month["events_undisclosed"]
+        sums["on_record"] += month["on_record_returned_to_ukraine"] or 0
+        sums["released"] += month["on_record_released_outside_exchanges"] or 0
     assert sorted(added) == [2022, 2023, 2024, 2025, 2026]
     for year, sums in added.items():
         row = years[year]
