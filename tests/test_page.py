@@ -132,3 +132,17 @@ def test_english_is_the_default_and_unknown_languages_are_refused(client: TestCl
 def test_everyone_else_gets_a_json_index(client: TestClient) -> None:
     body = client.get("/").json()
     assert "/stats/yearly" in body["endpoints"] and "/docs" in body["endpoints"]
+
+
+def test_page_shows_each_sentence_in_a_block_to_copy(client: TestClient) -> None:
+    page = client.get("/", params={"year": 2025}, headers=HTML).text
+    headline = (
+        "The Coordination Headquarters for the Treatment of Prisoners of War said on 11 March 2026 that 8,050 "
+        "people had been brought back from Russian captivity since February 2022."
+    )
+    assert f'<details class="quotes" open><summary>Quote</summary><p class="quote">{headline}</p>' in page
+    assert '<p class="quote">Ukraine brought back 2,310 people from Russian captivity in 2025' in page
+    assert '<p class="quote">22 people were freed from Russian captivity outside an exchange on 19 March 2025' in page
+    assert ".quote { user-select: all;" in page
+    uk = client.get("/", params={"lang": "uk"}, headers=HTML).text
+    assert '<p class="quote">Координаційний штаб з питань поводження з військовополоненими: станом на' in uk
