@@ -16,6 +16,7 @@ COPY requirements.lock ./
 RUN python -m venv /opt/venv && pip install -r requirements.lock
 
 COPY alembic.ini seed.sql ./
+COPY data/datapackage.json ./data/
 COPY migrations ./migrations
 COPY app ./app
 # The one build path (migrations, seed.sql, data checks). The file stays root's and read-only:

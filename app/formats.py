@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args
 
@@ -23,6 +23,8 @@ MEDIA_TYPES = {
 DATA_FORMATS = ("json", "csv")
 CHART_FORMATS = ("json", "csv", "svg")
 LIST_SEPARATOR = " | "
+# Every CSV points at the package that describes its columns (relative, so one cached copy fits every host).
+DESCRIBED_BY = '</datapackage.json>; rel="describedby"'
 
 
 @dataclass(frozen=True)
@@ -154,15 +156,19 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_bytes(rows: list[BaseModel], columns: list[str]) -> bytes:
-    """RFC 4180 CSV: a header row equal to the JSON field names, then one line per row."""
+def csv_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool = False) -> bytes:
+    """RFC 4180 CSV (CRLF line ends, UTF-8): a header row, then one line per row; null is empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    for row in rows:
-        fields = row.model_dump(mode="json")
-        writer.writerow([_cell(fields[column]) for column in columns])
-    return buffer.getvalue().encode()
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode()
+
+
+def csv_bytes(rows: list[BaseModel], columns: list[str]) -> bytes:
+    """RFC 4180 CSV: a header row equal to the JSON field names, then one line per row."""
+    dumped = (row.model_dump(mode="json") for row in rows)
+    return csv_table(columns, ([fields[column] for column in columns] for fields in dumped))
 
 
 def _csv_rows(envelope: BaseModel) -> tuple[list[BaseModel], list[str]]:
@@ -192,6 +198,7 @@ def respond(
         body = csv_bytes(rows, columns)
         if rep.bom:
             body = "\ufeff".encode() + body
+        headers["Link"] = ", ".join(filter(None, [headers.get("Link"), DESCRIBED_BY]))
     else:
         body = envelope.model_dump_json().encode()
     if rep.download:

@@ -63,6 +63,8 @@ class Entry:
     body: bytes
     tag: str
     variants: dict[str, tuple[Headers, bytes, bytes]] = field(default_factory=dict)
+    # A route that names its own entity (the database file, by its digest) is sent as it is.
+    compressible: bool = True
 
 
 def _coding(accept_encoding: str) -> str:
@@ -129,7 +131,8 @@ class HttpLayer:
             scope["query_string"],
             headers.get(b"accept", b""),
             headers.get(b"accept-language", b""),
-            headers.get(b"host", b""),  # the page's embed snippets name the host
+            headers.get(b"host", b""),  # the page's embed snippets and the package's URLs name the host
+            scope.get("scheme", "http"),  # and the scheme, which a trusted proxy may set
         )
         head = method == "HEAD"
         entry = self.cache.get(key)
@@ -195,6 +198,10 @@ class HttpLayer:
         if not cacheable:
             await self._send(send, status, app_headers, body, None, head)
             return None
+        own_tag = next((v for n, v in app_headers if n == b"etag"), None)
+        if own_tag is not None:  # the route names its entity (the database file: its digest)
+            app_headers = [(n, v) for n, v in app_headers if n != b"etag"]
+            return Entry(app_headers, body, own_tag.decode("latin-1").strip('"'), compressible=False)
         content_type = next((v for n, v in app_headers if n == b"content-type"), b"")
         digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0" + body)
         return Entry(app_headers, body, digest.hexdigest()[:32])
@@ -211,7 +218,7 @@ class HttpLayer:
 
     def _variant(self, entry: Entry, coding: str, dataset: Any) -> tuple[Headers, bytes, bytes]:
         """Headers, body and quoted ETag of one content coding of an entry (made once)."""
-        if len(entry.body) < COMPRESS_FROM:
+        if len(entry.body) < COMPRESS_FROM or not entry.compressible:
             coding = "identity"
         variant = entry.variants.get(coding)
         if variant is None:

@@ -10,7 +10,7 @@ from app.config import Settings, get_settings
 from app.db import Dataset, open_dataset
 from app.http import HttpLayer
 from app.params import reject_unknown_parameters
-from app.routes import docs, exchanges, feed, pages, service, sources, stats
+from app.routes import docs, exchanges, feed, package, pages, service, sources, stats
 
 DESCRIPTION = """\
 Sourced figures of the people Ukraine has brought back from Russian captivity since the
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     )
     problems.install(app)
     openapi.install(app)
-    for module in (pages, service, stats, exchanges, sources, feed, docs):
+    for module in (pages, service, stats, exchanges, sources, feed, package, docs):
         app.include_router(module.router)
     app.add_middleware(HttpLayer, max_bytes=settings.response_cache_bytes)
     return app

@@ -235,11 +235,15 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
     )
     links += [
         ("/stats/totals", "/stats/totals.csv"),
+        ("/stats/monthly", "/stats/monthly.csv"),
         ("/stats/reconciliation", "/stats/reconciliation.csv"),
+        ("/exchanges/units", "/exchanges/units.csv"),
         ("/sources", "/sources.csv"),
     ]
     data_list = (
         "".join(f'<li><a href="{escape(j)}">{escape(j)}</a> · <a href="{escape(c)}">CSV</a></li>' for j, c in links)
+        + '<li><a href="/datapackage.json">/datapackage.json</a> · <a href="/data/returns.db">returns.db</a> · '
+        f'<a href="/feed.atom?lang={lang}">/feed.atom</a></li>'
         + '<li><a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></li>'
     )
     source_list = "".join(

@@ -20,6 +20,7 @@ from app.schemas import (
     Summary,
     UnitRow,
     UnitsMeta,
+    WideUnitRow,
     YearlyRow,
 )
 
@@ -214,6 +215,41 @@ def monthly(session: Session, filters: EventFilter) -> list[MonthlyRow]:
     return [MonthlyRow(**row) for row in rows]
 
 
+def wide_units(session: Session, filters: EventFilter, dimension: str) -> tuple[list[str], list[WideUnitRow]]:
+    """Every event's breakdown in one dimension as one row with a column per category: the top-level
+    categories in category order, then `X_within_Y` for rows counted inside another."""
+    params = {**_event_filter_params(filters), "dimension": dimension}
+    columns_sql = """
+        SELECT CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END
+        FROM breakdown b JOIN category c ON c.code = b.category LEFT JOIN category p ON p.code = b.part_of
+        WHERE b.dimension = :dimension
+        GROUP BY b.category, b.part_of ORDER BY b.part_of IS NOT NULL, c.rowid, p.rowid"""
+    columns = list(session.execute(text(columns_sql), params).scalars())
+    cells_sql = f"""
+        SELECT b.event_id,
+               CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END,
+               b.people
+        FROM breakdown b JOIN return_event e ON e.id = b.event_id
+        WHERE b.dimension = :dimension AND {_EVENT_FILTER}"""
+    cells: dict[str, dict[str, int]] = {}
+    for event_id, column, people in session.execute(text(cells_sql), params):
+        cells.setdefault(event_id, {})[column] = people
+    events_sql = f"""
+        SELECT e.id, e.date, e.exchange_ordinal, e.kind, e.returned_to_ukraine AS total,
+               coalesce((SELECT sum(b.people) FROM breakdown b WHERE b.event_id = e.id
+                         AND b.dimension = :dimension AND b.part_of IS NULL), 0) AS accounted_for
+        FROM return_event e WHERE {_EVENT_FILTER} ORDER BY e.date, e.id"""
+    rows = [
+        WideUnitRow(
+            **row,
+            people={column: cells.get(row["id"], {}).get(column) for column in columns},
+            unattributed=None if row["total"] is None else row["total"] - row["accounted_for"],
+        )
+        for row in _rows(session, events_sql, **params)
+    ]
+    return columns, rows
+
+
 def exchange(session: Session, exchange_id: str) -> ExchangeRow | None:
     """One event by id, or None."""
     rows = _rows(session, f"SELECT {_EVENT_COLUMNS} FROM return_event e WHERE e.id = :id", id=exchange_id, as_of=None)
@@ -377,3 +413,33 @@ def sources(session: Session) -> list[SourceRow]:
                ) AS supports_totals
         FROM source s ORDER BY s.id"""
     return [SourceRow(**row) for row in _rows(session, sql)]
+
+
+# Each resource of the data package, rendered from the database in its data file's layout (booleans
+# as true/false, URLs joined with " | ") and in its file's row order (rowid is insertion order).
+_URL_LIST = """(SELECT group_concat(url, ' | ') FROM (
+                  SELECT s.url FROM {link} l JOIN source s ON s.id = l.source_id WHERE {match} ORDER BY l.position))"""
+_TOTAL_MATCH = "l.as_of = t.as_of AND l.publisher = t.publisher"
+_PACKAGE_SQL = {
+    "events": f"""SELECT *, {_URL_LIST.format(link="return_event_source", match="l.event_id = e.id")} AS source_urls
+                  FROM return_event e ORDER BY e.rowid""",
+    "breakdown": "SELECT * FROM breakdown ORDER BY rowid",
+    "yearly": f"""SELECT *, {_URL_LIST.format(link="yearly_total_source", match="l.year = y.year")} AS source_urls
+                  FROM yearly_total y ORDER BY y.rowid""",
+    "published_totals": f"""
+        SELECT as_of, publisher, returned_to_ukraine, exchanges, scope_note, evidence,
+               {_URL_LIST.format(link="published_total_source", match=_TOTAL_MATCH)} AS source_urls,
+               CASE WHEN returned_is_lower_bound THEN 'true' ELSE 'false' END AS returned_is_lower_bound,
+               CASE WHEN exchanges_is_lower_bound THEN 'true' ELSE 'false' END AS exchanges_is_lower_bound
+        FROM published_total t ORDER BY t.rowid""",
+    "reconciliation": "SELECT * FROM reconciliation ORDER BY rowid",
+    "categories": "SELECT * FROM category ORDER BY rowid",
+    "publishers": "SELECT * FROM publisher ORDER BY rowid",
+    "sources": "SELECT * FROM source ORDER BY id",
+}
+
+
+def package_rows(session: Session, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
+    """The rows of one data package resource, in the given columns."""
+    chosen = ", ".join(f'"{column}"' for column in columns)
+    return [tuple(row) for row in session.execute(text(f"SELECT {chosen} FROM ({_PACKAGE_SQL[resource]})"))]

@@ -387,6 +387,42 @@ class TotalList(BaseModel):
     meta: TotalsMeta
 
 
+class WideUnitRow(BaseModel):
+    """One event's breakdown in one dimension, one column per category (for stacked charts)."""
+
+    id: str = Field(examples=["2024-12-30"])
+    date: dt.date
+    exchange_ordinal: int | None = Field(examples=[59])
+    kind: Kind
+    people: dict[str, int | None] = Field(
+        description="People per column of `meta.columns`: a top-level category, or `X_within_Y` for a category "
+        "counted inside another (never add it to Y); null where the published breakdown does not give it.",
+        examples=[{"armed_forces": 87, "national_guard": 43, "territorial_defence_within_armed_forces": 17}],
+    )
+    total: int | None = Field(description="People returned in the event; null where undisclosed.", examples=[189])
+    accounted_for: int = Field(description="The top-level columns added up.", examples=[189])
+    unattributed: int | None = Field(description="total - accounted_for; null where the total is undisclosed.")
+
+    def counts(self) -> tuple[int | None, int, int | None]:
+        """total, accounted_for, unattributed: the wide table's last columns."""
+        return self.total, self.accounted_for, self.unattributed
+
+
+class WideUnitsMeta(Meta):
+    """Which columns the wide breakdown has, in their fixed order."""
+
+    dimension: Dimension
+    columns: list[str] = Field(
+        description="The top-level categories of the dimension in data/categories.csv order, then the "
+        "`X_within_Y` columns: stack the top-level ones and `unattributed` to reach `total`."
+    )
+
+
+class WideUnitList(BaseModel):
+    data: list[WideUnitRow]
+    meta: WideUnitsMeta
+
+
 class MonthlyList(BaseModel):
     data: list[MonthlyRow]
     meta: Meta

@@ -7,7 +7,16 @@ from starlette.responses import Response
 
 from app import charts, queries, sentences
 from app.db import DatasetDep, SessionDep
-from app.formats import Representation, chart_representation, representation, respond, sentence_representation
+from app.formats import (
+    DESCRIBED_BY,
+    MEDIA_TYPES,
+    Representation,
+    chart_representation,
+    csv_table,
+    representation,
+    respond,
+    sentence_representation,
+)
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, Limit, Offset, date_range, paging_headers
 from app.problems import ProblemError
@@ -23,6 +32,8 @@ from app.schemas import (
     PageMeta,
     SourcedMeta,
     UnitList,
+    WideUnitList,
+    WideUnitsMeta,
 )
 
 router = APIRouter(prefix="/exchanges", tags=["exchanges"], responses=DATA_RESPONSES)
@@ -103,6 +114,39 @@ def exchanges(
         headers,
         chart=lambda lang: charts.timeline_chart(rows, period, lang),
     )
+
+
+@router.get("/units", response_model=WideUnitList, summary="Every event's breakdown, one column per category")
+def wide_units(
+    session: SessionDep,
+    dataset: DatasetDep,
+    rep: Rep,
+    year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
+    date_from: Annotated[str | None, IsoDate("Events on or after this ISO date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, IsoDate("Events on or before this ISO date (YYYY-MM-DD).")] = None,
+    dimension: Annotated[Dimension, Query(description="`service` (branch or status), `rank` or `sex`.")] = "service",
+) -> Response:
+    """One row per event and one column per category of the dimension: the table Datawrapper and
+    Flourish take as it is for a stacked bar chart of every exchange. Top-level categories come in
+    `data/categories.csv` order, then `X_within_Y` columns for rows counted inside another (17
+    territorial defence inside 87 Armed Forces): stack the top-level columns and `unattributed` to
+    reach `total`, never the `_within_` ones. Empty where the breakdown does not give a category.
+    Also at `/exchanges/units.csv`."""
+    first, last = date_range(date_from, date_to)
+    columns, rows = queries.wide_units(session, EventFilter(year, first, last), dimension)
+    meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=columns)
+    name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
+    if rep.format != "csv":
+        return respond(rep, WideUnitList(data=rows, meta=meta), name)
+    header = ["id", "date", "exchange_ordinal", "kind", *columns, "total", "accounted_for", "unattributed"]
+    table = [
+        [r.id, r.date.isoformat(), r.exchange_ordinal, r.kind, *(r.people[c] for c in columns), *r.counts()]
+        for r in rows
+    ]
+    headers = {"Link": DESCRIBED_BY}
+    if rep.download:
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return Response(csv_table(header, table, bom=rep.bom), media_type=MEDIA_TYPES["csv"], headers=headers)
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")

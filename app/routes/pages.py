@@ -29,6 +29,10 @@ ENDPOINTS = {
     "/sources": "Every source and what it supports",
     "/stats/monthly": "Month by month: events, people on record, undisclosed events (also .csv, .svg)",
     "/feed.atom": "Atom feed of the newest events and published totals, each with a quote-ready sentence",
+    "/exchanges/units": "Every event's breakdown, one column per category, for stacked charts (also .csv)",
+    "/datapackage.json": "The Frictionless Data Package: Table Schemas and this server's CSV URLs",
+    "/data/{resource}": "One resource of the package in its data file's columns, e.g. /data/events.csv",
+    "/data/returns.db": "The SQLite database itself, for Datasette or sqlite3",
     "/health": "200 when the database is open, current and consistent",
     "/docs": "Interactive documentation (OpenAPI at /openapi.json)",
 }

@@ -1,0 +1,78 @@
+"""The data as files: the Frictionless Data Package, its CSV resources, and the SQLite file itself."""
+
+import copy
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Request
+from starlette.responses import JSONResponse, Response
+
+from app import queries
+from app.config import ROOT
+from app.db import DatasetDep, SessionDep
+from app.formats import DESCRIBED_BY, MEDIA_TYPES, Representation, csv_table, representation
+from app.openapi import DATA_RESPONSES
+
+router = APIRouter(tags=["data"])
+# The descriptor the data editors keep (types, keys, enums); served with this server's URLs.
+DESCRIPTOR: dict[str, Any] = json.loads((ROOT / "data" / "datapackage.json").read_text("utf-8"))
+Resource = Literal[
+    "events", "breakdown", "yearly", "published_totals", "reconciliation", "categories", "publishers", "sources"
+]
+SQLITE = "application/vnd.sqlite3"
+
+
+def fields(resource: str) -> list[str]:
+    """The columns of a resource, in its Table Schema's order."""
+    for entry in DESCRIPTOR["resources"]:
+        if entry["name"] == resource:
+            return [field["name"] for field in entry["schema"]["fields"]]
+    raise KeyError(resource)
+
+
+@router.get("/datapackage.json", summary="The Frictionless Data Package")
+def datapackage(request: Request, dataset: DatasetDep) -> JSONResponse:
+    """The dataset as a Frictionless Data Package: the Table Schemas of `data/datapackage.json`,
+    each resource's `path` the absolute URL of its CSV on this server (`/data/{resource}.csv`), the
+    licence, the sources, the as-of date and the version. Load it with `frictionless` in Python or R."""
+    base = str(request.base_url).rstrip("/")
+    package = copy.deepcopy(DESCRIPTOR)
+    package["version"] = dataset.as_of.strftime("%Y.%m.%d")
+    package["as_of"] = dataset.as_of.isoformat()
+    package["homepage"] = f"{base}/"
+    for resource in package["resources"]:
+        resource["path"] = f"{base}/data/{resource['name']}.csv"
+        resource["format"], resource["mediatype"], resource["encoding"] = "csv", "text/csv", "utf-8"
+    return JSONResponse(package)
+
+
+@router.get("/data/returns.db", summary="The SQLite database", responses={200: {"content": {SQLITE: {}}}})
+def database_file(dataset: DatasetDep) -> Response:
+    """The served SQLite database itself, read-only, to open in Datasette, sqlite3 or any SQLite
+    client. Its ETag is the dataset digest that `/health` reports."""
+    return Response(
+        dataset.path.read_bytes(),
+        media_type=SQLITE,
+        headers={"Content-Disposition": 'attachment; filename="returns.db"', "ETag": f'"{dataset.digest}"'},
+    )
+
+
+@router.get("/data/{resource}", summary="One resource of the data package", responses=DATA_RESPONSES)
+def resource_rows(
+    session: SessionDep,
+    dataset: DatasetDep,
+    rep: Annotated[Representation, Depends(representation)],
+    resource: Annotated[Resource, Path(description="A resource of `/datapackage.json`, e.g. `events`.")],
+) -> Response:
+    """One resource of the data package, rendered from the database in the columns of its Table
+    Schema: `/data/events.csv` is what `data/events.csv` holds. JSON gives the same rows as objects."""
+    columns = fields(resource)
+    rows = queries.package_rows(session, resource, columns)
+    headers = {}
+    if rep.download:
+        headers["Content-Disposition"] = f'attachment; filename="{resource}.{rep.format}"'
+    if rep.format == "csv":
+        body = csv_table(columns, rows, bom=rep.bom)
+        return Response(body, media_type=MEDIA_TYPES["csv"], headers={**headers, "Link": DESCRIBED_BY})
+    objects = [dict(zip(columns, row, strict=True)) for row in rows]
+    return JSONResponse({"data": objects, "meta": {"as_of": dataset.as_of.isoformat()}}, headers=headers)
