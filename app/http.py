@@ -9,7 +9,6 @@ when a request has no Origin, which a shared cache would then serve to browsers.
 
 import gzip
 import hashlib
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -17,6 +16,7 @@ from typing import Any
 
 import brotli
 
+from app.cache import SegmentedCache
 from app.problems import PROBLEM_JSON, ProblemError, bad_parameter, problem_body
 
 Scope = MutableMapping[str, Any]
@@ -66,6 +66,10 @@ class Entry:
     # A route that names its own entity (the database file, by its digest) is sent as it is.
     compressible: bool = True
 
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
 
 def _coding(accept_encoding: str) -> str:
     """The best content coding the client takes: br, then gzip, then identity."""
@@ -95,9 +99,7 @@ class HttpLayer:
 
     def __init__(self, app: ASGIApp, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.app = app
-        self.max_bytes = max_bytes
-        self.cache: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
-        self.cached_bytes = 0
+        self.cache: SegmentedCache[Entry] = SegmentedCache(max_bytes)
         self.dataset_key: object = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -124,7 +126,6 @@ class HttpLayer:
         dataset = scope["app"].state.dataset if hasattr(scope["app"].state, "dataset") else None
         if dataset is not self.dataset_key:  # a new dataset (tests swap it): forget everything
             self.cache.clear()
-            self.cached_bytes = 0
             self.dataset_key = dataset
         key = (
             scope["path"],
@@ -140,9 +141,9 @@ class HttpLayer:
             entry = await self._render(scope, receive, send, head, dataset)
             if entry is None:
                 return
-            self._store(key, entry)
-        else:
-            self.cache.move_to_end(key)
+            self.cache.put(key, entry)
+            # A body too large to keep would be compressed afresh for every request: send it as it is.
+            entry.compressible = entry.compressible and key in self.cache
         await self._send_entry(entry, headers, send, head, dataset)
 
     @staticmethod
@@ -205,16 +206,6 @@ class HttpLayer:
         content_type = next((v for n, v in app_headers if n == b"content-type"), b"")
         digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0" + body)
         return Entry(app_headers, body, digest.hexdigest()[:32])
-
-    def _store(self, key: tuple[Any, ...], entry: Entry) -> None:
-        size = len(entry.body)
-        if size > self.max_bytes // 8:  # one huge response must not evict everything else
-            return
-        self.cache[key] = entry
-        self.cached_bytes += size
-        while self.cached_bytes > self.max_bytes:
-            _, dropped = self.cache.popitem(last=False)
-            self.cached_bytes -= len(dropped.body)
 
     def _variant(self, entry: Entry, coding: str, dataset: Any) -> tuple[Headers, bytes, bytes]:
         """Headers, body and quoted ETag of one content coding of an entry (made once)."""

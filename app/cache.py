@@ -1,0 +1,77 @@
+"""The response cache: a segmented LRU, so that a flood of one-off URLs cannot flush the hot entries.
+
+A new entry waits in a small probation segment; only a second request for it promotes it to the
+protected segment, which holds most of the bytes. One-off URLs (a client varying `limit` and
+`offset`, a scanner, a flood of unique query strings) only ever churn probation. When protected
+overflows, its least recently used entry goes back to probation for one more chance.
+"""
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Generic, Protocol, TypeVar
+
+
+class Sized(Protocol):
+    """What the cache needs of an entry: its size in bytes."""
+
+    @property
+    def size(self) -> int: ...
+
+
+EntryT = TypeVar("EntryT", bound=Sized)
+
+
+class SegmentedCache(Generic[EntryT]):
+    """A byte-bounded segmented LRU cache (probation + protected)."""
+
+    def __init__(self, max_bytes: int, probation_share: float = 0.2) -> None:
+        self.max_bytes = max_bytes
+        self.probation_bytes_max = int(max_bytes * probation_share)
+        self.protected_bytes_max = max_bytes - self.probation_bytes_max
+        self.probation: OrderedDict[Hashable, EntryT] = OrderedDict()
+        self.protected: OrderedDict[Hashable, EntryT] = OrderedDict()
+        self.probation_bytes = 0
+        self.protected_bytes = 0
+
+    def __len__(self) -> int:
+        return len(self.probation) + len(self.protected)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self.protected or key in self.probation
+
+    def get(self, key: Hashable) -> EntryT | None:
+        """The entry for `key`, or None; a hit in probation promotes the entry to protected."""
+        entry = self.protected.get(key)
+        if entry is not None:
+            self.protected.move_to_end(key)
+            return entry
+        entry = self.probation.pop(key, None)
+        if entry is None:
+            return None
+        self.probation_bytes -= entry.size
+        self.protected[key] = entry
+        self.protected_bytes += entry.size
+        while self.protected_bytes > self.protected_bytes_max and len(self.protected) > 1:
+            demoted_key, demoted = self.protected.popitem(last=False)
+            self.protected_bytes -= demoted.size
+            self._admit(demoted_key, demoted)
+        return entry
+
+    def put(self, key: Hashable, entry: EntryT) -> None:
+        """Keep a new entry on probation; one too large for probation is not kept at all."""
+        if entry.size > self.probation_bytes_max or key in self:
+            return
+        self._admit(key, entry)
+
+    def _admit(self, key: Hashable, entry: EntryT) -> None:
+        self.probation[key] = entry
+        self.probation_bytes += entry.size
+        while self.probation_bytes > self.probation_bytes_max and self.probation:
+            _, dropped = self.probation.popitem(last=False)
+            self.probation_bytes -= dropped.size
+
+    def clear(self) -> None:
+        """Forget everything (a new dataset)."""
+        self.probation.clear()
+        self.protected.clear()
+        self.probation_bytes = self.protected_bytes = 0
