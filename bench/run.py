@@ -36,6 +36,10 @@ ENDPOINTS = [
     "/exchanges/2024-12-30/units",
 ]
 DEEP_PAGE = "/exchanges?limit=100&offset=99000"
+# A whole-file export of 100,000 events is 18.7 MB rendered per request (1.1 s, too large for the
+# cache): under wrk's 32 connections it queues for minutes and spoils every row after it, so the
+# synthetic run leaves it out; the real-data run measures it.
+EXPORTS = {"/data/events.csv"}
 REVALIDATE = "/stats/yearly (If-None-Match → 304)"
 
 
@@ -210,7 +214,8 @@ def main() -> int:
     print(header)
     tables = [header]
     tables.append(bench(args.database, "Real data (83 events, 44 published totals)", ENDPOINTS, args))
-    tables.append(bench(args.synthetic, "Synthetic, 100,000 events", [*ENDPOINTS, DEEP_PAGE], args))
+    synthetic = [path for path in ENDPOINTS if path not in EXPORTS]
+    tables.append(bench(args.synthetic, "Synthetic, 100,000 events", [*synthetic, DEEP_PAGE], args))
     report = "\n".join(tables)
     out = ROOT / "var" / "bench.md"
     out.write_text(report)
