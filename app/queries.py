@@ -439,6 +439,19 @@ _PACKAGE_SQL = {
 }
 
 
+def column_labels(session: Session, columns: list[str]) -> dict[str, dict[str, str]]:
+    """English and Ukrainian labels of wide-table columns (`X_within_Y` names both categories)."""
+    labels = {code: (en, uk) for code, en, uk in session.execute(text("SELECT code, label_en, label_uk FROM category"))}
+    named: dict[str, dict[str, str]] = {}
+    for column in columns:
+        inner, _, outer = column.partition("_within_")
+        en, uk = labels[inner]
+        if outer:
+            en, uk = f"{en}, within {labels[outer][0]}", f"{uk}, у складі: {labels[outer][1]}"
+        named[column] = {"label": en, "label_uk": uk}
+    return named
+
+
 def package_rows(session: Session, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
     """The rows of one data package resource, in the given columns."""
     chosen = ", ".join(f'"{column}"' for column in columns)

@@ -416,11 +416,31 @@ class WideUnitsMeta(Meta):
         description="The top-level categories of the dimension in data/categories.csv order, then the "
         "`X_within_Y` columns: stack the top-level ones and `unattributed` to reach `total`."
     )
+    labels: dict[str, dict[str, str]] = Field(
+        description="Each column's English and Ukrainian label.",
+        examples=[
+            {
+                "territorial_defence_within_armed_forces": {
+                    "label": "Territorial Defence Forces, within Armed Forces of Ukraine",
+                    "label_uk": "Сили територіальної оборони, у складі: Збройні сили України",
+                }
+            }
+        ],
+    )
 
 
 class WideUnitList(BaseModel):
     data: list[WideUnitRow]
     meta: WideUnitsMeta
+
+
+class ResourceRows(BaseModel):
+    """One resource of the data package as objects, keyed by its Table Schema's field names."""
+
+    data: list[dict[str, str | int | None]] = Field(
+        examples=[[{"code": "armed_forces", "label_en": "Armed Forces of Ukraine", "label_uk": "Збройні сили України"}]]
+    )
+    meta: Meta
 
 
 class MonthlyList(BaseModel):

@@ -134,7 +134,8 @@ def wide_units(
     Also at `/exchanges/units.csv`."""
     first, last = date_range(date_from, date_to)
     columns, rows = queries.wide_units(session, EventFilter(year, first, last), dimension)
-    meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=columns)
+    labels = queries.column_labels(session, columns)
+    meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=columns, labels=labels)
     name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
     if rep.format != "csv":
         return respond(rep, WideUnitList(data=rows, meta=meta), name)

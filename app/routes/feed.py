@@ -41,7 +41,17 @@ def _entry(feed: ET.Element, entry_id: str, day: dt.date, title: str, links: lis
     "/feed.atom",
     summary="Feed of new records",
     responses={
-        200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+        200: {
+            "content": {
+                "application/atom+xml": {
+                    "schema": {"type": "string"},
+                    "example": '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><entry><id>urn:uuid:…</id>'
+                    "<title>Ukraine brought back 189 people from Russian captivity in the 59th exchange of 30 "
+                    "December 2024, Ukraine's official figure.</title><updated>2024-12-30T00:00:00Z</updated>"
+                    "</entry></feed>",
+                }
+            }
+        },
         400: DATA_RESPONSES[400],
     },
 )

@@ -12,6 +12,7 @@ from app.config import ROOT
 from app.db import DatasetDep, SessionDep
 from app.formats import DESCRIBED_BY, MEDIA_TYPES, Representation, csv_table, representation
 from app.openapi import DATA_RESPONSES
+from app.schemas import ResourceRows
 
 router = APIRouter(tags=["data"])
 # The descriptor the data editors keep (types, keys, enums); served with this server's URLs.
@@ -30,7 +31,24 @@ def fields(resource: str) -> list[str]:
     raise KeyError(resource)
 
 
-@router.get("/datapackage.json", summary="The Frictionless Data Package")
+@router.get(
+    "/datapackage.json",
+    summary="The Frictionless Data Package",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {
+                        "name": "returns-from-russian-captivity",
+                        "version": "2026.05.15",
+                        "as_of": "2026-05-15",
+                        "resources": [{"name": "events", "path": "https://YOUR-HOST/data/events.csv", "schema": {}}],
+                    }
+                }
+            }
+        }
+    },
+)
 def datapackage(request: Request, dataset: DatasetDep) -> JSONResponse:
     """The dataset as a Frictionless Data Package: the Table Schemas of `data/datapackage.json`,
     each resource's `path` the absolute URL of its CSV on this server (`/data/{resource}.csv`), the
@@ -46,7 +64,11 @@ def datapackage(request: Request, dataset: DatasetDep) -> JSONResponse:
     return JSONResponse(package)
 
 
-@router.get("/data/returns.db", summary="The SQLite database", responses={200: {"content": {SQLITE: {}}}})
+@router.get(
+    "/data/returns.db",
+    summary="The SQLite database",
+    responses={200: {"content": {SQLITE: {"schema": {"type": "string", "format": "binary"}}}}},
+)
 def database_file(dataset: DatasetDep) -> Response:
     """The served SQLite database itself, read-only, to open in Datasette, sqlite3 or any SQLite
     client. Its ETag is the dataset digest that `/health` reports."""
@@ -57,7 +79,15 @@ def database_file(dataset: DatasetDep) -> Response:
     )
 
 
-@router.get("/data/{resource}", summary="One resource of the data package", responses=DATA_RESPONSES)
+@router.get(
+    "/data/{resource}",
+    response_model=ResourceRows,
+    summary="One resource of the data package",
+    responses={
+        **DATA_RESPONSES,
+        200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": "code,label_en,label_uk\r\n"}}},
+    },
+)
 def resource_rows(
     session: SessionDep,
     dataset: DatasetDep,
