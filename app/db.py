@@ -3,7 +3,7 @@
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
@@ -48,7 +48,7 @@ def read_only_engine(database_url: str) -> Engine:
     return engine
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request on the app's read-only engine."""
     with Session(request.app.state.dataset.engine) as session:
         yield session
@@ -143,7 +143,7 @@ def open_dataset(settings: Settings) -> Dataset:
     return Dataset(engine, path, digest, migration, as_of, cache_control, years, publishers, first)
 
 
-def get_dataset(request: Request) -> Dataset:
+async def get_dataset(request: Request) -> Dataset:
     """The dataset the app serves (opened and verified at start-up)."""
     dataset: Dataset = request.app.state.dataset
     return dataset

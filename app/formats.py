@@ -108,7 +108,7 @@ Download = Annotated[bool, Query(description="`1`: send as an attachment with a 
 Bom = Annotated[bool, Query(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")]
 
 
-def representation(
+async def representation(
     request: Request,
     format: FormatParam = None,
     download: Download = False,
@@ -119,7 +119,7 @@ def representation(
     return Representation(negotiate(request), download, bom)
 
 
-def chart_representation(
+async def chart_representation(
     request: Request,
     format: ChartFormatParam = None,
     download: Download = False,
@@ -131,7 +131,7 @@ def chart_representation(
     return Representation(negotiate(request, CHART_FORMATS), download, bom, language(request))
 
 
-def sentence_representation(
+async def sentence_representation(
     request: Request,
     format: FormatParam = None,
     download: Download = False,

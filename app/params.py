@@ -32,7 +32,7 @@ def iso_date(name: str, value: str | None) -> dt.date | None:
         raise bad_parameter(name, f"'{value}' is not a calendar date", "an ISO date, YYYY-MM-DD") from None
 
 
-def record_as_of(
+async def record_as_of(
     request: Request,
     as_of: Annotated[
         str | None,
@@ -71,7 +71,7 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def reject_unknown_parameters(request: Request) -> None:
+async def reject_unknown_parameters(request: Request) -> None:
     """400 for a query parameter the route does not take, or one given twice.
 
     A typo such as `?yaer=2024` must not silently answer with every year.

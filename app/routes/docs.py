@@ -46,18 +46,20 @@ HEADERS = {"Content-Security-Policy": POLICY, "Referrer-Policy": "no-referrer"}
 
 
 @router.get("/docs")
-def docs() -> HTMLResponse:
+async def docs() -> HTMLResponse:
     """Swagger UI for /openapi.json, every file of it from this server."""
     return HTMLResponse(PAGE, headers=HEADERS)
 
 
 @router.get("/docs/start.js")
-def start() -> Response:
+async def start() -> Response:
     """The one script of ours that the docs page runs."""
     return Response(START, media_type=MEDIA[".js"])
 
 
 @router.get("/docs/assets/{name}")
-def asset(name: Annotated[Literal["swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"], PathParam()]) -> Response:
+async def asset(
+    name: Annotated[Literal["swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"], PathParam()],
+) -> Response:
     """Swagger UI's bundled script, stylesheet and icon."""
     return Response((ASSETS / name).read_bytes(), media_type=MEDIA[Path(name).suffix])

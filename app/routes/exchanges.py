@@ -51,7 +51,7 @@ ExchangeId = Annotated[
 ]
 
 
-def exchange_or_404(session: SessionDep, exchange_id: ExchangeId) -> ExchangeRow:
+async def exchange_or_404(session: SessionDep, exchange_id: ExchangeId) -> ExchangeRow:
     """The event named in the path, or a 404 that says which ids exist."""
     row = queries.exchange(session, exchange_id)
     if row is None:
@@ -63,7 +63,7 @@ Exchange = Annotated[ExchangeRow, Depends(exchange_or_404)]
 
 
 @router.get("", response_model=ExchangeList, summary="Return events", responses=CHART_RESPONSES)
-def exchanges(
+async def exchanges(
     request: Request,
     session: SessionDep,
     dataset: DatasetDep,
@@ -117,7 +117,7 @@ def exchanges(
 
 
 @router.get("/units", response_model=WideUnitList, summary="Every event's breakdown, one column per category")
-def wide_units(
+async def wide_units(
     session: SessionDep,
     dataset: DatasetDep,
     rep: Rep,
@@ -151,7 +151,7 @@ def wide_units(
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
-def one_exchange(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
+async def one_exchange(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
     """One event with both sides' counts, notes on disputed figures, its sources and a quote-ready
     sentence (`?lang=uk` for Ukrainian). Also at `/exchanges/{exchange_id}.csv`."""
     exchange.sentence = sentences.exchange(exchange, rep.lang)
@@ -160,7 +160,7 @@ def one_exchange(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, exc
 
 
 @router.get("/{exchange_id}/units", response_model=UnitList, summary="An event's breakdown", responses=CHART_RESPONSES)
-def units(
+async def units(
     session: SessionDep,
     dataset: DatasetDep,
     rep: ChartRep,

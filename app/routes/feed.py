@@ -55,7 +55,7 @@ def _entry(feed: ET.Element, entry_id: str, day: dt.date, title: str, links: lis
         400: DATA_RESPONSES[400],
     },
 )
-def feed(
+async def feed(
     request: Request,
     session: SessionDep,
     dataset: DatasetDep,

@@ -49,7 +49,7 @@ def fields(resource: str) -> list[str]:
         }
     },
 )
-def datapackage(request: Request, dataset: DatasetDep) -> JSONResponse:
+async def datapackage(request: Request, dataset: DatasetDep) -> JSONResponse:
     """The dataset as a Frictionless Data Package: the Table Schemas of `data/datapackage.json`,
     each resource's `path` the absolute URL of its CSV on this server (`/data/{resource}.csv`), the
     licence, the sources, the as-of date and the version. Load it with `frictionless` in Python or R."""
@@ -69,7 +69,7 @@ def datapackage(request: Request, dataset: DatasetDep) -> JSONResponse:
     summary="The SQLite database",
     responses={200: {"content": {SQLITE: {"schema": {"type": "string", "format": "binary"}}}}},
 )
-def database_file(dataset: DatasetDep) -> Response:
+async def database_file(dataset: DatasetDep) -> Response:
     """The served SQLite database itself, read-only, to open in Datasette, sqlite3 or any SQLite
     client. Its ETag is the dataset digest that `/health` reports."""
     return Response(
@@ -88,7 +88,7 @@ def database_file(dataset: DatasetDep) -> Response:
         200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": "code,label_en,label_uk\r\n"}}},
     },
 )
-def resource_rows(
+async def resource_rows(
     session: SessionDep,
     dataset: DatasetDep,
     rep: Annotated[Representation, Depends(representation)],

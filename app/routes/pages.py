@@ -47,7 +47,7 @@ ENDPOINTS = {
         406: DATA_RESPONSES[406],
     },
 )
-def index(
+async def index(
     request: Request,
     session: SessionDep,
     dataset: DatasetDep,

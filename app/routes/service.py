@@ -12,7 +12,7 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/health", response_model=Health, summary="Health", responses={400: DATA_RESPONSES[400]})
-def health(request: Request, session: SessionDep) -> JSONResponse:
+async def health(request: Request, session: SessionDep) -> JSONResponse:
     """200 only while the database is open, at the migration head and passing the data checks
     (both proven at start-up; the server refuses to start otherwise)."""
     dataset = request.app.state.dataset

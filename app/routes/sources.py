@@ -15,7 +15,7 @@ router = APIRouter(tags=["sources"], responses=DATA_RESPONSES)
 
 
 @router.get("/sources", response_model=SourceList, summary="Sources")
-def sources(
+async def sources(
     session: SessionDep, dataset: DatasetDep, rep: Annotated[Representation, Depends(representation)]
 ) -> Response:
     """Every source (URL, publisher, date) and the years, events and totals it supports.

@@ -41,7 +41,7 @@ def _with_sentences(rows: list[YearlyRow], lang: str) -> list[YearlyRow]:
 
 
 @router.get("/yearly", response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES)
-def yearly(
+async def yearly(
     session: SessionDep,
     dataset: DatasetDep,
     rep: ChartRep,
@@ -65,7 +65,7 @@ def yearly(
 
 
 @router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")
-def one_year(
+async def one_year(
     session: SessionDep, dataset: DatasetDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]
 ) -> Response:
     """One year's figure with its quote-ready sentence: 404 for a year without figures.
@@ -79,7 +79,7 @@ def one_year(
 
 
 @router.get("/monthly", response_model=MonthlyList, summary="Month by month", responses=CHART_RESPONSES)
-def monthly(
+async def monthly(
     session: SessionDep,
     dataset: DatasetDep,
     rep: ChartRep,
@@ -101,7 +101,7 @@ def monthly(
 
 
 @router.get("/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
-def summary(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Response:
+async def summary(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Response:
     """The headline since-invasion total (the Coordination Headquarters' latest, with its date and
     scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
     yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
@@ -116,7 +116,7 @@ def summary(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, as_of: A
 
 
 @router.get("/totals", response_model=TotalList, summary="Official totals side by side", responses=CHART_RESPONSES)
-def totals(
+async def totals(
     session: SessionDep,
     dataset: DatasetDep,
     rep: ChartRep,
@@ -147,7 +147,7 @@ def totals(
 
 
 @router.get("/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
-def reconciliation(session: SessionDep, dataset: DatasetDep, rep: Rep) -> Response:
+async def reconciliation(session: SessionDep, dataset: DatasetDep, rep: Rep) -> Response:
     """Every documented gap between the event records and an official figure, with its size: yearly
     remainders, breaks in the running total, exchange numbers no event carries. The build fails on
     any gap not listed here. Also at `/stats/reconciliation.csv`."""
