@@ -302,12 +302,12 @@ def totals(
 ) -> list[PublishedTotalRow]:
     """Every official "since 2022" total in date order, beside what the event records held by then."""
     sql = f"""
-        SELECT {_TOTAL_COLUMNS},
-               {_ON_RECORD_BY.format(day="t.as_of")} AS on_record_by_then,
-               t.returned_to_ukraine - {_ON_RECORD_BY.format(day="t.as_of")} AS difference_from_record,
+        SELECT {_TOTAL_COLUMNS}, t.on_record_by_then,
+               t.returned_to_ukraine - t.on_record_by_then AS difference_from_record,
                {_urls("published_total_source", "l.as_of = t.as_of AND l.publisher = t.publisher")} AS source_urls,
                '' AS sentence
-        FROM published_total t JOIN publisher p ON p.code = t.publisher
+        FROM (SELECT *, {_ON_RECORD_BY.format(day="as_of")} AS on_record_by_then FROM published_total) t
+        JOIN publisher p ON p.code = t.publisher
         WHERE (:publisher IS NULL OR t.publisher = :publisher)
           AND (:date_from IS NULL OR t.as_of >= :date_from) AND (:date_to IS NULL OR t.as_of <= :date_to)
         ORDER BY t.as_of, t.publisher"""

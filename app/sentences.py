@@ -7,6 +7,7 @@ the body's grammatical gender.
 """
 
 import datetime as dt
+from typing import TypeVar
 
 from app.charts import number
 from app.schemas import ExchangeRow, PublishedTotalRow, Summary, YearlyRow
@@ -182,3 +183,19 @@ def total(row: PublishedTotalRow | Summary, lang: str) -> str:
         f"{who} said on {long_date(row.as_of, lang)} that {bound}{figure} had been brought back from Russian "
         "captivity since February 2022."
     )
+
+
+Quotable = YearlyRow | ExchangeRow | PublishedTotalRow | Summary
+RowT = TypeVar("RowT", bound=Quotable)
+
+
+def quoted(rows: list[RowT], lang: str) -> list[RowT]:
+    """The rows, each with its `sentence` set in `lang` (the queries leave it empty)."""
+    for row in rows:
+        if isinstance(row, YearlyRow):
+            row.sentence = yearly(row, lang)
+        elif isinstance(row, ExchangeRow):
+            row.sentence = exchange(row, lang)
+        else:
+            row.sentence = total(row, lang)
+    return rows

@@ -144,5 +144,6 @@ def test_page_shows_each_sentence_in_a_block_to_copy(client: TestClient) -> None
     assert '<p class="quote">Ukraine brought back 2,310 people from Russian captivity in 2025' in page
     assert '<p class="quote">22 people were freed from Russian captivity outside an exchange on 19 March 2025' in page
     assert ".quote { user-select: all;" in page
+    assert '<p class="quote">The Ukrainian Parliament Commissioner for Human Rights said on 6 March 2026' in page
     uk = client.get("/", params={"lang": "uk"}, headers=HTML).text
     assert '<p class="quote">Координаційний штаб з питань поводження з військовополоненими: станом на' in uk

@@ -94,8 +94,7 @@ async def exchanges(
     first, last = date_range(date_from, date_to)
     filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
     total, rows = queries.exchanges(session, filters, limit=limit, offset=offset)
-    for row in rows:
-        row.sentence = sentences.exchange(row, rep.lang)
+    sentences.quoted(rows, rep.lang)
     meta = PageMeta(
         as_of=as_of or dataset.as_of,
         total=total,
@@ -154,7 +153,7 @@ async def wide_units(
 async def one_exchange(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
     """One event with both sides' counts, notes on disputed figures, its sources and a quote-ready
     sentence (`?lang=uk` for Ukrainian). Also at `/exchanges/{exchange_id}.csv`."""
-    exchange.sentence = sentences.exchange(exchange, rep.lang)
+    sentences.quoted([exchange], rep.lang)
     meta = SourcedMeta(as_of=dataset.as_of, source_urls=exchange.source_urls)
     return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
 

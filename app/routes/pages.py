@@ -86,21 +86,15 @@ async def index(
             break
     summary = queries.summary(session)
     assert summary is not None  # the data checks require a Coordination Headquarters total
-    summary.sentence = sentences.total(summary, chosen)
-    yearly = queries.yearly_totals(session, None, None)
-    for row in yearly:
-        row.sentence = sentences.yearly(row, chosen)
-    for event in events:
-        event.sentence = sentences.exchange(event, chosen)
     facts = page.PageFacts(
-        summary=summary,
-        yearly=yearly,
+        summary=sentences.quoted([summary], chosen)[0],
+        yearly=sentences.quoted(queries.yearly_totals(session, None, None), chosen),
         event_years=years,
         event_year=event_year,
-        events=events,
+        events=sentences.quoted(events, chosen),
         units=units,
         units_meta=units_meta,
-        totals=queries.totals(session, None, None, None),
+        totals=sentences.quoted(queries.totals(session, None, None, None), chosen),
         reconciliation=queries.reconciliation(session),
         sources=queries.sources(session),
         record_ends=summary.last_recorded_event_date,

@@ -21,7 +21,6 @@ from app.schemas import (
     TotalsMeta,
     YearlyList,
     YearlyOne,
-    YearlyRow,
 )
 
 router = APIRouter(prefix="/stats", tags=["stats"], responses=DATA_RESPONSES)
@@ -32,12 +31,6 @@ Year = Annotated[int | None, Query(ge=2022, le=9999, description="First year to 
 YearTo = Annotated[int | None, Query(ge=2022, le=9999, description="Last year to include.")]
 DateFrom = Annotated[str | None, IsoDate("On or after this ISO date (YYYY-MM-DD).")]
 DateTo = Annotated[str | None, IsoDate("On or before this ISO date (YYYY-MM-DD).")]
-
-
-def _with_sentences(rows: list[YearlyRow], lang: str) -> list[YearlyRow]:
-    for row in rows:
-        row.sentence = sentences.yearly(row, lang)
-    return rows
 
 
 @router.get("/yearly", response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES)
@@ -59,7 +52,7 @@ async def yearly(
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    rows = _with_sentences(queries.yearly_totals(session, year_from, year_to, as_of), rep.lang)
+    rows = sentences.quoted(queries.yearly_totals(session, year_from, year_to, as_of), rep.lang)
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
@@ -70,7 +63,7 @@ async def one_year(
 ) -> Response:
     """One year's figure with its quote-ready sentence: 404 for a year without figures.
     Also at `/stats/yearly/{year}.csv`."""
-    rows = _with_sentences(queries.yearly_totals(session, year, year), rep.lang)
+    rows = sentences.quoted(queries.yearly_totals(session, year, year), rep.lang)
     if not rows:
         years = [row.year for row in queries.yearly_totals(session, None, None)]
         raise ProblemError(404, f"No figures for year {year}; years with figures: {', '.join(map(str, years))}.")
@@ -110,7 +103,7 @@ async def summary(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, as
     if row is None:
         first = queries.totals(session, None, None, None)[0].as_of
         raise ProblemError(404, f"No official total had been published by {as_of}; the first is from {first}.")
-    row.sentence = sentences.total(row, rep.lang)
+    sentences.quoted([row], rep.lang)
     meta = SourcedMeta(as_of=as_of or dataset.as_of, source_urls=row.source_urls)
     return respond(rep, SummaryOne(data=row, meta=meta), "summary")
 
@@ -138,9 +131,7 @@ async def totals(
     first, last = date_range(date_from, date_to)
     if as_of is not None:
         last = min(last or as_of, as_of)
-    rows = queries.totals(session, publisher, first, last)
-    for row in rows:
-        row.sentence = sentences.total(row, rep.lang)
+    rows = sentences.quoted(queries.totals(session, publisher, first, last), rep.lang)
     meta = TotalsMeta(as_of=as_of or dataset.as_of, publishers=dataset.publishers)
     name = "totals" + (f"-{publisher}" if publisher else "")
     return respond(rep, TotalList(data=rows, meta=meta), name, chart=lambda lang: charts.totals_chart(rows, lang))
