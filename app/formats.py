@@ -180,6 +180,15 @@ def _csv_rows(envelope: BaseModel) -> tuple[list[BaseModel], list[str]]:
     return (data if isinstance(data, list) else [data]), list(model.model_fields)
 
 
+def csv_response(rep: Representation, filename: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    """A CSV table whose columns a route chooses itself (the wide breakdown, a package resource),
+    delivered as every other CSV is: BOM and download on request, described by the package."""
+    headers = {"Link": DESCRIBED_BY}
+    if rep.download:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return Response(csv_table(columns, rows, bom=rep.bom), media_type=MEDIA_TYPES["csv"], headers=headers)
+
+
 def respond(
     rep: Representation,
     envelope: BaseModel,

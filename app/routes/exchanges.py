@@ -8,11 +8,9 @@ from starlette.responses import Response
 from app import charts, queries, sentences
 from app.db import DatasetDep, SessionDep
 from app.formats import (
-    DESCRIBED_BY,
-    MEDIA_TYPES,
     Representation,
     chart_representation,
-    csv_table,
+    csv_response,
     representation,
     respond,
     sentence_representation,
@@ -143,10 +141,7 @@ async def wide_units(
         [r.id, r.date.isoformat(), r.exchange_ordinal, r.kind, *(r.people[c] for c in columns), *r.counts()]
         for r in rows
     ]
-    headers = {"Link": DESCRIBED_BY}
-    if rep.download:
-        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return Response(csv_table(header, table, bom=rep.bom), media_type=MEDIA_TYPES["csv"], headers=headers)
+    return csv_response(rep, name, header, table)
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from app import queries
 from app.config import ROOT
 from app.db import DatasetDep, SessionDep
-from app.formats import DESCRIBED_BY, MEDIA_TYPES, Representation, csv_table, representation
+from app.formats import Representation, csv_response, representation
 from app.openapi import DATA_RESPONSES
 from app.schemas import ResourceRows
 
@@ -98,11 +98,8 @@ async def resource_rows(
     Schema: `/data/events.csv` is what `data/events.csv` holds. JSON gives the same rows as objects."""
     columns = fields(resource)
     rows = queries.package_rows(session, resource, columns)
-    headers = {}
-    if rep.download:
-        headers["Content-Disposition"] = f'attachment; filename="{resource}.{rep.format}"'
     if rep.format == "csv":
-        body = csv_table(columns, rows, bom=rep.bom)
-        return Response(body, media_type=MEDIA_TYPES["csv"], headers={**headers, "Link": DESCRIBED_BY})
+        return csv_response(rep, resource, columns, rows)
+    headers = {"Content-Disposition": f'attachment; filename="{resource}.json"'} if rep.download else {}
     objects = [dict(zip(columns, row, strict=True)) for row in rows]
     return JSONResponse({"data": objects, "meta": {"as_of": dataset.as_of.isoformat()}}, headers=headers)
