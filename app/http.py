@@ -47,6 +47,8 @@ HTML_HEADERS: Headers = [
     (b"referrer-policy", b"no-referrer"),
 ]
 
+# A 304 repeats the 200's headers except those that describe the body it does not send.
+NOT_MODIFIED_DROPS = (b"content-length", b"content-type", b"content-encoding", b"content-disposition")
 # Sent on every response, errors included.
 COMMON_HEADERS: Headers = [
     (b"access-control-allow-origin", b"*"),
@@ -55,14 +57,27 @@ COMMON_HEADERS: Headers = [
 ]
 
 
+EMPTY_BODY: Message = {"type": "http.response.body", "body": b""}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One content coding of an entry as the ASGI messages that send it (200 and 304) and its ETag."""
+
+    start: Message
+    body: Message
+    not_modified: Message
+    tag: str
+
+
 @dataclass
 class Entry:
-    """A rendered 200 response and its encodings, each with its full header list."""
+    """A rendered 200 response and its encodings, keyed by the coding a client asked for."""
 
     headers: Headers
     body: bytes
     tag: str
-    variants: dict[str, tuple[Headers, bytes, bytes]] = field(default_factory=dict)
+    variants: dict[str, Variant] = field(default_factory=dict)
     # A route that names its own entity (the database file, by its digest) is sent as it is.
     compressible: bool = True
 
@@ -101,29 +116,24 @@ class HttpLayer:
         self.app = app
         self.cache: SegmentedCache[Entry] = SegmentedCache(max_bytes)
         self.dataset_key: object = None
+        self.codings: dict[bytes, str] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        headers = {name: value for name, value in scope["headers"]}
+        headers = dict(scope["headers"])
         refusal = self._refusal(scope)
         if refusal is not None:
             body = problem_body(refusal.status, refusal.detail, refusal.errors)
             await self._send(send, refusal.status, [], body, PROBLEM_JSON, method == "HEAD")
             return
-        if method == "OPTIONS":
-            await self._options(headers, send)
+        head = method == "HEAD"
+        if not head and method != "GET":
+            await self._other_method(method, headers, send)
             return
-        if method not in ("GET", "HEAD"):
-            detail = f"{method} is not allowed: this API is read-only; allowed: {READ_METHODS}"
-            await self._send(
-                send, 405, [(b"allow", READ_METHODS.encode())], problem_body(405, detail), PROBLEM_JSON, False
-            )
-            return
-
-        dataset = scope["app"].state.dataset if hasattr(scope["app"].state, "dataset") else None
+        dataset = getattr(scope["app"].state, "dataset", None)
         if dataset is not self.dataset_key:  # a new dataset (tests swap it): forget everything
             self.cache.clear()
             self.dataset_key = dataset
@@ -133,9 +143,8 @@ class HttpLayer:
             headers.get(b"accept", b""),
             headers.get(b"accept-language", b""),
             headers.get(b"host", b""),  # the page's embed snippets and the package's URLs name the host
-            scope.get("scheme", "http"),  # and the scheme, which a trusted proxy may set
+            scope["scheme"],  # and the scheme, which a trusted proxy may set
         )
-        head = method == "HEAD"
         entry = self.cache.get(key)
         if entry is None:
             entry = await self._render(scope, receive, send, head, dataset)
@@ -144,7 +153,34 @@ class HttpLayer:
             self.cache.put(key, entry)
             # A body too large to keep would be compressed afresh for every request: send it as it is.
             entry.compressible = entry.compressible and key in self.cache
-        await self._send_entry(entry, headers, send, head, dataset)
+        # A hit is a lookup and a send: the messages of each coding are built once, on first use.
+        asked = self._coding(headers.get(b"accept-encoding", b""))
+        variant = entry.variants.get(asked) or self._variant(entry, asked, dataset)
+        if (b"if-none-match" in headers or b"if-modified-since" in headers) and self._not_modified(
+            headers, variant.tag, dataset
+        ):
+            await send(variant.not_modified)
+            await send(EMPTY_BODY)
+            return
+        await send(variant.start)
+        await send(EMPTY_BODY if head else variant.body)
+
+    def _coding(self, accept_encoding: bytes) -> str:
+        """The coding for an Accept-Encoding value, parsed once per distinct value."""
+        coding = self.codings.get(accept_encoding)
+        if coding is None:
+            coding = _coding(accept_encoding.decode("latin-1"))
+            if len(self.codings) < 256:  # browsers send a handful of distinct values
+                self.codings[accept_encoding] = coding
+        return coding
+
+    async def _other_method(self, method: str, headers: dict[bytes, bytes], send: Send) -> None:
+        """OPTIONS (CORS preflight) or a 405 for any method that would write."""
+        if method == "OPTIONS":
+            await self._options(headers, send)
+            return
+        detail = f"{method} is not allowed: this API is read-only; allowed: {READ_METHODS}"
+        await self._send(send, 405, [(b"allow", READ_METHODS.encode())], problem_body(405, detail), PROBLEM_JSON, False)
 
     @staticmethod
     def _refusal(scope: Scope) -> ProblemError | None:
@@ -156,11 +192,11 @@ class HttpLayer:
         if len(raw_path) + len(query) > MAX_URL_BYTES:
             return bad_parameter("URL", "too long", f"at most {MAX_URL_BYTES} bytes", "path", 414)
         sizes = [len(name) + len(value) for name, value in scope["headers"]]
-        if sizes and (max(sizes) > MAX_HEADER_BYTES or sum(sizes) > MAX_HEADERS_BYTES):
+        if sum(sizes) > MAX_HEADERS_BYTES or max(sizes, default=0) > MAX_HEADER_BYTES:
             name = max(scope["headers"], key=lambda h: len(h[0]) + len(h[1]))[0].decode("latin-1")
             allowed = f"at most {MAX_HEADER_BYTES} bytes a header, {MAX_HEADERS_BYTES} in all"
             return bad_parameter(name, "too large", allowed, "header", 431)
-        if any(separator in raw_path.lower() for separator in ENCODED_SEPARATORS):
+        if b"%" in raw_path and any(separator in raw_path.lower() for separator in ENCODED_SEPARATORS):
             return bad_parameter("path", "holds an encoded '/', '\\' or NUL", "plain path segments", "path")
         return None
 
@@ -207,10 +243,9 @@ class HttpLayer:
         digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0" + body)
         return Entry(app_headers, body, digest.hexdigest()[:32])
 
-    def _variant(self, entry: Entry, coding: str, dataset: Any) -> tuple[Headers, bytes, bytes]:
-        """Headers, body and quoted ETag of one content coding of an entry (made once)."""
-        if len(entry.body) < COMPRESS_FROM or not entry.compressible:
-            coding = "identity"
+    def _variant(self, entry: Entry, asked: str, dataset: Any) -> Variant:
+        """The variant of an entry for the coding a client asked for (made once, then reused)."""
+        coding = asked if len(entry.body) >= COMPRESS_FROM and entry.compressible else "identity"
         variant = entry.variants.get(coding)
         if variant is None:
             if coding == "br":
@@ -219,12 +254,12 @@ class HttpLayer:
                 body = gzip.compress(entry.body, compresslevel=6, mtime=0)
             else:
                 body = entry.body
-            tag = (f'"{entry.tag}"' if coding == "identity" else f'"{entry.tag}-{coding}"').encode()
+            tag = f'"{entry.tag}"' if coding == "identity" else f'"{entry.tag}-{coding}"'
             varies = b", ".join([b"Accept, Accept-Encoding", *(v for n, v in entry.headers if n == b"vary")])
             headers = [
                 *(h for h in entry.headers if h[0] != b"vary"),
                 *COMMON_HEADERS,
-                (b"etag", tag),
+                (b"etag", tag.encode()),
                 (b"last-modified", dataset.last_modified.encode()),
                 (b"cache-control", dataset.cache_control.encode()),
                 (b"vary", varies),
@@ -232,26 +267,16 @@ class HttpLayer:
             ]
             if coding != "identity":
                 headers.append((b"content-encoding", coding.encode()))
-            variant = (headers, body, tag)
+            unchanged = [(n, v) for n, v in headers if n not in NOT_MODIFIED_DROPS]
+            variant = Variant(
+                {"type": "http.response.start", "status": 200, "headers": headers},
+                {"type": "http.response.body", "body": body},
+                {"type": "http.response.start", "status": 304, "headers": unchanged},
+                tag,
+            )
             entry.variants[coding] = variant
+        entry.variants[asked] = variant
         return variant
-
-    async def _send_entry(
-        self, entry: Entry, headers: dict[bytes, bytes], send: Send, head: bool, dataset: Any
-    ) -> None:
-        coding = _coding(headers.get(b"accept-encoding", b"").decode("latin-1"))
-        variant_headers, body, tag = self._variant(entry, coding, dataset)
-        if self._not_modified(headers, tag.decode(), dataset):
-            kept = [
-                (n, v)
-                for n, v in variant_headers
-                if n not in (b"content-length", b"content-type", b"content-encoding", b"content-disposition")
-            ]
-            await send({"type": "http.response.start", "status": 304, "headers": kept})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        await send({"type": "http.response.start", "status": 200, "headers": variant_headers})
-        await send({"type": "http.response.body", "body": b"" if head else body})
 
     @staticmethod
     def _not_modified(headers: dict[bytes, bytes], tag: str, dataset: Any) -> bool:

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import openapi, problems
 from app.config import Settings, get_settings
@@ -22,6 +23,26 @@ Unknown figures are null, never zero. Read-only. Every data endpoint also answer
 """
 
 
+class Api(FastAPI):
+    """FastAPI with the HTTP layer outermost: a cached answer never enters Starlette's middleware."""
+
+    response_cache_bytes = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Straight to the HTTP layer: FastAPI's own __call__ asks per request whether OpenTelemetry
+        # tracing is configured, which this service never does (it sets no root_path either).
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        scope["app"] = self
+        if self.middleware_stack is None:
+            self.middleware_stack = self.build_middleware_stack()
+        await self.middleware_stack(scope, receive, send)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return HttpLayer(super().build_middleware_stack(), max_bytes=self.response_cache_bytes)
+
+
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment).
 
@@ -33,9 +54,9 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.dataset = dataset or open_dataset(settings)
         yield
-        app.state.dataset.engine.dispose()
+        app.state.dataset.db.close()
 
-    app = FastAPI(
+    app = Api(
         title="Returns from Russian captivity to Ukraine",
         version="1.0.0",
         description=DESCRIPTION,
@@ -48,7 +69,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     openapi.install(app)
     for module in (pages, service, stats, exchanges, sources, feed, package, docs):
         app.include_router(module.router)
-    app.add_middleware(HttpLayer, max_bytes=settings.response_cache_bytes)
+    app.response_cache_bytes = settings.response_cache_bytes
     return app
 
 
