@@ -1,9 +1,8 @@
-"""Read-only engine and the session dependency."""
+"""The read-only database connection, verified at start-up, and the dependencies that hand it out."""
 
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
@@ -13,10 +12,7 @@ from urllib.parse import quote
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import QueuePool
-from sqlmodel import Session
 
 from app import queries
 from app.checks import DataCheckError, check
@@ -31,30 +27,25 @@ def sqlite_path(database_url: str) -> Path:
     return Path(url.database).resolve()
 
 
-def read_only_engine(database_url: str) -> Engine:
-    """An engine that cannot write: the file is opened `mode=ro&immutable=1`, with `query_only`."""
+def read_only_connection(database_url: str) -> sqlite3.Connection:
+    """A connection that cannot write: the file is opened `mode=ro&immutable=1`, with `query_only`.
+
+    One per worker process: every route is `async` and runs on the worker's event loop, so requests
+    never use it from two threads at once, and sqlite3 keeps each statement it runs prepared."""
     path = sqlite_path(database_url)
     uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
-
-    def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, check_same_thread=False)
-
-    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool, pool_size=4)
-
-    @event.listens_for(engine, "connect")
-    def _query_only(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        dbapi_connection.execute("PRAGMA query_only = ON")
-
-    return engine
+    connection = sqlite3.connect(uri, uri=True, check_same_thread=False, cached_statements=256)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request on the app's read-only engine."""
-    with Session(request.app.state.dataset.engine) as session:
-        yield session
+async def get_db(request: Request) -> sqlite3.Connection:
+    """The worker's read-only connection."""
+    connection: sqlite3.Connection = request.app.state.dataset.db
+    return connection
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+Db = Annotated[sqlite3.Connection, Depends(get_db)]
 
 
 class UnusableDatabaseError(Exception):
@@ -65,7 +56,7 @@ class UnusableDatabaseError(Exception):
 class Dataset:
     """The open, verified database and what HTTP caching needs to know about it."""
 
-    engine: Engine
+    db: sqlite3.Connection
     path: Path
     digest: str
     migration: str
@@ -112,35 +103,31 @@ def open_dataset(settings: Settings) -> Dataset:
             raise unusable("empty file" if path.stat().st_size == 0 else "not a SQLite database")
     with path.open("rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
-    engine = read_only_engine(settings.database_url)
+    db = read_only_connection(settings.database_url)
     try:
-        with engine.connect() as connection:
-            raw = connection.connection.dbapi_connection
-            assert isinstance(raw, sqlite3.Connection)
-            tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "alembic_version" not in tables:
-                raise unusable("no migration record (alembic_version), so not this service's schema")
-            migration = raw.execute("SELECT max(version_num) FROM alembic_version").fetchone()[0]
-            head = migration_head()
-            if migration != head:
-                raise unusable(f"at migration {migration}, but the code needs {head}")
-            try:
-                check(raw)
-            except DataCheckError as error:
-                raise unusable(str(error)) from None
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            raise unusable("no migration record (alembic_version), so not this service's schema")
+        migration = db.execute("SELECT max(version_num) FROM alembic_version").fetchone()[0]
+        head = migration_head()
+        if migration != head:
+            raise unusable(f"at migration {migration}, but the code needs {head}")
+        try:
+            check(db)
+        except DataCheckError as error:
+            raise unusable(str(error)) from None
     except sqlite3.DatabaseError as error:
-        engine.dispose()
+        db.close()
         raise unusable(f"unreadable ({error})") from None
     except UnusableDatabaseError:
-        engine.dispose()
+        db.close()
         raise
     cache_control = (
         f"public, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
     )
-    with Session(engine) as session:
-        as_of, years = queries.as_of(session), tuple(queries.years_with_event_records(session))
-        publishers, first = queries.publishers(session), queries.first_record(session)
-    return Dataset(engine, path, digest, migration, as_of, cache_control, years, publishers, first)
+    as_of, years = queries.as_of(db), tuple(queries.years_with_event_records(db))
+    publishers, first = queries.publishers(db), queries.first_record(db)
+    return Dataset(db, path, digest, migration, as_of, cache_control, years, publishers, first)
 
 
 async def get_dataset(request: Request) -> Dataset:

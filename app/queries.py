@@ -2,11 +2,9 @@
 
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session
 
 from app.checks import GAPS
 from app.i18n import GAP_LABELS
@@ -36,9 +34,10 @@ def _urls(link: str, match: str) -> str:
     return _URLS.format(link=link, match=match)
 
 
-def _rows(session: Session, sql: str, **params: Any) -> list[dict[str, Any]]:
-    result = session.execute(text(sql), params)
-    rows = [dict(row) for row in result.mappings()]
+def _rows(db: sqlite3.Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)  # sqlite3 keeps each statement prepared (per connection)
+    names = [column[0] for column in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor]
     for row in rows:
         for key in ("source_urls", "supports_years", "supports_exchanges", "supports_totals"):
             if key in row:
@@ -46,23 +45,23 @@ def _rows(session: Session, sql: str, **params: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def as_of(session: Session) -> dt.date:
+def as_of(db: sqlite3.Connection) -> dt.date:
     """The dataset's as-of date: the date of its latest event or published total."""
     sql = """SELECT max(day) FROM (SELECT max(date) AS day FROM return_event
                                    UNION ALL SELECT max(as_of) FROM published_total)"""
-    return dt.date.fromisoformat(session.execute(text(sql)).scalar_one())
+    return dt.date.fromisoformat(db.execute(sql).fetchone()[0])
 
 
-def first_record(session: Session) -> dt.date:
+def first_record(db: sqlite3.Connection) -> dt.date:
     """The date of the earliest event or published total: the record starts there."""
     sql = """SELECT min(day) FROM (SELECT min(date) AS day FROM return_event
                                    UNION ALL SELECT min(as_of) FROM published_total)"""
-    return dt.date.fromisoformat(session.execute(text(sql)).scalar_one())
+    return dt.date.fromisoformat(db.execute(sql).fetchone()[0])
 
 
-def publishers(session: Session) -> dict[str, dict[str, str]]:
+def publishers(db: sqlite3.Connection) -> dict[str, dict[str, str]]:
     """Every publisher code with its English and Ukrainian label."""
-    rows = session.execute(text("SELECT code, label_en, label_uk FROM publisher ORDER BY code"))
+    rows = db.execute("SELECT code, label_en, label_uk FROM publisher ORDER BY code")
     return {code: {"label": en, "label_uk": uk} for code, en, uk in rows}
 
 
@@ -70,7 +69,7 @@ _YEAR_OF = "CAST(substr({column}, 1, 4) AS INTEGER)"
 
 
 def yearly_totals(
-    session: Session, year_from: int | None, year_to: int | None, as_of: dt.date | None = None
+    db: sqlite3.Connection, year_from: int | None, year_to: int | None, as_of: dt.date | None = None
 ) -> list[YearlyRow]:
     """Every year with an official total or event records: the total, and what the records hold.
 
@@ -120,7 +119,7 @@ def yearly_totals(
         SELECT * FROM rows
         WHERE (:year_from IS NULL OR year >= :year_from) AND (:year_to IS NULL OR year <= :year_to)
         ORDER BY year"""
-    rows = _rows(session, sql, year_from=year_from, year_to=year_to, as_of=_day(as_of))
+    rows = _rows(db, sql, year_from=year_from, year_to=year_to, as_of=_day(as_of))
     return [YearlyRow(**row) for row in rows]
 
 
@@ -128,10 +127,10 @@ def _day(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def years_with_event_records(session: Session) -> list[int]:
+def years_with_event_records(db: sqlite3.Connection) -> list[int]:
     """The years that have event records."""
     sql = "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM return_event ORDER BY 1"
-    return list(session.execute(text(sql)).scalars())
+    return [year for (year,) in db.execute(sql)]
 
 
 _EVENT_FILTER = """
@@ -185,18 +184,18 @@ _EVENT_COLUMNS = f"""
 
 
 def exchanges(
-    session: Session, filters: EventFilter, *, limit: int = MAX_PAGE, offset: int = 0
+    db: sqlite3.Connection, filters: EventFilter, *, limit: int = MAX_PAGE, offset: int = 0
 ) -> tuple[int, list[ExchangeRow]]:
     """One page of events in date order, and how many events match the filters in all."""
     params = _event_filter_params(filters)
-    total = session.execute(text(f"SELECT count(*) FROM return_event e WHERE {_EVENT_FILTER}"), params).scalar_one()
+    total = db.execute(f"SELECT count(*) FROM return_event e WHERE {_EVENT_FILTER}", params).fetchone()[0]
     sql = f"""SELECT {_EVENT_COLUMNS} FROM return_event e WHERE {_EVENT_FILTER}
               ORDER BY e.date, e.id LIMIT :limit OFFSET :offset"""
-    rows = _rows(session, sql, **params, limit=limit, offset=offset)
+    rows = _rows(db, sql, **params, limit=limit, offset=offset)
     return total, [ExchangeRow(**row) for row in rows]
 
 
-def monthly(session: Session, filters: EventFilter) -> list[MonthlyRow]:
+def monthly(db: sqlite3.Connection, filters: EventFilter) -> list[MonthlyRow]:
     """One row per calendar month that has events: what its records hold, never a zero for unknown."""
     sql = f"""
         SELECT substr(e.date, 1, 7) AS month, count(*) AS recorded_events,
@@ -209,13 +208,13 @@ def monthly(session: Session, filters: EventFilter) -> list[MonthlyRow]:
         FROM (SELECT * FROM return_event ORDER BY date, id) e
         WHERE {_EVENT_FILTER}
         GROUP BY month ORDER BY month"""
-    rows = _rows(session, sql, **_event_filter_params(filters))
+    rows = _rows(db, sql, **_event_filter_params(filters))
     for row in rows:
         row["event_ids"] = json.loads(row["event_ids"])
     return [MonthlyRow(**row) for row in rows]
 
 
-def wide_units(session: Session, filters: EventFilter, dimension: str) -> tuple[list[str], list[WideUnitRow]]:
+def wide_units(db: sqlite3.Connection, filters: EventFilter, dimension: str) -> tuple[list[str], list[WideUnitRow]]:
     """Every event's breakdown in one dimension as one row with a column per category: the top-level
     categories in category order, then `X_within_Y` for rows counted inside another."""
     params = {**_event_filter_params(filters), "dimension": dimension}
@@ -224,7 +223,7 @@ def wide_units(session: Session, filters: EventFilter, dimension: str) -> tuple[
         FROM breakdown b JOIN category c ON c.code = b.category LEFT JOIN category p ON p.code = b.part_of
         WHERE b.dimension = :dimension
         GROUP BY b.category, b.part_of ORDER BY b.part_of IS NOT NULL, c.rowid, p.rowid"""
-    columns = list(session.execute(text(columns_sql), params).scalars())
+    columns = [column for (column,) in db.execute(columns_sql, params)]
     cells_sql = f"""
         SELECT b.event_id,
                CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END,
@@ -232,7 +231,7 @@ def wide_units(session: Session, filters: EventFilter, dimension: str) -> tuple[
         FROM breakdown b JOIN return_event e ON e.id = b.event_id
         WHERE b.dimension = :dimension AND {_EVENT_FILTER}"""
     cells: dict[str, dict[str, int]] = {}
-    for event_id, column, people in session.execute(text(cells_sql), params):
+    for event_id, column, people in db.execute(cells_sql, params):
         cells.setdefault(event_id, {})[column] = people
     events_sql = f"""
         SELECT e.id, e.date, e.exchange_ordinal, e.kind, e.returned_to_ukraine AS total,
@@ -245,18 +244,18 @@ def wide_units(session: Session, filters: EventFilter, dimension: str) -> tuple[
             people={column: cells.get(row["id"], {}).get(column) for column in columns},
             unattributed=None if row["total"] is None else row["total"] - row["accounted_for"],
         )
-        for row in _rows(session, events_sql, **params)
+        for row in _rows(db, events_sql, **params)
     ]
     return columns, rows
 
 
-def exchange(session: Session, exchange_id: str) -> ExchangeRow | None:
+def exchange(db: sqlite3.Connection, exchange_id: str) -> ExchangeRow | None:
     """One event by id, or None."""
-    rows = _rows(session, f"SELECT {_EVENT_COLUMNS} FROM return_event e WHERE e.id = :id", id=exchange_id, as_of=None)
+    rows = _rows(db, f"SELECT {_EVENT_COLUMNS} FROM return_event e WHERE e.id = :id", id=exchange_id, as_of=None)
     return ExchangeRow(**rows[0]) if rows else None
 
 
-def units(session: Session, exchange_id: str, dimension: str) -> list[UnitRow]:
+def units(db: sqlite3.Connection, exchange_id: str, dimension: str) -> list[UnitRow]:
     """An event's breakdown in one dimension: each top-level row, then the rows inside it."""
     sql = """
         SELECT b.category AS unit, c.label_en AS label, c.label_uk, b.people, b.part_of, b.note
@@ -267,14 +266,14 @@ def units(session: Session, exchange_id: str, dimension: str) -> list[UnitRow]:
         WHERE b.event_id = :id AND b.dimension = :dimension
         ORDER BY coalesce(p.people, b.people) DESC, coalesce(b.part_of, b.category),
                  b.part_of IS NOT NULL, b.people DESC, b.category"""
-    return [UnitRow(**row) for row in _rows(session, sql, id=exchange_id, dimension=dimension)]
+    return [UnitRow(**row) for row in _rows(db, sql, id=exchange_id, dimension=dimension)]
 
 
 def breakdown(
-    session: Session, exchange: ExchangeRow, dimension: Dimension, as_of: dt.date
+    db: sqlite3.Connection, exchange: ExchangeRow, dimension: Dimension, as_of: dt.date
 ) -> tuple[list[UnitRow], UnitsMeta]:
     """An event's rows in one dimension, and how many of its people they account for."""
-    rows = units(session, exchange.id, dimension)
+    rows = units(db, exchange.id, dimension)
     accounted_for = sum(row.people for row in rows if row.part_of is None)  # part_of rows are inside these
     meta = UnitsMeta(
         as_of=as_of,
@@ -298,7 +297,7 @@ _TOTAL_COLUMNS = """
 
 
 def totals(
-    session: Session, publisher: str | None, date_from: dt.date | None, date_to: dt.date | None
+    db: sqlite3.Connection, publisher: str | None, date_from: dt.date | None, date_to: dt.date | None
 ) -> list[PublishedTotalRow]:
     """Every official "since 2022" total in date order, beside what the event records held by then."""
     sql = f"""
@@ -316,10 +315,10 @@ def totals(
         "date_from": date_from.isoformat() if date_from else None,
         "date_to": date_to.isoformat() if date_to else None,
     }
-    return [PublishedTotalRow(**row) for row in _rows(session, sql, **params)]
+    return [PublishedTotalRow(**row) for row in _rows(db, sql, **params)]
 
 
-def summary(session: Session, as_of: dt.date | None = None) -> Summary | None:
+def summary(db: sqlite3.Connection, as_of: dt.date | None = None) -> Summary | None:
     """The latest Coordination Headquarters total as the headline, every other body's latest total,
     and what the yearly totals and the event records add up to; as of a date, what stood then
     (None before any total was published)."""
@@ -368,7 +367,7 @@ def summary(session: Session, as_of: dt.date | None = None) -> Summary | None:
         LEFT JOIN (SELECT id, date FROM events ORDER BY date DESC, id DESC LIMIT 1) last
         LEFT JOIN (SELECT id, returned_to_ukraine FROM events WHERE returned_to_ukraine IS NOT NULL
                    ORDER BY returned_to_ukraine DESC, date, id LIMIT 1) largest"""
-    found = _rows(session, sql, as_of=_day(as_of))
+    found = _rows(db, sql, as_of=_day(as_of))
     if not found:
         return None
     row = found[0]
@@ -378,7 +377,7 @@ def summary(session: Session, as_of: dt.date | None = None) -> Summary | None:
     return Summary(**row)
 
 
-def reconciliation(session: Session) -> list[ReconciliationRow]:
+def reconciliation(db: sqlite3.Connection) -> list[ReconciliationRow]:
     """Every documented gap with the figures it lies between (the data checks prove each size)."""
     sql = f"""
         SELECT r.kind, r.subject,
@@ -389,11 +388,11 @@ def reconciliation(session: Session) -> list[ReconciliationRow]:
                g.stated, g.on_record, r.unaccounted, r.note
         FROM reconciliation r JOIN ({GAPS}) g ON g.kind = r.kind AND g.subject = r.subject
         ORDER BY year, CASE r.kind WHEN 'year_total' THEN 0 WHEN 'running_total' THEN 1 ELSE 2 END, r.subject"""
-    rows = _rows(session, sql)
+    rows = _rows(db, sql)
     return [ReconciliationRow(**row, **GAP_LABELS[row["kind"]]) for row in rows]
 
 
-def sources(session: Session) -> list[SourceRow]:
+def sources(db: sqlite3.Connection) -> list[SourceRow]:
     """Every source with the yearly figures, events and totals it supports."""
     sql = """
         SELECT s.id, s.url, s.publisher, s.published_on, s.title,
@@ -412,7 +411,7 @@ def sources(session: Session) -> list[SourceRow]:
                    WHERE source_id = s.id ORDER BY as_of, publisher)
                ) AS supports_totals
         FROM source s ORDER BY s.id"""
-    return [SourceRow(**row) for row in _rows(session, sql)]
+    return [SourceRow(**row) for row in _rows(db, sql)]
 
 
 # Each resource of the data package, rendered from the database in its data file's layout (booleans
@@ -439,9 +438,9 @@ _PACKAGE_SQL = {
 }
 
 
-def column_labels(session: Session, columns: list[str]) -> dict[str, dict[str, str]]:
+def column_labels(db: sqlite3.Connection, columns: list[str]) -> dict[str, dict[str, str]]:
     """English and Ukrainian labels of wide-table columns (`X_within_Y` names both categories)."""
-    labels = {code: (en, uk) for code, en, uk in session.execute(text("SELECT code, label_en, label_uk FROM category"))}
+    labels = {code: (en, uk) for code, en, uk in db.execute("SELECT code, label_en, label_uk FROM category")}
     named: dict[str, dict[str, str]] = {}
     for column in columns:
         inner, _, outer = column.partition("_within_")
@@ -452,7 +451,7 @@ def column_labels(session: Session, columns: list[str]) -> dict[str, dict[str, s
     return named
 
 
-def package_rows(session: Session, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
+def package_rows(db: sqlite3.Connection, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
     """The rows of one data package resource, in the given columns."""
     chosen = ", ".join(f'"{column}"' for column in columns)
-    return [tuple(row) for row in session.execute(text(f"SELECT {chosen} FROM ({_PACKAGE_SQL[resource]})"))]
+    return [tuple(row) for row in db.execute(f"SELECT {chosen} FROM ({_PACKAGE_SQL[resource]})")]

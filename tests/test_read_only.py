@@ -1,23 +1,22 @@
 """No write path: the serving connection cannot write, and answers come from the database."""
 
+import sqlite3
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
 from app.config import Settings
-from app.db import read_only_engine
+from app.db import read_only_connection
 from app.main import create_app
 from tests.conftest import BuildEdited, replace_once
 
 
-def test_a_write_through_the_serving_engine_fails(database_url: str) -> None:
-    engine = read_only_engine(database_url)
-    with Session(engine) as session, pytest.raises(OperationalError, match=r"readonly|read-only|query_only"):
-        session.execute(text("UPDATE yearly_total SET returned_to_ukraine = 0"))
-        session.commit()
-    engine.dispose()
+def test_a_write_through_the_serving_connection_fails(database_url: str) -> None:
+    connection = read_only_connection(database_url)
+    with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only|query_only"):
+        connection.execute("UPDATE yearly_total SET returned_to_ukraine = 0")
+        connection.commit()
+    connection.close()
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
@@ -45,7 +44,7 @@ def test_figures_change_when_the_database_changes(build_edited: BuildEdited) -> 
 def test_an_unexpected_failure_is_a_500_problem_without_a_traceback(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(_session: Session) -> None:
+    def broken(_db: sqlite3.Connection) -> None:
         raise RuntimeError("/secret/path/app.py exploded")
 
     monkeypatch.setattr("app.queries.summary", broken)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from app import charts, queries, sentences
-from app.db import DatasetDep, SessionDep
+from app.db import DatasetDep, Db
 from app.formats import (
     Representation,
     chart_representation,
@@ -49,9 +49,9 @@ ExchangeId = Annotated[
 ]
 
 
-async def exchange_or_404(session: SessionDep, exchange_id: ExchangeId) -> ExchangeRow:
+async def exchange_or_404(db: Db, exchange_id: ExchangeId) -> ExchangeRow:
     """The event named in the path, or a 404 that says which ids exist."""
-    row = queries.exchange(session, exchange_id)
+    row = queries.exchange(db, exchange_id)
     if row is None:
         raise ProblemError(404, f"No exchange with id '{exchange_id}'. Ids are event dates; GET /exchanges lists them.")
     return row
@@ -63,7 +63,7 @@ Exchange = Annotated[ExchangeRow, Depends(exchange_or_404)]
 @router.get("", response_model=ExchangeList, summary="Return events", responses=CHART_RESPONSES)
 async def exchanges(
     request: Request,
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     rep: ChartRep,
     as_of: AsOf,
@@ -91,7 +91,7 @@ async def exchanges(
     """
     first, last = date_range(date_from, date_to)
     filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
-    total, rows = queries.exchanges(session, filters, limit=limit, offset=offset)
+    total, rows = queries.exchanges(db, filters, limit=limit, offset=offset)
     sentences.quoted(rows, rep.lang)
     meta = PageMeta(
         as_of=as_of or dataset.as_of,
@@ -115,7 +115,7 @@ async def exchanges(
 
 @router.get("/units", response_model=WideUnitList, summary="Every event's breakdown, one column per category")
 async def wide_units(
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     rep: Rep,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
@@ -130,8 +130,8 @@ async def wide_units(
     reach `total`, never the `_within_` ones. Empty where the breakdown does not give a category.
     Also at `/exchanges/units.csv`."""
     first, last = date_range(date_from, date_to)
-    columns, rows = queries.wide_units(session, EventFilter(year, first, last), dimension)
-    labels = queries.column_labels(session, columns)
+    columns, rows = queries.wide_units(db, EventFilter(year, first, last), dimension)
+    labels = queries.column_labels(db, columns)
     meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=columns, labels=labels)
     name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
     if rep.format != "csv":
@@ -145,7 +145,7 @@ async def wide_units(
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
-async def one_exchange(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
+async def one_exchange(db: Db, dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
     """One event with both sides' counts, notes on disputed figures, its sources and a quote-ready
     sentence (`?lang=uk` for Ukrainian). Also at `/exchanges/{exchange_id}.csv`."""
     sentences.quoted([exchange], rep.lang)
@@ -155,7 +155,7 @@ async def one_exchange(session: SessionDep, dataset: DatasetDep, rep: SentenceRe
 
 @router.get("/{exchange_id}/units", response_model=UnitList, summary="An event's breakdown", responses=CHART_RESPONSES)
 async def units(
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     rep: ChartRep,
     exchange: Exchange,
@@ -164,7 +164,7 @@ async def units(
     """How an event's people divide by service, rank or sex, and how many the published
     breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.
     Also at `/exchanges/{exchange_id}/units.csv`, and drawn as a chart at `.../units.svg`."""
-    rows, meta = queries.breakdown(session, exchange, dimension, dataset.as_of)
+    rows, meta = queries.breakdown(db, exchange, dimension, dataset.as_of)
     return respond(
         rep,
         UnitList(data=rows, meta=meta),

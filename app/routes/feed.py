@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app import queries, sentences
-from app.db import DatasetDep, SessionDep
+from app.db import DatasetDep, Db
 from app.i18n import TEXT, LangParam, language
 from app.openapi import DATA_RESPONSES
 
@@ -57,7 +57,7 @@ def _entry(feed: ET.Element, entry_id: str, day: dt.date, title: str, links: lis
 )
 async def feed(
     request: Request,
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     lang: LangParam = None,
     entries: Annotated[int, Query(ge=1, le=200, description="How many entries, newest first (1 to 200).")] = 50,
@@ -68,7 +68,7 @@ async def feed(
     del lang  # read by language()
     chosen = language(request)
     base = str(request.base_url).rstrip("/")
-    _, events = queries.exchanges(session, queries.EventFilter())
+    _, events = queries.exchanges(db, queries.EventFilter())
     items: list[tuple[dt.date, str, str, str, list[tuple[str, str, str]]]] = []
     for event in events:
         title = sentences.exchange(event, chosen)
@@ -77,7 +77,7 @@ async def feed(
             ("related", "text/html", f"{base}/?year={event.date.year}&lang={chosen}"),
         ]
         items.append((event.date, f"event {event.id}", _stable_id("event", event.id), title, links))
-    for total in queries.totals(session, None, None, None):
+    for total in queries.totals(db, None, None, None):
         title = sentences.total(total, chosen)
         query = f"publisher={total.publisher}&date_from={total.as_of}&date_to={total.as_of}"
         links = [

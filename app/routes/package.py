@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from app import queries
 from app.config import ROOT
-from app.db import DatasetDep, SessionDep
+from app.db import DatasetDep, Db
 from app.formats import Representation, csv_response, representation
 from app.openapi import DATA_RESPONSES
 from app.schemas import ResourceRows
@@ -89,7 +89,7 @@ async def database_file(dataset: DatasetDep) -> Response:
     },
 )
 async def resource_rows(
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     rep: Annotated[Representation, Depends(representation)],
     resource: Annotated[Resource, Path(description="A resource of `/datapackage.json`, e.g. `events`.")],
@@ -97,7 +97,7 @@ async def resource_rows(
     """One resource of the data package, rendered from the database in the columns of its Table
     Schema: `/data/events.csv` is what `data/events.csv` holds. JSON gives the same rows as objects."""
     columns = fields(resource)
-    rows = queries.package_rows(session, resource, columns)
+    rows = queries.package_rows(db, resource, columns)
     if rep.format == "csv":
         return csv_response(rep, resource, columns, rows)
     headers = {"Content-Disposition": f'attachment; filename="{resource}.json"'} if rep.download else {}

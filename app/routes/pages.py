@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from app import page, queries, sentences
-from app.db import DatasetDep, SessionDep
+from app.db import DatasetDep, Db
 from app.formats import negotiate
 from app.i18n import LangParam, language
 from app.openapi import DATA_RESPONSES
@@ -49,7 +49,7 @@ ENDPOINTS = {
 )
 async def index(
     request: Request,
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     lang: LangParam = None,
     year: Annotated[
@@ -76,27 +76,27 @@ async def index(
     event_year = year or (years[-1] if years else None)
     events: list[ExchangeRow] = []
     if event_year is not None:
-        _, events = queries.exchanges(session, queries.EventFilter(year=event_year))
+        _, events = queries.exchanges(db, queries.EventFilter(year=event_year))
     units: list[UnitRow] = []
     units_meta: UnitsMeta | None = None
     for event in reversed(events):  # the breakdown of the year's latest event that has one
-        rows, meta = queries.breakdown(session, event, "service", dataset.as_of)
+        rows, meta = queries.breakdown(db, event, "service", dataset.as_of)
         if rows and event.returned_to_ukraine is not None:
             units, units_meta = rows, meta
             break
-    summary = queries.summary(session)
+    summary = queries.summary(db)
     assert summary is not None  # the data checks require a Coordination Headquarters total
     facts = page.PageFacts(
         summary=sentences.quoted([summary], chosen)[0],
-        yearly=sentences.quoted(queries.yearly_totals(session, None, None), chosen),
+        yearly=sentences.quoted(queries.yearly_totals(db, None, None), chosen),
         event_years=years,
         event_year=event_year,
         events=sentences.quoted(events, chosen),
         units=units,
         units_meta=units_meta,
-        totals=sentences.quoted(queries.totals(session, None, None, None), chosen),
-        reconciliation=queries.reconciliation(session),
-        sources=queries.sources(session),
+        totals=sentences.quoted(queries.totals(db, None, None, None), chosen),
+        reconciliation=queries.reconciliation(db),
+        sources=queries.sources(db),
         record_ends=summary.last_recorded_event_date,
     )
     html = page.render(lang=chosen, base=str(request.base_url).rstrip("/"), facts=facts)

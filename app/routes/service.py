@@ -1,10 +1,9 @@
 """The health check."""
 
 from fastapi import APIRouter, Request
-from sqlalchemy import text
 from starlette.responses import JSONResponse
 
-from app.db import SessionDep
+from app.db import Db
 from app.openapi import DATA_RESPONSES
 from app.schemas import Health
 
@@ -12,11 +11,11 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/health", response_model=Health, summary="Health", responses={400: DATA_RESPONSES[400]})
-async def health(request: Request, session: SessionDep) -> JSONResponse:
+async def health(request: Request, db: Db) -> JSONResponse:
     """200 only while the database is open, at the migration head and passing the data checks
     (both proven at start-up; the server refuses to start otherwise)."""
     dataset = request.app.state.dataset
-    migration = session.execute(text("SELECT max(version_num) FROM alembic_version")).scalar_one()
+    migration = db.execute("SELECT max(version_num) FROM alembic_version").fetchone()[0]
     body = Health(
         status="ok",
         migration=migration,

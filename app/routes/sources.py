@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from app import queries
-from app.db import DatasetDep, SessionDep
+from app.db import DatasetDep, Db
 from app.formats import Representation, representation, respond
 from app.openapi import DATA_RESPONSES
 from app.schemas import Meta, SourceList
@@ -15,11 +15,9 @@ router = APIRouter(tags=["sources"], responses=DATA_RESPONSES)
 
 
 @router.get("/sources", response_model=SourceList, summary="Sources")
-async def sources(
-    session: SessionDep, dataset: DatasetDep, rep: Annotated[Representation, Depends(representation)]
-) -> Response:
+async def sources(db: Db, dataset: DatasetDep, rep: Annotated[Representation, Depends(representation)]) -> Response:
     """Every source (URL, publisher, date) and the years, events and totals it supports.
 
     Also at `/sources.csv`."""
-    envelope = SourceList(data=queries.sources(session), meta=Meta(as_of=dataset.as_of))
+    envelope = SourceList(data=queries.sources(db), meta=Meta(as_of=dataset.as_of))
     return respond(rep, envelope, "sources")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
 from app import charts, queries, sentences
-from app.db import DatasetDep, SessionDep
+from app.db import DatasetDep, Db
 from app.formats import Representation, chart_representation, representation, respond, sentence_representation
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, date_range
@@ -35,7 +35,7 @@ DateTo = Annotated[str | None, IsoDate("On or before this ISO date (YYYY-MM-DD).
 
 @router.get("/yearly", response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES)
 async def yearly(
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     rep: ChartRep,
     as_of: AsOf,
@@ -52,20 +52,20 @@ async def yearly(
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    rows = sentences.quoted(queries.yearly_totals(session, year_from, year_to, as_of), rep.lang)
+    rows = sentences.quoted(queries.yearly_totals(db, year_from, year_to, as_of), rep.lang)
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
 
 @router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")
 async def one_year(
-    session: SessionDep, dataset: DatasetDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]
+    db: Db, dataset: DatasetDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]
 ) -> Response:
     """One year's figure with its quote-ready sentence: 404 for a year without figures.
     Also at `/stats/yearly/{year}.csv`."""
-    rows = sentences.quoted(queries.yearly_totals(session, year, year), rep.lang)
+    rows = sentences.quoted(queries.yearly_totals(db, year, year), rep.lang)
     if not rows:
-        years = [row.year for row in queries.yearly_totals(session, None, None)]
+        years = [row.year for row in queries.yearly_totals(db, None, None)]
         raise ProblemError(404, f"No figures for year {year}; years with figures: {', '.join(map(str, years))}.")
     meta = SourcedMeta(as_of=dataset.as_of, source_urls=rows[0].source_urls)
     return respond(rep, YearlyOne(data=rows[0], meta=meta), f"yearly-{year}")
@@ -73,7 +73,7 @@ async def one_year(
 
 @router.get("/monthly", response_model=MonthlyList, summary="Month by month", responses=CHART_RESPONSES)
 async def monthly(
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     rep: ChartRep,
     as_of: AsOf,
@@ -87,21 +87,21 @@ async def monthly(
     months without events have no row. Also at `/stats/monthly.csv`, and drawn as a column chart at
     `/stats/monthly.svg` (months without events as gaps, months holding undisclosed figures marked)."""
     first, last = date_range(date_from, date_to)
-    rows = queries.monthly(session, queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of))
+    rows = queries.monthly(db, queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of))
     name = "monthly" + (f"-{year}" if year else "")
     envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, name, chart=lambda lang: charts.monthly_chart(rows, lang))
 
 
 @router.get("/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
-async def summary(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Response:
+async def summary(db: Db, dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Response:
     """The headline since-invasion total (the Coordination Headquarters' latest, with its date and
     scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
     yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
     day. Also at `/stats/summary.csv`."""
-    row = queries.summary(session, as_of)
+    row = queries.summary(db, as_of)
     if row is None:
-        first = queries.totals(session, None, None, None)[0].as_of
+        first = queries.totals(db, None, None, None)[0].as_of
         raise ProblemError(404, f"No official total had been published by {as_of}; the first is from {first}.")
     sentences.quoted([row], rep.lang)
     meta = SourcedMeta(as_of=as_of or dataset.as_of, source_urls=row.source_urls)
@@ -110,7 +110,7 @@ async def summary(session: SessionDep, dataset: DatasetDep, rep: SentenceRep, as
 
 @router.get("/totals", response_model=TotalList, summary="Official totals side by side", responses=CHART_RESPONSES)
 async def totals(
-    session: SessionDep,
+    db: Db,
     dataset: DatasetDep,
     rep: ChartRep,
     as_of: AsOf,
@@ -131,16 +131,16 @@ async def totals(
     first, last = date_range(date_from, date_to)
     if as_of is not None:
         last = min(last or as_of, as_of)
-    rows = sentences.quoted(queries.totals(session, publisher, first, last), rep.lang)
+    rows = sentences.quoted(queries.totals(db, publisher, first, last), rep.lang)
     meta = TotalsMeta(as_of=as_of or dataset.as_of, publishers=dataset.publishers)
     name = "totals" + (f"-{publisher}" if publisher else "")
     return respond(rep, TotalList(data=rows, meta=meta), name, chart=lambda lang: charts.totals_chart(rows, lang))
 
 
 @router.get("/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
-async def reconciliation(session: SessionDep, dataset: DatasetDep, rep: Rep) -> Response:
+async def reconciliation(db: Db, dataset: DatasetDep, rep: Rep) -> Response:
     """Every documented gap between the event records and an official figure, with its size: yearly
     remainders, breaks in the running total, exchange numbers no event carries. The build fails on
     any gap not listed here. Also at `/stats/reconciliation.csv`."""
-    envelope = ReconciliationList(data=queries.reconciliation(session), meta=Meta(as_of=dataset.as_of))
+    envelope = ReconciliationList(data=queries.reconciliation(db), meta=Meta(as_of=dataset.as_of))
     return respond(rep, envelope, "reconciliation")
