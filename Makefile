@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
 N ?= 100000
 DB ?= var/synth-100k.db
 
-.PHONY: run test lint types pytest seed db clean browser synth bench soak audit lock
+.PHONY: run test lint types pytest seed db clean browser synth bench profile soak audit lock
 
 # Debian packages the tests and benchmarks need; installed only when missing (as root).
 define apt_install
@@ -72,6 +72,11 @@ var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versio
 bench: $(DATABASE) var/synth-100k.db
 	$(call apt_install,wrk,wrk)
 	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-100k.db
+
+# Where one uncached request spends its time (pyinstrument, in-process): make profile URL=/stats/summary
+URL ?= /stats/yearly?as_of=2025-06-01
+profile: $(DATABASE)
+	$(BIN)/python -m bench.profile "$(URL)"
 
 # 64 connections for 60 s over every read endpoint: zero errors, memory within 10%.
 soak: $(DATABASE)

@@ -1,12 +1,14 @@
 """The read-only database connection, verified at start-up, and the dependencies that hand it out."""
 
 import datetime as dt
+import functools
 import hashlib
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.utils import formatdate
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from alembic.config import Config
@@ -48,6 +50,9 @@ async def get_db(request: Request) -> sqlite3.Connection:
 Db = Annotated[sqlite3.Connection, Depends(get_db)]
 
 
+T = TypeVar("T")
+
+
 class UnusableDatabaseError(Exception):
     """The database cannot be served; the message is one line naming the file and the fix."""
 
@@ -66,13 +71,25 @@ class Dataset:
     years_with_event_records: tuple[int, ...]
     publishers: dict[str, dict[str, str]]
     first_record: dt.date
+    # Answers that depend on the dataset alone (no filter asked for), kept from their first request.
+    answers: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """The answer `name`, computed on first use: the data never change while they are served.
+
+        Routes set each row's `sentence` in the asked language just before rendering it, with no
+        await in between, so a kept row never carries another request's language into a body."""
+        if name not in self.answers:
+            self.answers[name] = compute()
+        answer: T = self.answers[name]
+        return answer
+
+    @functools.cached_property
     def modified_at(self) -> dt.datetime:
         """Last-Modified: midnight UTC of the as-of date."""
         return dt.datetime(self.as_of.year, self.as_of.month, self.as_of.day, tzinfo=dt.UTC)
 
-    @property
+    @functools.cached_property
     def last_modified(self) -> str:
         return formatdate(self.modified_at.timestamp(), usegmt=True)
 

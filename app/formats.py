@@ -1,6 +1,7 @@
 """Representations: JSON or CSV chosen by suffix, `?format=` or `Accept`, and their bytes."""
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -171,13 +172,19 @@ def csv_bytes(rows: list[BaseModel], columns: list[str]) -> bytes:
     return csv_table(columns, ([fields[column] for column in columns] for fields in dumped))
 
 
+@functools.cache
+def _columns(envelope: type[BaseModel]) -> list[str]:
+    """The field names of the rows an envelope type's `data` holds (worked out once per type)."""
+    annotation = envelope.model_fields["data"].annotation
+    model = get_args(annotation)[0] if get_args(annotation) else annotation
+    assert isinstance(model, type) and issubclass(model, BaseModel)
+    return list(model.model_fields)
+
+
 def _csv_rows(envelope: BaseModel) -> tuple[list[BaseModel], list[str]]:
     """The rows of an envelope's `data` (a list or one object) and its columns, in field order."""
     data = envelope.data  # type: ignore[attr-defined]
-    annotation = type(envelope).model_fields["data"].annotation
-    model = get_args(annotation)[0] if get_args(annotation) else annotation
-    assert isinstance(model, type) and issubclass(model, BaseModel)
-    return (data if isinstance(data, list) else [data]), list(model.model_fields)
+    return (data if isinstance(data, list) else [data]), _columns(type(envelope))
 
 
 def csv_response(rep: Representation, filename: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:

@@ -71,13 +71,27 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
+# Keyed by id(route), holding the route itself so that its id cannot be reused by another object.
+_ROUTE_QUERY_NAMES: dict[int, tuple[APIRoute, frozenset[str]]] = {}
+
+
+def _accepted_names(route: APIRoute) -> frozenset[str]:
+    """The query parameters a route takes, worked out once per route (routes never change)."""
+    known = _ROUTE_QUERY_NAMES.get(id(route))
+    if known is None:
+        known = _ROUTE_QUERY_NAMES[id(route)] = (route, frozenset(_query_names(route.dependant)))
+    return known[1]
+
+
 async def reject_unknown_parameters(request: Request) -> None:
     """400 for a query parameter the route does not take, or one given twice.
 
     A typo such as `?yaer=2024` must not silently answer with every year.
     """
     route = request.scope.get("route")
-    accepted = _query_names(route.dependant) if isinstance(route, APIRoute) else set()
+    accepted = _accepted_names(route) if isinstance(route, APIRoute) else frozenset()
+    if not request.scope["query_string"]:
+        return
     seen: set[str] = set()
     for name, _ in request.query_params.multi_items():
         if name not in accepted:

@@ -1,16 +1,31 @@
-"""Benchmark every read endpoint against the floor (python -m bench.run; `make bench` runs it).
+"""Benchmark every read endpoint five ways (python -m bench.run; `make bench` runs it).
 
-Both servers run with the same uvicorn flags (app.serve.uvicorn_options), one worker, access log off,
-each pinned to CPU 0 while wrk runs on CPU 1. For each endpoint wrk drives the floor and the project
-in alternation (A/B, several rounds) and the table gives requests/s, p50/p99 latency and the ratio.
+For each endpoint, one uvicorn worker per server, all with the same flags (app.serve.uvicorn_options),
+access log off, each pinned to CPU 0 while wrk runs on CPU 1:
+
+- floor:    a FastAPI route returning a constant body of the endpoint's size (bench/floor_app.py);
+- limit:    a bare ASGI callable sending the project's own status, headers and body (bench/limit_app.py);
+- cached:   the project, answering from its response cache;
+- uncached: the project with the response cache off (RESPONSE_CACHE_BYTES=0): every request queries SQLite;
+- unique:   the project with its cache on, every request a URL never asked before (a wrk Lua script
+            walks a list of valid, distinct query strings), where the endpoint has enough of them.
+
+Then a flood: 32 connections sending unique URLs for 30 s while a second client (one connection)
+asks /stats/yearly; its p99 is reported beside its idle p99. At 100,000 events, each endpoint's
+uncached latency is also measured with one connection (no queueing): the time one request takes.
 """
 
 import argparse
+import datetime as dt
+import itertools
+import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -36,11 +51,20 @@ ENDPOINTS = [
     "/exchanges/2024-12-30/units",
 ]
 DEEP_PAGE = "/exchanges?limit=100&offset=99000"
-# A whole-file export of 100,000 events is 18.7 MB rendered per request (1.1 s, too large for the
-# cache): under wrk's 32 connections it queues for minutes and spoils every row after it, so the
-# synthetic run leaves it out; the real-data run measures it.
+# A whole-file export of 100,000 events is 18.7 MB rendered per request (too large for the cache):
+# under wrk's 32 connections it queues for minutes and spoils every row after it, so the synthetic
+# run leaves it out; the real-data run measures it.
 EXPORTS = {"/data/events.csv"}
-REVALIDATE = "/stats/yearly (If-None-Match → 304)"
+UNIQUE_URLS = 40_000  # more than one run sends, so no unique-URL request is ever a repeat
+LUA = """
+local urls = {}
+for line in io.lines(os.getenv("BENCH_URLS")) do urls[#urls + 1] = line end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", urls[(n - 1) % #urls + 1])
+end
+"""
 
 
 def free_port() -> int:
@@ -67,12 +91,16 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[match.group(2)]
 
 
-def wrk(url: str, seconds: int, connections: int, header: str | None = None) -> Run:
-    """One wrk run on CPU 1."""
-    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    if header:
-        command[5:5] = ["-H", header]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+def wrk(url: str, seconds: int, connections: int, urls: Path | None = None) -> Run:
+    """One wrk run on CPU 1; with `urls`, each request takes the next line of that file as its path."""
+    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    env = dict(os.environ)
+    if urls is not None:
+        script = urls.with_suffix(".lua")
+        script.write_text(LUA)
+        command += ["-s", str(script)]
+        env["BENCH_URLS"] = str(urls)
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=env).stdout
     if "Requests/sec" not in out:
         raise SystemExit(f"bench: wrk gave no result for {url}:\n{out}")
     bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
@@ -86,19 +114,31 @@ def wrk(url: str, seconds: int, connections: int, header: str | None = None) -> 
     )
 
 
-def start(command: list[str], env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """Start a server pinned to CPU 0; return it and the seconds until /health (or /b0) answered."""
+def start(command: list[str], env: dict[str, str], port: int, probe: str) -> tuple[subprocess.Popen[bytes], float]:
+    """Start a server pinned to CPU 0; return it and the seconds until `probe` answered 200."""
     began = time.monotonic()
     process = subprocess.Popen(["taskset", "-c", "0", *command], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    probe = "/health" if "app.serve" in command else "/b0"
     while True:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=1):
                 return process, time.monotonic() - began
         except OSError:
-            if process.poll() is not None or time.monotonic() - began > 30:
+            if process.poll() is not None or time.monotonic() - began > 60:
                 raise SystemExit(f"bench: {' '.join(command)} did not start") from None
             time.sleep(0.02)
+
+
+def settle(base: str) -> None:
+    """Wait until a project server has worked through requests still queued from the last run
+    (wrk stops sending, the server does not stop answering), so the next run has the CPU to itself."""
+    began = time.monotonic()
+    while time.monotonic() - began < 120:
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{base}/health", timeout=120):
+            pass
+        if time.monotonic() - started < 0.02:
+            return
+        time.sleep(0.2)
 
 
 def rss_mb(pid: int) -> float:
@@ -109,74 +149,237 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def fetch(url: str) -> tuple[bytes, str]:
-    """Body and ETag of one GET."""
-    with urllib.request.urlopen(url) as response:
-        return response.read(), response.headers["ETag"]
+def recorded(url: str) -> tuple[int, list[tuple[str, str]], str]:
+    """Status, headers (hop-by-hop ones left to the server) and body (latin-1) of one GET."""
+    request = urllib.request.Request(url, headers={"Connection": "keep-alive"})
+    with urllib.request.urlopen(request) as response:
+        headers = [(n.lower(), v) for n, v in response.headers.items()]
+        kept = [(n, v) for n, v in headers if n not in ("connection", "date", "server")]
+        return response.status, kept, response.read().decode("latin-1")
+
+
+def unique_urls(path: str, database: Path) -> list[str]:
+    """Valid, distinct URLs that give the same kind of answer as `path` (empty where too few exist)."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        first, last = (
+            dt.date.fromisoformat(d) for d in db.execute("SELECT min(date), max(date) FROM return_event").fetchone()
+        )
+        years = [year for (year,) in db.execute("SELECT DISTINCT substr(date, 1, 4) FROM return_event ORDER BY 1")]
+        publishers = [code for (code,) in db.execute("SELECT code FROM publisher ORDER BY code")]
+        events = db.execute("SELECT count(*) FROM return_event").fetchone()[0]
+    days = [(first + dt.timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    base, _, _ = path.partition("?")
+    spaces: dict[str, list[list[str]]] = {
+        "/stats/yearly": [days, ["", *(f"&year_from={y}" for y in years)], ["", "&lang=uk"]],
+        "/stats/summary": [days, ["", "&lang=uk"], ["", "&format=csv"]],
+        "/stats/totals": [days, ["", *(f"&publisher={p}" for p in publishers)], ["", "&lang=uk"]],
+        "/stats/monthly": [days, ["", *(f"&year={y}" for y in years)], ["", "&lang=uk"]],
+        "/exchanges/units": [days, ["service", "rank", "sex"]],
+    }
+    if base.removesuffix(".csv").removesuffix(".svg") in spaces:
+        space = spaces[base.removesuffix(".csv").removesuffix(".svg")]
+        if base.startswith("/exchanges/units"):
+            combos = [f"{base}?date_from={day}&dimension={dimension}" for day, dimension in itertools.product(*space)]
+        else:
+            combos = [f"{base}?as_of={day}{a}{b}" for day, a, b in itertools.product(*space)]
+    elif base == "/exchanges":
+        combos = [f"/exchanges?limit={limit}&offset={offset}" for offset in range(events) for limit in range(1, 101)]
+    else:
+        return []
+    step = max(1, len(combos) // UNIQUE_URLS)  # spread over the whole space, not its first corner
+    chosen = combos[::step][:UNIQUE_URLS]
+    return chosen if len(chosen) >= UNIQUE_URLS // 4 else []
+
+
+@dataclass
+class Servers:
+    cached: str
+    uncached: str
+    floor: str
+    limit: str
+
+
+def mean(runs: list[Run]) -> Run:
+    """The mean of several runs (errors summed)."""
+    n = len(runs)
+    return Run(
+        sum(r.requests_per_s for r in runs) / n,
+        sum(r.p50_ms for r in runs) / n,
+        sum(r.p99_ms for r in runs) / n,
+        sum(r.bad for r in runs),
+    )
+
+
+def compare(servers: Servers, path: str, size: int, urls: Path | None, args: argparse.Namespace) -> dict[str, Run]:
+    """floor, limit, cached, uncached (and unique) for one endpoint, alternating rounds after a warm-up."""
+    targets = {
+        "floor": f"{servers.floor}/b{size}",
+        "limit": servers.limit + path,
+        "cached": servers.cached + path,
+        "uncached": servers.uncached + path,
+    }
+    for url in targets.values():
+        wrk(url, 1, args.connections)
+    settle(servers.uncached)
+    runs: dict[str, list[Run]] = {name: [] for name in targets}
+    if urls is not None:
+        runs["unique"] = []
+    for _ in range(args.rounds):
+        for name, url in targets.items():
+            runs[name].append(wrk(url, args.seconds, args.connections))
+            settle(servers.uncached)
+        if urls is not None:
+            runs["unique"].append(wrk(servers.cached + "/", args.seconds, args.connections, urls))
+            settle(servers.cached)
+    return {name: mean(each) for name, each in runs.items()}
+
+
+def flood(servers: Servers, urls: Path, seconds: int) -> tuple[Run, Run, Run]:
+    """A second client's /stats/yearly idle and during a unique-URL flood, and the flood itself."""
+    victim = servers.cached + "/stats/yearly"
+    wrk(victim, 1, 1)
+    idle = wrk(victim, 10, 1)
+    flooding = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, bench.run as b, pathlib; r = b.wrk(sys.argv[1], int(sys.argv[2]), 32, "
+            "pathlib.Path(sys.argv[3])); print(r.requests_per_s, r.p50_ms, r.p99_ms, r.bad)",
+            servers.cached + "/",
+            str(seconds),
+            str(urls),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    during = wrk(victim, seconds - 6, 1)
+    out, _ = flooding.communicate()
+    rps, p50, p99, bad = out.split()
+    return idle, during, Run(float(rps), float(p50), float(p99), int(bad))
+
+
+def endpoint_rows(
+    servers: Servers,
+    endpoints: list[str],
+    answers: dict[str, tuple[int, list[tuple[str, str]], str]],
+    database: Path,
+    work: Path,
+    args: argparse.Namespace,
+) -> tuple[list[str], int]:
+    """One table row per endpoint, and the errors seen."""
+    lines: list[str] = []
+    bad = 0
+    for path in endpoints:
+        urls = unique_urls(path, database)
+        url_file = None
+        if urls:
+            url_file = work / f"urls-{len(lines)}.txt"
+            url_file.write_text("\n".join(urls) + "\n")
+        r = compare(servers, path, len(answers[path][2]), url_file, args)
+        unique = r.get("unique")
+        bad += sum(run.bad for run in r.values())
+        u_rps = f"{unique.requests_per_s:,.0f}" if unique else "–"
+        u_ratio = f"**{unique.requests_per_s / r['floor'].requests_per_s:.2f}x**" if unique else "–"
+        u_p99 = f"{unique.p99_ms:.1f}" if unique else "–"
+        lines.append(
+            f"| `{path}` | {len(answers[path][2])} | {r['floor'].requests_per_s:,.0f} "
+            f"| {r['limit'].requests_per_s:,.0f} | {r['cached'].requests_per_s:,.0f} "
+            f"| **{r['cached'].requests_per_s / r['limit'].requests_per_s:.2f}x** "
+            f"| {r['uncached'].requests_per_s:,.0f} "
+            f"| **{r['uncached'].requests_per_s / r['floor'].requests_per_s:.2f}x** | {u_rps} | {u_ratio} "
+            f"| {r['cached'].p99_ms:.1f} / {r['uncached'].p99_ms:.1f} / {u_p99} "
+            f"| {sum(run.bad for run in r.values())} |"
+        )
+        print(lines[-1], flush=True)
+    return lines, bad
 
 
 def bench(database: Path, label: str, endpoints: list[str], args: argparse.Namespace) -> str:
-    """Benchmark one database; return its markdown table."""
-    seconds, rounds, connections = args.seconds, args.rounds, args.connections
+    """Benchmark one database; return its markdown section."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database.resolve()}",
         "WEB_CONCURRENCY": "1",
         "ACCESS_LOG": "false",
         "HOST": "127.0.0.1",
-        "RESPONSE_CACHE_BYTES": str(args.response_cache_bytes),
     }
-    project_port = free_port()
-    project, startup = start([sys.executable, "-m", "app.serve"], {**env, "PORT": str(project_port)}, project_port)
+    serve = [sys.executable, "-m", "app.serve"]
+    options = (
+        "import uvicorn, app.serve as s, app.config as c; uvicorn.run('{}', **s.uvicorn_options(c.get_settings()))"
+    )
+    ports = [free_port() for _ in range(4)]
+    cache = str(args.response_cache_bytes)
+    project, startup = start(serve, {**env, "PORT": str(ports[0]), "RESPONSE_CACHE_BYTES": cache}, ports[0], "/health")
     rss_start = rss_mb(project.pid)
-    base = f"http://127.0.0.1:{project_port}"
-    sizes = {path: len(fetch(base + path)[0]) for path in endpoints}
-    etag = fetch(base + "/stats/yearly")[1]
-    floor_port = free_port()
-    floor_env = {**env, "PORT": str(floor_port), "FLOOR_SIZES": ",".join(str(s) for s in {0, *sizes.values()})}
-    floor_command = [
-        sys.executable,
-        "-c",
-        "import uvicorn, app.serve as s, app.config as c; "
-        "uvicorn.run('bench.floor_app:app', **s.uvicorn_options(c.get_settings()))",
-    ]
-    floor, _ = start(floor_command, floor_env, floor_port)
-    floor_base = f"http://127.0.0.1:{floor_port}"
-    cases: list[tuple[str, str, str, str | None]] = [
-        (path, base + path, f"{floor_base}/b{sizes[path]}", None) for path in endpoints
-    ]
-    cases.append((REVALIDATE, base + "/stats/yearly", f"{floor_base}/b0", f"If-None-Match: {etag}"))
-    lines = [
-        f"### {label}",
-        "",
-        f"Start-up to a healthy /health: {startup:.2f} s. Worker RSS after start-up: {rss_start:.0f} MB.",
-        "",
-        "| endpoint | bytes | floor req/s | project req/s | ratio | p50 ms (floor / project) "
-        "| p99 ms (floor / project) | non-2xx/3xx or errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    uncached, _ = start(serve, {**env, "PORT": str(ports[1]), "RESPONSE_CACHE_BYTES": "0"}, ports[1], "/health")
+    servers = Servers(*(f"http://127.0.0.1:{port}" for port in ports))
+    processes = [project, uncached]
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        for name, url, floor_url, header in cases:
-            wrk(url, 1, connections, header)  # warm both (the project's cache fills on first request)
-            wrk(floor_url, 1, connections)
-            floors, projects = [], []
-            for _ in range(rounds):
-                floors.append(wrk(floor_url, seconds, connections))
-                projects.append(wrk(url, seconds, connections, header))
-            f_rps = sum(r.requests_per_s for r in floors) / rounds
-            p_rps = sum(r.requests_per_s for r in projects) / rounds
-            f50, p50 = (sum(r.p50_ms for r in runs) / rounds for runs in (floors, projects))
-            f99, p99 = (sum(r.p99_ms for r in runs) / rounds for runs in (floors, projects))
-            bad = sum(r.bad for r in projects)
-            size = 0 if header else sizes[name]
-            lines.append(
-                f"| `{name}` | {size} | {f_rps:,.0f} | {p_rps:,.0f} | **{p_rps / f_rps:.2f}x** "
-                f"| {f50:.2f} / {p50:.2f} | {f99:.2f} / {p99:.2f} | {bad} |"
-            )
-            print(lines[-1], flush=True)
-        lines += ["", f"Worker RSS after the run: {rss_mb(project.pid):.0f} MB.", ""]
+        answers = {path: recorded(servers.cached + path) for path in endpoints}
+        (work / "limit.json").write_text(json.dumps(answers))
+        sizes = ",".join(str(s) for s in {0, *(len(body) for _, _, body in answers.values())})
+        floor, _ = start(
+            [sys.executable, "-c", options.format("bench.floor_app:app")],
+            {**env, "PORT": str(ports[2]), "FLOOR_SIZES": sizes},
+            ports[2],
+            "/b0",
+        )
+        processes.append(floor)
+        limit, _ = start(
+            [sys.executable, "-c", options.format("bench.limit_app:app")],
+            {**env, "PORT": str(ports[3]), "LIMIT_RESPONSES": str(work / "limit.json")},
+            ports[3],
+            endpoints[0],
+        )
+        processes.append(limit)
+        lines = [
+            f"### {label}",
+            "",
+            f"Start-up to a healthy /health: {startup:.2f} s. Worker RSS after start-up: {rss_start:.0f} MB.",
+            "",
+            f"req/s (wrk -c{args.connections}); ratios: cached ÷ limit, uncached ÷ floor, unique ÷ floor "
+            "(targets 0.85, 0.50, 0.50).",
+            "",
+            "| endpoint | bytes | floor | limit | cached | **cached/limit** | uncached | **uncached/floor** "
+            "| unique | **unique/floor** | p99 ms cached / uncached / unique | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        rows, bad = endpoint_rows(servers, endpoints, answers, database, work, args)
+        lines += rows
+        flood_urls = work / "flood.txt"
+        mixed = [*unique_urls("/stats/yearly", database), *unique_urls("/exchanges", database)]
+        flood_urls.write_text("\n".join(mixed[::2] + mixed[1::2]) + "\n")
+        idle, during, flooded = flood(servers, flood_urls, args.flood_seconds)
+        settle(servers.cached)
+        after = wrk(servers.cached + "/stats/yearly", args.seconds, args.connections)
+        lines += [
+            "",
+            f"Unique-URL flood: {args.flood_seconds} s of 32 connections, each request a new URL "
+            f"({flooded.requests_per_s:,.0f} req/s, p99 {flooded.p99_ms:.1f} ms, {flooded.bad} errors). A second "
+            f"client on one connection asking `/stats/yearly`: p99 **{idle.p99_ms:.2f} ms idle, "
+            f"{during.p99_ms:.2f} ms during the flood** (p50 {idle.p50_ms:.2f} / {during.p50_ms:.2f} ms, "
+            f"{during.requests_per_s:,.0f} req/s). Right after it, `/stats/yearly` at -c{args.connections}: "
+            f"{after.requests_per_s:,.0f} req/s, still answered from memory.",
+        ]
+        if args.latency:
+            worst = ("", 0.0)
+            for path in endpoints:
+                settle(servers.uncached)
+                run = wrk(servers.uncached + path, args.seconds, 1)
+                bad += run.bad
+                worst = max(worst, (path, run.p99_ms), key=lambda item: item[1])
+                print(f"uncached, one connection: {path} p99 {run.p99_ms:.2f} ms", flush=True)
+            lines += [
+                "",
+                f"Uncached, one connection (the time one request takes, no queueing): slowest p99 is "
+                f"`{worst[0]}` at **{worst[1]:.2f} ms**.",
+            ]
+        lines += ["", f"Worker RSS after the run: {rss_mb(project.pid):.0f} MB. Errors or non-2xx/3xx: {bad}.", ""]
     finally:
-        for process in (project, floor):
+        for process in processes:
             process.terminate()
             process.wait(timeout=10)
     return "\n".join(lines)
@@ -187,15 +390,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", type=Path, default=ROOT / "var" / "returns.db")
     parser.add_argument("--synthetic", type=Path, default=ROOT / "var" / "synth-100k.db")
-    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument(
-        "--response-cache-bytes",
-        type=int,
-        default=32 * 1024 * 1024,
-        help="the project's response cache; 0 measures it without (every request queries SQLite)",
-    )
+    parser.add_argument("--flood-seconds", type=int, default=30)
+    parser.add_argument("--only", nargs="*", help="benchmark only these endpoints (a quick check)")
+    parser.add_argument("--response-cache-bytes", type=int, default=32 * 1024 * 1024)
     args = parser.parse_args()
     machine = subprocess.run(["uname", "-srm"], capture_output=True, text=True, check=True).stdout.strip()
     cpu = next(
@@ -208,14 +408,17 @@ def main() -> int:
     )
     header = (
         f"Machine: {cpu}, {os.cpu_count()} cores, {machine}, Python {sys.version.split()[0]}. "
-        f"wrk -t1 -c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s per side; "
-        f"response cache {args.response_cache_bytes} bytes.\n"
+        f"wrk -t1 -c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s per server "
+        f"after a 1 s warm-up; response cache {args.response_cache_bytes} bytes.\n"
     )
     print(header)
     tables = [header]
-    tables.append(bench(args.database, "Real data (83 events, 44 published totals)", ENDPOINTS, args))
-    synthetic = [path for path in ENDPOINTS if path not in EXPORTS]
-    tables.append(bench(args.synthetic, "Synthetic, 100,000 events", [*synthetic, DEEP_PAGE], args))
+    real = args.only or ENDPOINTS
+    args.latency = False
+    tables.append(bench(args.database, "Real data (83 events, 44 published totals)", real, args))
+    synthetic = [path for path in (args.only or [*ENDPOINTS, DEEP_PAGE]) if path not in EXPORTS]
+    args.latency = True
+    tables.append(bench(args.synthetic, "Synthetic, 100,000 events", synthetic, args))
     report = "\n".join(tables)
     out = ROOT / "var" / "bench.md"
     out.write_text(report)

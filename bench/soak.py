@@ -60,7 +60,7 @@ def main() -> int:
         "WEB_CONCURRENCY": "1",
         "ACCESS_LOG": "false",
     }
-    server, _ = start([sys.executable, "-m", "app.serve"], env, port)
+    server, _ = start([sys.executable, "-m", "app.serve"], env, port, "/health")
     try:
         base = f"http://127.0.0.1:{port}"
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:

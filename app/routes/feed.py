@@ -77,7 +77,7 @@ async def feed(
             ("related", "text/html", f"{base}/?year={event.date.year}&lang={chosen}"),
         ]
         items.append((event.date, f"event {event.id}", _stable_id("event", event.id), title, links))
-    for total in queries.totals(db, None, None, None):
+    for total in dataset.once("totals", lambda: queries.totals(db, None, None, None)):
         title = sentences.total(total, chosen)
         query = f"publisher={total.publisher}&date_from={total.as_of}&date_to={total.as_of}"
         links = [

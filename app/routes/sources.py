@@ -19,5 +19,5 @@ async def sources(db: Db, dataset: DatasetDep, rep: Annotated[Representation, De
     """Every source (URL, publisher, date) and the years, events and totals it supports.
 
     Also at `/sources.csv`."""
-    envelope = SourceList(data=queries.sources(db), meta=Meta(as_of=dataset.as_of))
+    envelope = SourceList(data=dataset.once("sources", lambda: queries.sources(db)), meta=Meta(as_of=dataset.as_of))
     return respond(rep, envelope, "sources")

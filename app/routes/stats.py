@@ -52,7 +52,12 @@ async def yearly(
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    rows = sentences.quoted(queries.yearly_totals(db, year_from, year_to, as_of), rep.lang)
+    if as_of is None:  # every year's row depends on the dataset alone: filter the kept list
+        every = dataset.once("yearly", lambda: queries.yearly_totals(db, None, None))
+        years = [r for r in every if (year_from or r.year) <= r.year <= (year_to or r.year)]
+    else:
+        years = queries.yearly_totals(db, year_from, year_to, as_of)
+    rows = sentences.quoted(years, rep.lang)
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
@@ -87,7 +92,11 @@ async def monthly(
     months without events have no row. Also at `/stats/monthly.csv`, and drawn as a column chart at
     `/stats/monthly.svg` (months without events as gaps, months holding undisclosed figures marked)."""
     first, last = date_range(date_from, date_to)
-    rows = queries.monthly(db, queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of))
+    filters = queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of)
+    if filters == queries.EventFilter():
+        rows = dataset.once("monthly", lambda: queries.monthly(db, filters))
+    else:
+        rows = queries.monthly(db, filters)
     name = "monthly" + (f"-{year}" if year else "")
     envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, name, chart=lambda lang: charts.monthly_chart(rows, lang))
@@ -99,7 +108,7 @@ async def summary(db: Db, dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) ->
     scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
     yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
     day. Also at `/stats/summary.csv`."""
-    row = queries.summary(db, as_of)
+    row = queries.summary(db, as_of) if as_of else dataset.once("summary", lambda: queries.summary(db))
     if row is None:
         first = queries.totals(db, None, None, None)[0].as_of
         raise ProblemError(404, f"No official total had been published by {as_of}; the first is from {first}.")
@@ -131,7 +140,15 @@ async def totals(
     first, last = date_range(date_from, date_to)
     if as_of is not None:
         last = min(last or as_of, as_of)
-    rows = sentences.quoted(queries.totals(db, publisher, first, last), rep.lang)
+    every = dataset.once("totals", lambda: queries.totals(db, None, None, None))  # each row stands alone
+    chosen = [
+        r
+        for r in every
+        if (publisher is None or r.publisher == publisher)
+        and (first is None or r.as_of >= first)
+        and (last is None or r.as_of <= last)
+    ]
+    rows = sentences.quoted(chosen, rep.lang)
     meta = TotalsMeta(as_of=as_of or dataset.as_of, publishers=dataset.publishers)
     name = "totals" + (f"-{publisher}" if publisher else "")
     return respond(rep, TotalList(data=rows, meta=meta), name, chart=lambda lang: charts.totals_chart(rows, lang))
@@ -142,5 +159,6 @@ async def reconciliation(db: Db, dataset: DatasetDep, rep: Rep) -> Response:
     """Every documented gap between the event records and an official figure, with its size: yearly
     remainders, breaks in the running total, exchange numbers no event carries. The build fails on
     any gap not listed here. Also at `/stats/reconciliation.csv`."""
-    envelope = ReconciliationList(data=queries.reconciliation(db), meta=Meta(as_of=dataset.as_of))
+    gaps = dataset.once("reconciliation", lambda: queries.reconciliation(db))
+    envelope = ReconciliationList(data=gaps, meta=Meta(as_of=dataset.as_of))
     return respond(rep, envelope, "reconciliation")
