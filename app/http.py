@@ -17,6 +17,7 @@ from typing import Any
 import brotli
 
 from app.cache import SegmentedCache
+from app.fastlane import Lane
 from app.problems import PROBLEM_JSON, ProblemError, bad_parameter, problem_body
 
 Scope = MutableMapping[str, Any]
@@ -117,6 +118,7 @@ class HttpLayer:
         self.cache: SegmentedCache[Entry] = SegmentedCache(max_bytes)
         self.dataset_key: object = None
         self.codings: dict[bytes, str] = {}
+        self.lane: Lane | None = None  # the app's routes, compiled on the first request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -220,7 +222,13 @@ class HttpLayer:
                 chunks.append(message.get("body", b""))
 
         try:
-            await self.app(inner, receive, capture)
+            if self.lane is None:
+                self.lane = Lane(scope["app"])
+            answered = await self.lane.response(inner, receive)
+            if answered is not None:
+                await answered[1](answered[0], receive, capture)
+            else:
+                await self.app(inner, receive, capture)
         except Exception:
             body = problem_body(500, "The server failed to answer this request; it has been logged.")
             await self._send(send, 500, [], body, PROBLEM_JSON, head)
