@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app import queries, sentences
+from app import kept, queries, sentences
 from app.db import DatasetDep, Db
 from app.i18n import TEXT, LangParam, language
 from app.openapi import DATA_RESPONSES
@@ -77,7 +77,7 @@ async def feed(
             ("related", "text/html", f"{base}/?year={event.date.year}&lang={chosen}"),
         ]
         items.append((event.date, f"event {event.id}", _stable_id("event", event.id), title, links))
-    for total in dataset.once("totals", lambda: queries.totals(db, None, None, None)):
+    for total in kept.totals(dataset).rows:
         title = sentences.total(total, chosen)
         query = f"publisher={total.publisher}&date_from={total.as_of}&date_to={total.as_of}"
         links = [

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from app import page, queries, sentences
+from app import kept, page, queries, sentences
 from app.db import DatasetDep, Db
 from app.formats import negotiate
 from app.i18n import LangParam, language
@@ -84,19 +84,19 @@ async def index(
         if rows and event.returned_to_ukraine is not None:
             units, units_meta = rows, meta
             break
-    summary = dataset.once("summary", lambda: queries.summary(db))
+    summary = queries.summary(db)
     assert summary is not None  # the data checks require a Coordination Headquarters total
     facts = page.PageFacts(
         summary=sentences.quoted([summary], chosen)[0],
-        yearly=sentences.quoted(dataset.once("yearly", lambda: queries.yearly_totals(db, None, None)), chosen),
+        yearly=sentences.quoted(kept.yearly(dataset).rows, chosen),
         event_years=years,
         event_year=event_year,
         events=sentences.quoted(events, chosen),
         units=units,
         units_meta=units_meta,
-        totals=sentences.quoted(dataset.once("totals", lambda: queries.totals(db, None, None, None)), chosen),
-        reconciliation=dataset.once("reconciliation", lambda: queries.reconciliation(db)),
-        sources=dataset.once("sources", lambda: queries.sources(db)),
+        totals=sentences.quoted(kept.totals(dataset).rows, chosen),
+        reconciliation=kept.reconciliation(dataset).rows,
+        sources=kept.sources(dataset).rows,
         record_ends=summary.last_recorded_event_date,
     )
     html = page.render(lang=chosen, base=str(request.base_url).rstrip("/"), facts=facts)

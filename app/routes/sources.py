@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from app import queries
+from app import kept
 from app.db import DatasetDep, Db
 from app.formats import Representation, representation, respond
 from app.openapi import DATA_RESPONSES
@@ -19,5 +19,5 @@ async def sources(db: Db, dataset: DatasetDep, rep: Annotated[Representation, De
     """Every source (URL, publisher, date) and the years, events and totals it supports.
 
     Also at `/sources.csv`."""
-    envelope = SourceList(data=dataset.once("sources", lambda: queries.sources(db)), meta=Meta(as_of=dataset.as_of))
-    return respond(rep, envelope, "sources")
+    rows, rows_as = kept.sources(dataset).all()
+    return respond(rep, SourceList(data=rows, meta=Meta(as_of=dataset.as_of)), "sources", rows_as=rows_as)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
-from app import charts, queries, sentences
+from app import charts, kept, queries, sentences
 from app.db import DatasetDep, Db
 from app.formats import Representation, chart_representation, representation, respond, sentence_representation
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
@@ -52,14 +52,13 @@ async def yearly(
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    if as_of is None:  # every year's row depends on the dataset alone: filter the kept list
-        every = dataset.once("yearly", lambda: queries.yearly_totals(db, None, None))
-        years = [r for r in every if (year_from or r.year) <= r.year <= (year_to or r.year)]
+    rows_as = None
+    if as_of is None:  # every year's row depends on the dataset alone: pick from the kept rows
+        rows, rows_as = kept.yearly(dataset).pick(lambda r: (year_from or r.year) <= r.year <= (year_to or r.year))
     else:
-        years = queries.yearly_totals(db, year_from, year_to, as_of)
-    rows = sentences.quoted(years, rep.lang)
+        rows = sentences.quoted(queries.yearly_totals(db, year_from, year_to, as_of), rep.lang)
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
-    return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
+    return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang), rows_as=rows_as)
 
 
 @router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")
@@ -93,13 +92,14 @@ async def monthly(
     `/stats/monthly.svg` (months without events as gaps, months holding undisclosed figures marked)."""
     first, last = date_range(date_from, date_to)
     filters = queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of)
+    rows_as = None
     if filters == queries.EventFilter():
-        rows = dataset.once("monthly", lambda: queries.monthly(db, filters))
+        rows, rows_as = kept.monthly(dataset).all()
     else:
         rows = queries.monthly(db, filters)
     name = "monthly" + (f"-{year}" if year else "")
     envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
-    return respond(rep, envelope, name, chart=lambda lang: charts.monthly_chart(rows, lang))
+    return respond(rep, envelope, name, chart=lambda lang: charts.monthly_chart(rows, lang), rows_as=rows_as)
 
 
 @router.get("/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
@@ -108,13 +108,19 @@ async def summary(db: Db, dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) ->
     scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
     yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
     day. Also at `/stats/summary.csv`."""
-    row = queries.summary(db, as_of) if as_of else dataset.once("summary", lambda: queries.summary(db))
+    rows_as = None
+    if as_of is None:
+        rows, rows_as = kept.summary(dataset).all()
+        row = rows[0] if rows else None
+    else:
+        row = queries.summary(db, as_of)
     if row is None:
         first = queries.totals(db, None, None, None)[0].as_of
         raise ProblemError(404, f"No official total had been published by {as_of}; the first is from {first}.")
-    sentences.quoted([row], rep.lang)
+    if rows_as is None:
+        sentences.quoted([row], rep.lang)
     meta = SourcedMeta(as_of=as_of or dataset.as_of, source_urls=row.source_urls)
-    return respond(rep, SummaryOne(data=row, meta=meta), "summary")
+    return respond(rep, SummaryOne(data=row, meta=meta), "summary", rows_as=rows_as)
 
 
 @router.get("/totals", response_model=TotalList, summary="Official totals side by side", responses=CHART_RESPONSES)
@@ -140,18 +146,17 @@ async def totals(
     first, last = date_range(date_from, date_to)
     if as_of is not None:
         last = min(last or as_of, as_of)
-    every = dataset.once("totals", lambda: queries.totals(db, None, None, None))  # each row stands alone
-    chosen = [
-        r
-        for r in every
-        if (publisher is None or r.publisher == publisher)
-        and (first is None or r.as_of >= first)
-        and (last is None or r.as_of <= last)
-    ]
-    rows = sentences.quoted(chosen, rep.lang)
+    rows, rows_as = kept.totals(dataset).pick(
+        lambda r: (
+            (publisher is None or r.publisher == publisher)
+            and (first is None or r.as_of >= first)
+            and (last is None or r.as_of <= last)
+        )
+    )
     meta = TotalsMeta(as_of=as_of or dataset.as_of, publishers=dataset.publishers)
     name = "totals" + (f"-{publisher}" if publisher else "")
-    return respond(rep, TotalList(data=rows, meta=meta), name, chart=lambda lang: charts.totals_chart(rows, lang))
+    envelope = TotalList(data=rows, meta=meta)
+    return respond(rep, envelope, name, chart=lambda lang: charts.totals_chart(rows, lang), rows_as=rows_as)
 
 
 @router.get("/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
@@ -159,6 +164,6 @@ async def reconciliation(db: Db, dataset: DatasetDep, rep: Rep) -> Response:
     """Every documented gap between the event records and an official figure, with its size: yearly
     remainders, breaks in the running total, exchange numbers no event carries. The build fails on
     any gap not listed here. Also at `/stats/reconciliation.csv`."""
-    gaps = dataset.once("reconciliation", lambda: queries.reconciliation(db))
+    gaps, rows_as = kept.reconciliation(dataset).all()
     envelope = ReconciliationList(data=gaps, meta=Meta(as_of=dataset.as_of))
-    return respond(rep, envelope, "reconciliation")
+    return respond(rep, envelope, "reconciliation", rows_as=rows_as)
