@@ -5,6 +5,9 @@ so its rows, their quote-ready sentences and their serialized bytes are made onc
 its rows (a year range, one publisher) and joins their bytes, with no per-row pydantic round trip.
 """
 
+import bisect
+import datetime as dt
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -13,7 +16,7 @@ from pydantic import BaseModel
 from app import queries, sentences
 from app.db import Dataset
 from app.formats import RowBytes, csv_lines
-from app.schemas import MonthlyRow, PublishedTotalRow, ReconciliationRow, SourceRow, Summary, YearlyRow
+from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, ReconciliationRow, SourceRow, Summary, YearlyRow
 
 RowT = TypeVar("RowT", bound=BaseModel)
 
@@ -34,11 +37,16 @@ class Kept(Generic[RowT]):
         """Every row, and a function giving their bytes in a format and language."""
         return self.rows, self._bytes_of(range(len(self.rows)))
 
+    def encoded(self, fmt: str, lang: str) -> list[bytes]:
+        """Every row's bytes in a format ("json" or "csv") and a language."""
+        every = self._bytes.get((fmt, lang))
+        if every is None:
+            every = self._bytes[(fmt, lang)] = self._render(fmt, lang)
+        return every
+
     def _bytes_of(self, chosen: Sequence[int]) -> RowBytes:
         def rendered(fmt: str, lang: str) -> list[bytes]:
-            every = self._bytes.get((fmt, lang))
-            if every is None:
-                every = self._bytes[(fmt, lang)] = self._render(fmt, lang)
+            every = self.encoded(fmt, lang)
             return [every[index] for index in chosen]
 
         return rendered
@@ -49,6 +57,53 @@ class Kept(Generic[RowT]):
         if fmt == "json":
             return [row.model_dump_json().encode() for row in self.rows]
         return csv_lines(self.rows)
+
+
+class EventRows:
+    """Events by id, each kept with its bytes per format and language (the most recently asked ones).
+
+    A page of /exchanges is a few ids read from the date index; each event's row, sentence and bytes
+    are made once, so a page is joined from them rather than rendered. As of a date, an exchange that
+    came in stages counts only the stages held by then, and such a row is made afresh."""
+
+    def __init__(self, dataset: Dataset, keep: int = 4096) -> None:
+        self.db = dataset.db
+        self.keep = keep
+        self.stage_dates = queries.exchange_stage_dates(self.db)
+        self.kept: OrderedDict[str, Kept[ExchangeRow]] = OrderedDict()
+
+    def rows(self, ids: list[str], as_of: dt.date | None = None) -> tuple[list[ExchangeRow], RowBytes]:
+        """The events of `ids` that exist, in that order, and a function giving their bytes."""
+        missing = [event_id for event_id in ids if event_id not in self.kept]
+        if missing:
+            for event_id, row in queries.exchange_rows(self.db, missing, self.stage_dates).items():
+                self.kept[event_id] = Kept([row])
+        each: list[Kept[ExchangeRow]] = []
+        for event_id in ids:
+            one = self.kept.get(event_id)
+            if one is None:
+                continue
+            self.kept.move_to_end(event_id)
+            row = one.rows[0]
+            if as_of is not None and row.exchange_stages is not None:
+                key = row.exchange_ordinal if row.exchange_ordinal is not None else row.agreement
+                assert key is not None  # a staged event belongs to a numbered exchange or an agreement
+                stages = bisect.bisect_right(self.stage_dates[key], as_of.isoformat())
+                if stages != row.exchange_stages:
+                    one = Kept([row.model_copy(update={"exchange_stages": stages})])
+            each.append(one)
+        while len(self.kept) > self.keep:
+            self.kept.popitem(last=False)
+
+        def rendered(fmt: str, lang: str) -> list[bytes]:
+            return [one.encoded(fmt, lang)[0] for one in each]
+
+        return [one.rows[0] for one in each], rendered
+
+
+def events(dataset: Dataset) -> EventRows:
+    """The dataset's kept events."""
+    return dataset.once("events", lambda: EventRows(dataset))
 
 
 # The kept lists, one per kind, shared by the routes, the page and the feed.

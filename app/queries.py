@@ -35,7 +35,14 @@ def _urls(link: str, match: str) -> str:
 
 
 def _rows(db: sqlite3.Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)  # sqlite3 keeps each statement prepared (per connection)
+    return _decoded(db.execute(sql, params))  # sqlite3 keeps each statement prepared (per connection)
+
+
+def _rows_positional(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    return _decoded(db.execute(sql, params))
+
+
+def _decoded(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [column[0] for column in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor]
     for row in rows:
@@ -170,17 +177,53 @@ def _event_filter_params(filters: EventFilter) -> dict[str, Any]:
     }
 
 
-_EVENT_COLUMNS = f"""
+_EVENT_FIELDS = f"""
     e.id, e.date, e.exchange_ordinal, e.exchange_stage, e.returned_to_ukraine,
     e.returned_to_russia, e.returned_to_russia_note, e.mediator, e.running_total_after, e.note,
     {_urls("return_event_source", "l.event_id = e.id")} AS source_urls,
-    e.kind, e.agreement, e.evidence, e.breakdown_note,
+    e.kind, e.agreement, e.evidence, e.breakdown_note"""
+_EVENT_COLUMNS = f"""{_EVENT_FIELDS},
     CASE WHEN e.exchange_stage IS NOT NULL THEN (
         SELECT count(*) FROM return_event s
         WHERE (:as_of IS NULL OR s.date <= :as_of)
           AND coalesce(s.exchange_ordinal, s.agreement) = coalesce(e.exchange_ordinal, e.agreement)) END
         AS exchange_stages,
     '' AS sentence"""
+
+
+def exchange_ids(db: sqlite3.Connection, filters: EventFilter, *, limit: int, offset: int) -> tuple[int, list[str]]:
+    """One page of event ids in date order (the date index answers it), and how many events match."""
+    params = _event_filter_params(filters)
+    total = db.execute(f"SELECT count(*) FROM return_event e WHERE {_EVENT_FILTER}", params).fetchone()[0]
+    sql = f"SELECT e.id FROM return_event e WHERE {_EVENT_FILTER} ORDER BY e.date, e.id LIMIT :limit OFFSET :offset"
+    return total, [event_id for (event_id,) in db.execute(sql, {**params, "limit": limit, "offset": offset})]
+
+
+def exchange_rows(
+    db: sqlite3.Connection, ids: list[str], stage_dates: dict[int | str, list[str]]
+) -> dict[str, ExchangeRow]:
+    """Events by id as the whole record holds them; `exchange_stages` counted from `stage_dates`
+    (exchange_stage_dates) instead of a scan of every event per staged row."""
+    marks = ", ".join("?" * len(ids))
+    sql = f"SELECT {_EVENT_FIELDS}, NULL AS exchange_stages, '' AS sentence FROM return_event e WHERE e.id IN ({marks})"
+    rows = _rows_positional(db, sql, ids)
+    for row in rows:
+        if row["exchange_stage"] is not None:
+            key = row["exchange_ordinal"] if row["exchange_ordinal"] is not None else row["agreement"]
+            row["exchange_stages"] = len(stage_dates[key])
+    return {row["id"]: ExchangeRow(**row) for row in rows}
+
+
+def exchange_stage_dates(db: sqlite3.Connection) -> dict[int | str, list[str]]:
+    """The dates of every event of each exchange or agreement that came in stages, in date order."""
+    sql = """SELECT coalesce(exchange_ordinal, agreement), date FROM return_event
+             WHERE coalesce(exchange_ordinal, agreement) IN (
+                 SELECT coalesce(exchange_ordinal, agreement) FROM return_event WHERE exchange_stage IS NOT NULL)
+             ORDER BY date"""
+    dates: dict[int | str, list[str]] = {}
+    for key, day in db.execute(sql):
+        dates.setdefault(key, []).append(day)
+    return dates
 
 
 def exchanges(

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from app import charts, queries, sentences
+from app import charts, kept, queries
 from app.db import DatasetDep, Db
 from app.formats import (
     Representation,
@@ -49,9 +49,10 @@ ExchangeId = Annotated[
 ]
 
 
-async def exchange_or_404(db: Db, exchange_id: ExchangeId) -> ExchangeRow:
+async def exchange_or_404(dataset: DatasetDep, exchange_id: ExchangeId) -> ExchangeRow:
     """The event named in the path, or a 404 that says which ids exist."""
-    row = queries.exchange(db, exchange_id)
+    rows, _ = kept.events(dataset).rows([exchange_id])
+    row = rows[0] if rows else None
     if row is None:
         raise ProblemError(404, f"No exchange with id '{exchange_id}'. Ids are event dates; GET /exchanges lists them.")
     return row
@@ -91,8 +92,8 @@ async def exchanges(
     """
     first, last = date_range(date_from, date_to)
     filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
-    total, rows = queries.exchanges(db, filters, limit=limit, offset=offset)
-    sentences.quoted(rows, rep.lang)
+    total, ids = queries.exchange_ids(db, filters, limit=limit, offset=offset)
+    rows, rows_as = kept.events(dataset).rows(ids, as_of)
     meta = PageMeta(
         as_of=as_of or dataset.as_of,
         total=total,
@@ -110,6 +111,7 @@ async def exchanges(
         name,
         headers,
         chart=lambda lang: charts.timeline_chart(rows, period, lang),
+        rows_as=rows_as,
     )
 
 
@@ -145,12 +147,12 @@ async def wide_units(
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
-async def one_exchange(db: Db, dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
+async def one_exchange(dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
     """One event with both sides' counts, notes on disputed figures, its sources and a quote-ready
     sentence (`?lang=uk` for Ukrainian). Also at `/exchanges/{exchange_id}.csv`."""
-    sentences.quoted([exchange], rep.lang)
+    _, rows_as = kept.events(dataset).rows([exchange.id])
     meta = SourcedMeta(as_of=dataset.as_of, source_urls=exchange.source_urls)
-    return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
+    return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}", rows_as=rows_as)
 
 
 @router.get("/{exchange_id}/units", response_model=UnitList, summary="An event's breakdown", responses=CHART_RESPONSES)
