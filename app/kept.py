@@ -27,6 +27,7 @@ class Kept(Generic[RowT]):
     def __init__(self, rows: list[RowT]) -> None:
         self.rows = rows
         self._bytes: dict[tuple[str, str], list[bytes]] = {}
+        self._index = {id(row): index for index, row in enumerate(rows)}
 
     def pick(self, keep: Callable[[RowT], bool]) -> tuple[list[RowT], RowBytes]:
         """The rows `keep` accepts, and a function giving their bytes in a format and language."""
@@ -36,6 +37,16 @@ class Kept(Generic[RowT]):
     def all(self) -> tuple[list[RowT], RowBytes]:
         """Every row, and a function giving their bytes in a format and language."""
         return self.rows, self._bytes_of(range(len(self.rows)))
+
+    def mixed(self, rows: list[RowT]) -> RowBytes:
+        """Bytes for rows of which some are kept ones (these very objects) and some made for one request."""
+        fresh = Kept([row for row in rows if id(row) not in self._index])
+
+        def rendered(fmt: str, lang: str) -> list[bytes]:
+            every, made = self.encoded(fmt, lang), iter(fresh.encoded(fmt, lang))
+            return [every[self._index[id(row)]] if id(row) in self._index else next(made) for row in rows]
+
+        return rendered
 
     def encoded(self, fmt: str, lang: str) -> list[bytes]:
         """Every row's bytes in a format ("json" or "csv") and a language."""

@@ -108,11 +108,11 @@ def paging_headers(request: Request, total: int, limit: int, offset: int) -> dic
     """
     suffix = request.scope.get("state", {}).get("suffix_format")
     path = request.url.path + (f".{suffix}" if suffix else "")
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")]
+    kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")])
+    start = f"<{path}?{kept}&" if kept else f"<{path}?"
 
     def link(page_offset: int, rel: str) -> str:
-        query = urlencode([*kept, ("limit", str(limit)), ("offset", str(page_offset))])
-        return f'<{path}?{query}>; rel="{rel}"'
+        return f'{start}limit={limit}&offset={page_offset}>; rel="{rel}"'
 
     last = max(0, (total - 1) // limit * limit)
     links = [link(0, "first")]

@@ -1,16 +1,19 @@
 """Yearly and monthly figures, the since-invasion summary, the published totals and the gaps."""
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
-from app import charts, kept, queries, sentences
-from app.db import DatasetDep, Db
+from app import charts, kept, queries
+from app.db import DatasetDep
 from app.formats import Representation, chart_representation, representation, respond, sentence_representation
+from app.kept import Kept
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, date_range
 from app.problems import ProblemError, bad_parameter
+from app.record import record
 from app.schemas import (
     Meta,
     MonthlyList,
@@ -35,7 +38,6 @@ DateTo = Annotated[str | None, IsoDate("On or before this ISO date (YYYY-MM-DD).
 
 @router.get("/yearly", response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES)
 async def yearly(
-    db: Db,
     dataset: DatasetDep,
     rep: ChartRep,
     as_of: AsOf,
@@ -52,32 +54,30 @@ async def yearly(
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    rows_as = None
+    years = kept.yearly(dataset)
     if as_of is None:  # every year's row depends on the dataset alone: pick from the kept rows
-        rows, rows_as = kept.yearly(dataset).pick(lambda r: (year_from or r.year) <= r.year <= (year_to or r.year))
-    else:
-        rows = sentences.quoted(queries.yearly_totals(db, year_from, year_to, as_of), rep.lang)
+        rows, rows_as = years.pick(lambda r: (year_from or r.year) <= r.year <= (year_to or r.year))
+    else:  # the years before as_of's are the kept rows; the year in progress is its records so far
+        rows = [r for r in record(dataset).yearly(as_of) if (year_from or r.year) <= r.year <= (year_to or r.year)]
+        rows_as = years.mixed(rows)
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang), rows_as=rows_as)
 
 
 @router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")
-async def one_year(
-    db: Db, dataset: DatasetDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]
-) -> Response:
+async def one_year(dataset: DatasetDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]) -> Response:
     """One year's figure with its quote-ready sentence: 404 for a year without figures.
     Also at `/stats/yearly/{year}.csv`."""
-    rows = sentences.quoted(queries.yearly_totals(db, year, year), rep.lang)
+    rows, rows_as = kept.yearly(dataset).pick(lambda row: row.year == year)
     if not rows:
-        years = [row.year for row in queries.yearly_totals(db, None, None)]
+        years = [row.year for row in kept.yearly(dataset).rows]
         raise ProblemError(404, f"No figures for year {year}; years with figures: {', '.join(map(str, years))}.")
     meta = SourcedMeta(as_of=dataset.as_of, source_urls=rows[0].source_urls)
-    return respond(rep, YearlyOne(data=rows[0], meta=meta), f"yearly-{year}")
+    return respond(rep, YearlyOne(data=rows[0], meta=meta), f"yearly-{year}", rows_as=rows_as)
 
 
 @router.get("/monthly", response_model=MonthlyList, summary="Month by month", responses=CHART_RESPONSES)
 async def monthly(
-    db: Db,
     dataset: DatasetDep,
     rep: ChartRep,
     as_of: AsOf,
@@ -92,40 +92,37 @@ async def monthly(
     `/stats/monthly.svg` (months without events as gaps, months holding undisclosed figures marked)."""
     first, last = date_range(date_from, date_to)
     filters = queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of)
-    rows_as = None
+    months = kept.monthly(dataset)
     if filters == queries.EventFilter():
-        rows, rows_as = kept.monthly(dataset).all()
-    else:
-        rows = queries.monthly(db, filters)
+        rows, rows_as = months.all()
+    else:  # whole months are the kept rows; a month the range cuts is summed from the running sums
+        lower = max(filter(None, [first, dt.date(year, 1, 1) if year else None]), default=None)
+        upper = min(filter(None, [last, dt.date(year, 12, 31) if year else None, as_of]), default=None)
+        rows, _ = record(dataset).monthly(lower, upper)
+        rows_as = months.mixed(rows)
     name = "monthly" + (f"-{year}" if year else "")
     envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, name, chart=lambda lang: charts.monthly_chart(rows, lang), rows_as=rows_as)
 
 
 @router.get("/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
-async def summary(db: Db, dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Response:
+async def summary(dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Response:
     """The headline since-invasion total (the Coordination Headquarters' latest, with its date and
     scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
     yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
     day. Also at `/stats/summary.csv`."""
-    rows_as = None
-    if as_of is None:
-        rows, rows_as = kept.summary(dataset).all()
-        row = rows[0] if rows else None
-    else:
-        row = queries.summary(db, as_of)
+    made = kept.summary(dataset) if as_of is None else Kept([r for r in [record(dataset).summary(as_of)] if r])
+    rows, rows_as = made.all()
+    row = rows[0] if rows else None
     if row is None:
-        first = queries.totals(db, None, None, None)[0].as_of
+        first = kept.totals(dataset).rows[0].as_of
         raise ProblemError(404, f"No official total had been published by {as_of}; the first is from {first}.")
-    if rows_as is None:
-        sentences.quoted([row], rep.lang)
     meta = SourcedMeta(as_of=as_of or dataset.as_of, source_urls=row.source_urls)
     return respond(rep, SummaryOne(data=row, meta=meta), "summary", rows_as=rows_as)
 
 
 @router.get("/totals", response_model=TotalList, summary="Official totals side by side", responses=CHART_RESPONSES)
 async def totals(
-    db: Db,
     dataset: DatasetDep,
     rep: ChartRep,
     as_of: AsOf,
@@ -160,7 +157,7 @@ async def totals(
 
 
 @router.get("/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
-async def reconciliation(db: Db, dataset: DatasetDep, rep: Rep) -> Response:
+async def reconciliation(dataset: DatasetDep, rep: Rep) -> Response:
     """Every documented gap between the event records and an official figure, with its size: yearly
     remainders, breaks in the running total, exchange numbers no event carries. The build fails on
     any gap not listed here. Also at `/stats/reconciliation.csv`."""
