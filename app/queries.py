@@ -199,6 +199,12 @@ def exchange_ids(db: sqlite3.Connection, filters: EventFilter, *, limit: int, of
     return total, [event_id for (event_id,) in db.execute(sql, {**params, "limit": limit, "offset": offset})]
 
 
+def newest_event_ids(db: sqlite3.Connection, count: int) -> list[str]:
+    """The ids of the `count` newest events, newest first."""
+    sql = "SELECT id FROM return_event ORDER BY date DESC, id DESC LIMIT ?"
+    return [event_id for (event_id,) in db.execute(sql, [count])]
+
+
 def exchange_rows(
     db: sqlite3.Connection, ids: list[str], stage_dates: dict[int | str, list[str]]
 ) -> dict[str, ExchangeRow]:

@@ -1,6 +1,8 @@
 """`/feed.atom`: an Atom 1.0 feed of the newest events and published totals, for readers and alerts."""
 
 import datetime as dt
+import functools
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from typing import Annotated
@@ -12,29 +14,78 @@ from app import kept, queries, sentences
 from app.db import DatasetDep, Db
 from app.i18n import TEXT, LangParam, language
 from app.openapi import DATA_RESPONSES
+from app.schemas import ExchangeRow, PublishedTotalRow
 
 router = APIRouter(tags=["service"])
 ATOM = "http://www.w3.org/2005/Atom"
+# Where the request's scheme and host go in a made entry: no URL, title or id can contain it.
+HOST = "\x1fhost\x1f"
 # Entry ids are UUIDs named from what the entry is about, so they never change with the host name.
 ID_SPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/returns-from-russian-captivity/feed")
 
 
+@functools.lru_cache(maxsize=4096)
 def _stable_id(kind: str, key: str) -> str:
     return f"urn:uuid:{uuid.uuid5(ID_SPACE, f'{kind}/{key}')}"
+
+
+_TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ATTRIBUTE_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+_TEXT = re.compile("[&<>]")
+_ATTRIBUTE = re.compile('[&<>"\r\n\t]')
+
+
+def _escape_attribute(value: str) -> str:
+    return _ATTRIBUTE.sub(lambda m: _ATTRIBUTE_ESCAPES[m.group()], value)
+
+
+def serialized(root: ET.Element, declaration: bool = True) -> bytes:
+    """The bytes ET.tostring(root, encoding="utf-8", xml_declaration=True) gives for a tree of plain
+    elements (no namespaces, comments or tails), in a fraction of its time: it was 70% of the feed."""
+    parts = ["<?xml version='1.0' encoding='utf-8'?>\n"] if declaration else []
+
+    def write(element: ET.Element) -> None:
+        attributes = "".join(f' {name}="{_escape_attribute(value)}"' for name, value in element.attrib.items())
+        text = _TEXT.sub(lambda m: _TEXT_ESCAPES[m.group()], element.text) if element.text else ""
+        if not text and len(element) == 0:
+            parts.append(f"<{element.tag}{attributes} />")
+            return
+        parts.append(f"<{element.tag}{attributes}>{text}")
+        for child in element:
+            write(child)
+        parts.append(f"</{element.tag}>")
+
+    write(root)
+    return "".join(parts).encode()
 
 
 def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def _entry(feed: ET.Element, entry_id: str, day: dt.date, title: str, links: list[tuple[str, str, str]]) -> None:
-    entry = ET.SubElement(feed, "entry")
+def _entry_xml(day: dt.date, row: ExchangeRow | PublishedTotalRow, lang: str) -> str:
+    """One entry's XML, with HOST where the request's scheme and host go."""
+    if isinstance(row, ExchangeRow):
+        entry_id, title = _stable_id("event", row.id), sentences.exchange(row, lang)
+        links = [
+            ("alternate", "application/json", f"{HOST}/exchanges/{row.id}"),
+            ("related", "text/html", f"{HOST}/?year={row.date.year}&lang={lang}"),
+        ]
+    else:
+        entry_id, title = _stable_id("total", row.id), sentences.total(row, lang)
+        query = f"publisher={row.publisher}&date_from={row.as_of}&date_to={row.as_of}"
+        links = [
+            ("alternate", "application/json", f"{HOST}/stats/totals?{query}"),
+            ("related", "text/html", f"{HOST}/?lang={lang}#totals"),
+        ]
+    entry = ET.Element("entry")
     ET.SubElement(entry, "id").text = entry_id
     ET.SubElement(entry, "title").text = title
     ET.SubElement(entry, "updated").text = _timestamp(day)
     for rel, media_type, href in links:
         ET.SubElement(entry, "link", rel=rel, type=media_type, href=href)
     ET.SubElement(entry, "summary").text = title
+    return serialized(entry, declaration=False).decode()
 
 
 @router.get(
@@ -68,33 +119,32 @@ async def feed(
     del lang  # read by language()
     chosen = language(request)
     base = str(request.base_url).rstrip("/")
-    _, events = queries.exchanges(db, queries.EventFilter())
-    items: list[tuple[dt.date, str, str, str, list[tuple[str, str, str]]]] = []
-    for event in events:
-        title = sentences.exchange(event, chosen)
-        links = [
-            ("alternate", "application/json", f"{base}/exchanges/{event.id}"),
-            ("related", "text/html", f"{base}/?year={event.date.year}&lang={chosen}"),
-        ]
-        items.append((event.date, f"event {event.id}", _stable_id("event", event.id), title, links))
-    for total in kept.totals(dataset).rows:
-        title = sentences.total(total, chosen)
-        query = f"publisher={total.publisher}&date_from={total.as_of}&date_to={total.as_of}"
-        links = [
-            ("alternate", "application/json", f"{base}/stats/totals?{query}"),
-            ("related", "text/html", f"{base}/?lang={chosen}#totals"),
-        ]
-        items.append((total.as_of, f"total {total.id}", _stable_id("total", total.id), title, links))
-    items.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    # The newest `entries` events (from the date index) and every published total, newest first;
+    # titles and links are made only for the entries the feed shows.
+    events = kept.events(dataset).rows(queries.newest_event_ids(db, entries))[0]
+    candidates: list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]] = [
+        *((event.date, f"event {event.id}", event) for event in events),
+        *((total.as_of, f"total {total.id}", total) for total in kept.totals(dataset).rows),
+    ]
+    candidates.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    # Each entry's XML is made once per language with a mark where the host goes (the dataset's newest
+    # entries are a fixed set), then the host is put in: ElementTree was 70% of a feed request.
+    made: dict[tuple[str, str], str] = dataset.once("feed-entries", dict)
+    xml = []
+    for day, key, row in candidates[:entries]:
+        entry = made.get((key, chosen))
+        if entry is None:
+            entry = made[(key, chosen)] = _entry_xml(day, row, chosen)
+        xml.append(entry)
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": chosen})
     ET.SubElement(root, "id").text = _stable_id("feed", chosen)
     ET.SubElement(root, "title").text = TEXT[chosen]["feed_title"]
     ET.SubElement(root, "updated").text = _timestamp(dataset.as_of)
-    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=f"{base}/feed.atom?lang={chosen}")
-    ET.SubElement(root, "link", rel="alternate", type="text/html", href=f"{base}/?lang={chosen}")
+    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=f"{HOST}/feed.atom?lang={chosen}")
+    ET.SubElement(root, "link", rel="alternate", type="text/html", href=f"{HOST}/?lang={chosen}")
     author = ET.SubElement(root, "author")
     ET.SubElement(author, "name").text = TEXT[chosen]["title"]
-    for day, _, entry_id, title, links in items[:entries]:
-        _entry(root, entry_id, day, title, links)
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    head = serialized(root).removesuffix(b"</feed>")
+    host = _escape_attribute(base).encode()
+    body = (head + "".join(xml).encode() + b"</feed>").replace(HOST.encode(), host)
     return Response(body, media_type="application/atom+xml", headers={"Vary": "Accept-Language"})
