@@ -74,14 +74,15 @@ class Dataset:
     # Answers that depend on the dataset alone (no filter asked for), kept from their first request.
     answers: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def once(self, name: str, compute: Callable[[], T]) -> T:
-        """The answer `name`, computed on first use: the data never change while they are served.
-
-        Routes set each row's `sentence` in the asked language just before rendering it, with no
-        await in between, so a kept row never carries another request's language into a body."""
-        if name not in self.answers:
-            self.answers[name] = compute()
-        answer: T = self.answers[name]
+    def once(self, name: str, compute: Callable[[], T], keep: Callable[[T], bool] | None = None) -> T:
+        """The answer `name`, computed on first use and kept (unless `keep` says it is too large):
+        the data never change while they are served."""
+        if name in self.answers:
+            kept: T = self.answers[name]
+            return kept
+        answer = compute()
+        if keep is None or keep(answer):
+            self.answers[name] = answer
         return answer
 
     @functools.cached_property

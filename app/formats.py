@@ -207,10 +207,16 @@ def _csv_rows(envelope: BaseModel) -> tuple[list[BaseModel], list[str]]:
 def csv_response(rep: Representation, filename: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     """A CSV table whose columns a route chooses itself (the wide breakdown, a package resource),
     delivered as every other CSV is: BOM and download on request, described by the package."""
+    return table_response(rep, filename, csv_table(columns, rows))
+
+
+def table_response(rep: Representation, filename: str, table: bytes) -> Response:
+    """A CSV table already written (csv_table), delivered as csv_response delivers one."""
     headers = {"Link": DESCRIBED_BY}
     if rep.download:
         headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return Response(csv_table(columns, rows, bom=rep.bom), media_type=MEDIA_TYPES["csv"], headers=headers)
+    body = "\ufeff".encode() + table if rep.bom else table
+    return Response(body, media_type=MEDIA_TYPES["csv"], headers=headers)
 
 
 def respond(
