@@ -166,6 +166,19 @@ def csv_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool =
     return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode()
 
 
+def csv_rows(rows: Iterable[Sequence[Any]]) -> list[bytes]:
+    """Each row's CSV line, exactly as csv_table writes it below the header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    lines = []
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate(0)
+        writer.writerow([_cell(value) for value in row])
+        lines.append(buffer.getvalue().encode())
+    return lines
+
+
 def csv_lines(rows: Sequence[BaseModel]) -> list[bytes]:
     """Each row's CSV line, exactly as csv_bytes writes it below the header."""
     if not rows:

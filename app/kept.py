@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from app import queries, sentences
 from app.db import Dataset
-from app.formats import RowBytes, csv_lines
+from app.formats import RowBytes, csv_lines, csv_rows
 from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, ReconciliationRow, SourceRow, Summary, YearlyRow
 
 RowT = TypeVar("RowT", bound=BaseModel)
@@ -110,6 +110,65 @@ class EventRows:
             return [one.encoded(fmt, lang)[0] for one in each]
 
         return [one.rows[0] for one in each], rendered
+
+
+COUNTS = ("total", "accounted_for", "unattributed")  # the wide table's last columns (WideUnitRow.counts)
+
+
+class WideUnits:
+    """One dimension's wide breakdown: its columns and labels, and every event's row as CSV and as
+    JSON bytes in date order, each format made on first use; a date range is two binary searches."""
+
+    def __init__(self, dataset: Dataset, dimension: str) -> None:
+        self.db = dataset.db
+        self.dimension = dimension
+        self.columns, rows = queries.wide_units(self.db, queries.EventFilter(), dimension)
+        self.labels = queries.column_labels(self.db, self.columns)
+        self.dates = [row.date.isoformat() for row in rows]
+        self.header = [
+            "id",
+            "date",
+            "exchange_ordinal",
+            "kind",
+            *self.columns,
+            "total",
+            "accounted_for",
+            "unattributed",
+        ]
+        self._lines: dict[str, list[bytes]] = {}
+
+    def span(self, first: dt.date | None, last: dt.date | None) -> slice:
+        """The rows of the events dated from `first` to `last` (either open)."""
+        lo = bisect.bisect_left(self.dates, first.isoformat()) if first else 0
+        hi = bisect.bisect_right(self.dates, last.isoformat()) if last else len(self.dates)
+        return slice(lo, hi)
+
+    def lines(self, fmt: str) -> list[bytes]:
+        """Every event's row in a format: "csv" (a line of the table) or "json" (an object)."""
+        made = self._lines.get(fmt)
+        if made is None:
+            _, rows = queries.wide_units(self.db, queries.EventFilter(), self.dimension)
+            if fmt == "json":
+                made = [row.model_dump_json().encode() for row in rows]
+            else:
+                made = csv_rows(
+                    [
+                        r.id,
+                        r.date.isoformat(),
+                        r.exchange_ordinal,
+                        r.kind,
+                        *(r.people[c] for c in self.columns),
+                        *r.counts(),
+                    ]
+                    for r in rows
+                )
+            self._lines[fmt] = made
+        return made
+
+
+def wide_units(dataset: Dataset, dimension: str) -> WideUnits:
+    """The dataset's wide breakdown in one dimension."""
+    return dataset.once(f"wide-{dimension}", lambda: WideUnits(dataset, dimension))
 
 
 def events(dataset: Dataset) -> EventRows:

@@ -1,5 +1,6 @@
 """Return events (exchanges and their stages) and their breakdowns."""
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -10,10 +11,11 @@ from app.db import DatasetDep, Db
 from app.formats import (
     Representation,
     chart_representation,
-    csv_response,
+    csv_table,
     representation,
     respond,
     sentence_representation,
+    table_response,
 )
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, Limit, Offset, date_range, paging_headers
@@ -132,18 +134,17 @@ async def wide_units(
     reach `total`, never the `_within_` ones. Empty where the breakdown does not give a category.
     Also at `/exchanges/units.csv`."""
     first, last = date_range(date_from, date_to)
-    columns, rows = queries.wide_units(db, EventFilter(year, first, last), dimension)
-    labels = queries.column_labels(db, columns)
-    meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=columns, labels=labels)
+    lower = max(filter(None, [first, dt.date(year, 1, 1) if year else None]), default=None)
+    upper = min(filter(None, [last, dt.date(year, 12, 31) if year else None]), default=None)
+    wide = kept.wide_units(dataset, dimension)
+    rows = wide.span(lower, upper)
+    meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=wide.columns, labels=wide.labels)
     name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
     if rep.format != "csv":
-        return respond(rep, WideUnitList(data=rows, meta=meta), name)
-    header = ["id", "date", "exchange_ordinal", "kind", *columns, "total", "accounted_for", "unattributed"]
-    table = [
-        [r.id, r.date.isoformat(), r.exchange_ordinal, r.kind, *(r.people[c] for c in columns), *r.counts()]
-        for r in rows
-    ]
-    return csv_response(rep, name, header, table)
+        # The rows are given as their kept bytes (rows_as); the envelope carries the meta.
+        envelope = WideUnitList(data=[], meta=meta)
+        return respond(rep, envelope, name, rows_as=lambda _fmt, _lang: wide.lines("json")[rows])
+    return table_response(rep, name, csv_table(wide.header, []) + b"".join(wide.lines("csv")[rows]))
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
