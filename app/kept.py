@@ -16,9 +16,20 @@ from pydantic import BaseModel
 from app import queries, sentences
 from app.db import Dataset
 from app.formats import RowBytes, csv_lines, csv_rows
-from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, ReconciliationRow, SourceRow, Summary, YearlyRow
+from app.schemas import (
+    ExchangeRow,
+    MonthlyRow,
+    PublishedTotalRow,
+    ReconciliationRow,
+    SourceRow,
+    Summary,
+    UnitRow,
+    UnitsMeta,
+    YearlyRow,
+)
 
 RowT = TypeVar("RowT", bound=BaseModel)
+ValueT = TypeVar("ValueT")
 
 
 class Kept(Generic[RowT]):
@@ -28,6 +39,7 @@ class Kept(Generic[RowT]):
         self.rows = rows
         self._bytes: dict[tuple[str, str], list[bytes]] = {}
         self._index = {id(row): index for index, row in enumerate(rows)}
+        self._charts: dict[str, str] = {}
 
     def pick(self, keep: Callable[[RowT], bool]) -> tuple[list[RowT], RowBytes]:
         """The rows `keep` accepts, and a function giving their bytes in a format and language."""
@@ -37,6 +49,19 @@ class Kept(Generic[RowT]):
     def all(self) -> tuple[list[RowT], RowBytes]:
         """Every row, and a function giving their bytes in a format and language."""
         return self.rows, self._bytes_of(range(len(self.rows)))
+
+    def chart(self, rows: list[RowT], draw: Callable[[list[RowT], str], str]) -> Callable[[str], str]:
+        """`draw` of `rows` in a language: drawn once per language where `rows` are all the kept rows
+        (each kept list has one chart)."""
+        if len(rows) != len(self.rows) or any(row is not own for row, own in zip(rows, self.rows, strict=True)):
+            return lambda lang: draw(rows, lang)
+
+        def drawn(lang: str) -> str:
+            if lang not in self._charts:
+                self._charts[lang] = draw(rows, lang)
+            return self._charts[lang]
+
+        return drawn
 
     def mixed(self, rows: list[RowT]) -> RowBytes:
         """Bytes for rows of which some are kept ones (these very objects) and some made for one request."""
@@ -169,6 +194,30 @@ class WideUnits:
 def wide_units(dataset: Dataset, dimension: str) -> WideUnits:
     """The dataset's wide breakdown in one dimension."""
     return dataset.once(f"wide-{dimension}", lambda: WideUnits(dataset, dimension))
+
+
+class Recent(Generic[ValueT]):
+    """The most recently used answers of one kind, up to `keep` of them (a dataset may be large)."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.items: OrderedDict[object, ValueT] = OrderedDict()
+
+    def get(self, key: object, make: Callable[[], ValueT]) -> ValueT:
+        """The answer for `key`, made if it is not kept."""
+        value = self.items.get(key)
+        if value is None:
+            value = self.items[key] = make()
+            while len(self.items) > self.keep:
+                self.items.popitem(last=False)
+        else:
+            self.items.move_to_end(key)
+        return value
+
+
+def breakdowns(dataset: Dataset) -> Recent[tuple[Kept[UnitRow], UnitsMeta]]:
+    """Events' breakdowns by (event id, dimension), each with its bytes (the most recent 4,096)."""
+    return dataset.once("breakdowns", lambda: Recent(4096))
 
 
 def events(dataset: Dataset) -> EventRows:

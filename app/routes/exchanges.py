@@ -32,6 +32,8 @@ from app.schemas import (
     PageMeta,
     SourcedMeta,
     UnitList,
+    UnitRow,
+    UnitsMeta,
     WideUnitList,
     WideUnitsMeta,
 )
@@ -167,10 +169,17 @@ async def units(
     """How an event's people divide by service, rank or sex, and how many the published
     breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.
     Also at `/exchanges/{exchange_id}/units.csv`, and drawn as a chart at `.../units.svg`."""
-    rows, meta = queries.breakdown(db, exchange, dimension, dataset.as_of)
+
+    def made() -> tuple[kept.Kept[UnitRow], UnitsMeta]:
+        rows, meta = queries.breakdown(db, exchange, dimension, dataset.as_of)
+        return kept.Kept(rows), meta
+
+    breakdown, meta = kept.breakdowns(dataset).get((exchange.id, dimension), made)
+    rows, rows_as = breakdown.all()
     return respond(
         rep,
         UnitList(data=rows, meta=meta),
         f"exchange-{exchange.id}-{dimension}",
-        chart=lambda lang: charts.units_chart(rows, meta, lang),
+        chart=breakdown.chart(rows, lambda rows, lang: charts.units_chart(rows, meta, lang)),
+        rows_as=rows_as,
     )

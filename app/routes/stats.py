@@ -61,7 +61,7 @@ async def yearly(
         rows = [r for r in record(dataset).yearly(as_of) if (year_from or r.year) <= r.year <= (year_to or r.year)]
         rows_as = years.mixed(rows)
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
-    return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang), rows_as=rows_as)
+    return respond(rep, envelope, "yearly", chart=years.chart(rows, charts.yearly_chart), rows_as=rows_as)
 
 
 @router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")
@@ -102,7 +102,7 @@ async def monthly(
         rows_as = months.mixed(rows)
     name = "monthly" + (f"-{year}" if year else "")
     envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
-    return respond(rep, envelope, name, chart=lambda lang: charts.monthly_chart(rows, lang), rows_as=rows_as)
+    return respond(rep, envelope, name, chart=months.chart(rows, charts.monthly_chart), rows_as=rows_as)
 
 
 @router.get("/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
@@ -143,7 +143,8 @@ async def totals(
     first, last = date_range(date_from, date_to)
     if as_of is not None:
         last = min(last or as_of, as_of)
-    rows, rows_as = kept.totals(dataset).pick(
+    every = kept.totals(dataset)
+    rows, rows_as = every.pick(
         lambda r: (
             (publisher is None or r.publisher == publisher)
             and (first is None or r.as_of >= first)
@@ -153,7 +154,7 @@ async def totals(
     meta = TotalsMeta(as_of=as_of or dataset.as_of, publishers=dataset.publishers)
     name = "totals" + (f"-{publisher}" if publisher else "")
     envelope = TotalList(data=rows, meta=meta)
-    return respond(rep, envelope, name, chart=lambda lang: charts.totals_chart(rows, lang), rows_as=rows_as)
+    return respond(rep, envelope, name, chart=every.chart(rows, charts.totals_chart), rows_as=rows_as)
 
 
 @router.get("/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
