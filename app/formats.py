@@ -254,7 +254,7 @@ def respond(
         if rows_as is None:
             body = csv_bytes(rows, columns)
         else:
-            body = _csv_header(tuple(columns)) + b"".join(rows_as("csv", rep.lang))
+            body = b"".join([_csv_header(tuple(columns)), *rows_as("csv", rep.lang)])
         if rep.bom:
             body = "\ufeff".encode() + body
         headers["Link"] = ", ".join(filter(None, [headers.get("Link"), DESCRIBED_BY]))
@@ -262,8 +262,11 @@ def respond(
         body = envelope.model_dump_json().encode()
     else:
         data = rows_as("json", rep.lang)
-        joined = b"[" + b",".join(data) + b"]" if isinstance(envelope.data, list) else data[0]  # type: ignore[attr-defined]
-        body = b'{"data":' + joined + b',"meta":' + envelope.meta.model_dump_json().encode() + b"}"  # type: ignore[attr-defined]
+        meta = envelope.meta.model_dump_json().encode()  # type: ignore[attr-defined]
+        if isinstance(envelope.data, list):  # type: ignore[attr-defined]
+            body = b"".join([b'{"data":[', b",".join(data), b'],"meta":', meta, b"}"])  # one copy of a large body
+        else:
+            body = b"".join([b'{"data":', data[0], b',"meta":', meta, b"}"])
     if rep.download:
         headers["Content-Disposition"] = f'attachment; filename="{filename}.{rep.format}"'
     return Response(body, media_type=MEDIA_TYPES[rep.format], headers=headers)

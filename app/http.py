@@ -248,7 +248,8 @@ class HttpLayer:
             app_headers = [(n, v) for n, v in app_headers if n != b"etag"]
             return Entry(app_headers, body, own_tag.decode("latin-1").strip('"'), compressible=False)
         content_type = next((v for n, v in app_headers if n == b"content-type"), b"")
-        digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0" + body)
+        digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0")
+        digest.update(body)
         return Entry(app_headers, body, digest.hexdigest()[:32])
 
     def _variant(self, entry: Entry, asked: str, dataset: Any) -> Variant:

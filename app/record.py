@@ -68,6 +68,14 @@ class Record:
         """How many events are dated before `day`."""
         return bisect.bisect_left(self.dates, day.isoformat())
 
+    def page(self, first: dt.date | None, last: dt.date | None, limit: int, offset: int) -> tuple[int, list[str]]:
+        """How many events are dated from `first` to `last` (either open), and one page of their ids."""
+        lo = self.since(first) if first else 0
+        hi = self.upto(last) if last else len(self.dates)
+        hi = max(lo, hi)
+        start = min(hi, lo + offset)
+        return hi - lo, self.ids[start : min(hi, start + limit)]
+
     def sums(self, lo: int, hi: int) -> Sums:
         """What events [lo, hi) hold."""
         on_known = self.on_record_known[hi] - self.on_record_known[lo]

@@ -54,3 +54,15 @@ def test_running_sums_are_kept_per_dataset(dataset: Dataset) -> None:
     assert record(dataset) is record(dataset)
     assert isinstance(record(dataset), Record)
     assert record(dataset).sums(0, len(record(dataset).dates)).events == 83
+
+
+@pytest.mark.parametrize("limit", [1, 7, 100])
+def test_pages_of_a_date_range_equal_the_sql(dataset: Dataset, limit: int) -> None:
+    memory = record(dataset)
+    days = _days(dataset)
+    for first in [None, *days[::211]]:
+        for last in [None, *days[::173]]:
+            for offset in (0, 3, 50, 90):
+                ours = memory.page(first, last, limit, offset)
+                filters = queries.EventFilter(date_from=first, date_to=last)
+                assert ours == queries.exchange_ids(dataset.db, filters, limit=limit, offset=offset), (first, last)
