@@ -147,9 +147,9 @@ class WideUnits:
     def __init__(self, dataset: Dataset, dimension: str) -> None:
         self.db = dataset.db
         self.dimension = dimension
-        self.columns, rows = queries.wide_units(self.db, queries.EventFilter(), dimension)
+        self.columns = queries.wide_columns(self.db, dimension)
         self.labels = queries.column_labels(self.db, self.columns)
-        self.dates = [row.date.isoformat() for row in rows]
+        self.dates = [day for (day,) in self.db.execute("SELECT date FROM return_event ORDER BY date, id")]
         self.header = [
             "id",
             "date",
@@ -172,7 +172,7 @@ class WideUnits:
         """Every event's row in a format: "csv" (a line of the table) or "json" (an object)."""
         made = self._lines.get(fmt)
         if made is None:
-            _, rows = queries.wide_units(self.db, queries.EventFilter(), self.dimension)
+            rows = queries.wide_unit_rows(self.db, queries.EventFilter(), self.dimension, self.columns)
             if fmt == "json":
                 made = [row.model_dump_json().encode() for row in rows]
             else:

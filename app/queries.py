@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -263,39 +264,51 @@ def monthly(db: sqlite3.Connection, filters: EventFilter) -> list[MonthlyRow]:
     return [MonthlyRow(**row) for row in rows]
 
 
-def wide_units(db: sqlite3.Connection, filters: EventFilter, dimension: str) -> tuple[list[str], list[WideUnitRow]]:
-    """Every event's breakdown in one dimension as one row with a column per category: the top-level
-    categories in category order, then `X_within_Y` for rows counted inside another."""
-    params = {**_event_filter_params(filters), "dimension": dimension}
-    columns_sql = """
+def wide_columns(db: sqlite3.Connection, dimension: str) -> list[str]:
+    """The wide breakdown's columns in one dimension: the top-level categories in category order,
+    then `X_within_Y` for rows counted inside another."""
+    sql = """
         SELECT CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END
         FROM breakdown b JOIN category c ON c.code = b.category LEFT JOIN category p ON p.code = b.part_of
         WHERE b.dimension = :dimension
         GROUP BY b.category, b.part_of ORDER BY b.part_of IS NOT NULL, c.rowid, p.rowid"""
-    columns = [column for (column,) in db.execute(columns_sql, params)]
+    return [column for (column,) in db.execute(sql, {"dimension": dimension})]
+
+
+def wide_unit_rows(
+    db: sqlite3.Connection, filters: EventFilter, dimension: str, columns: list[str]
+) -> Iterator[WideUnitRow]:
+    """Every event's breakdown in one dimension as one row with a cell per column, in date order,
+    one row at a time (the events and their cells are read side by side, both in date order)."""
+    params = {**_event_filter_params(filters), "dimension": dimension}
     cells_sql = f"""
         SELECT b.event_id,
                CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END,
                b.people
         FROM breakdown b JOIN return_event e ON e.id = b.event_id
-        WHERE b.dimension = :dimension AND {_EVENT_FILTER}"""
-    cells: dict[str, dict[str, int]] = {}
-    for event_id, column, people in db.execute(cells_sql, params):
-        cells.setdefault(event_id, {})[column] = people
+        WHERE b.dimension = :dimension AND {_EVENT_FILTER} ORDER BY e.date, e.id"""
     events_sql = f"""
         SELECT e.id, e.date, e.exchange_ordinal, e.kind, e.returned_to_ukraine AS total,
                coalesce((SELECT sum(b.people) FROM breakdown b WHERE b.event_id = e.id
                          AND b.dimension = :dimension AND b.part_of IS NULL), 0) AS accounted_for
         FROM return_event e WHERE {_EVENT_FILTER} ORDER BY e.date, e.id"""
-    rows = [
-        WideUnitRow(
-            **row,
-            people={column: cells.get(row["id"], {}).get(column) for column in columns},
-            unattributed=None if row["total"] is None else row["total"] - row["accounted_for"],
+    cells = db.execute(cells_sql, params)
+    cell = cells.fetchone()
+    for event_id, day, ordinal, kind, total, accounted_for in db.execute(events_sql, params):
+        people: dict[str, int | None] = dict.fromkeys(columns)
+        while cell is not None and cell[0] == event_id:
+            people[cell[1]] = cell[2]
+            cell = cells.fetchone()
+        yield WideUnitRow(
+            id=event_id,
+            date=day,
+            exchange_ordinal=ordinal,
+            kind=kind,
+            people=people,
+            total=total,
+            accounted_for=accounted_for,
+            unattributed=None if total is None else total - accounted_for,
         )
-        for row in _rows(db, events_sql, **params)
-    ]
-    return columns, rows
 
 
 def exchange(db: sqlite3.Connection, exchange_id: str) -> ExchangeRow | None:

@@ -10,6 +10,7 @@ row, for every day the record covers.
 
 import bisect
 import datetime as dt
+from array import array
 from dataclasses import dataclass
 
 from app import kept
@@ -17,6 +18,11 @@ from app.db import Dataset
 from app.schemas import MonthlyRow, OtherTotal, PublishedTotalRow, Summary, YearlyRow
 
 HEADLINE_PUBLISHER = "coordination_hq"
+NONE = -1  # null in the integer arrays
+
+
+def _value(number: int) -> int | None:
+    return None if number == NONE else number
 
 
 @dataclass(frozen=True)
@@ -34,31 +40,31 @@ class Record:
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
-        sql = "SELECT id, date, kind, returned_to_ukraine, exchange_ordinal FROM return_event ORDER BY date, id"
-        events = dataset.db.execute(sql).fetchall()
-        self.ids: list[str] = [event[0] for event in events]
-        self.dates: list[str] = [event[1] for event in events]
-        self.ordinals: list[int | None] = [event[4] for event in events]
-        # Running totals before index i live at [i]: a run [lo, hi) is [hi] - [lo].
+        self.ids: list[str] = []
+        self.dates: list[str] = []
+        # Per event, and running totals before index i at [i] (a run [lo, hi) is [hi] - [lo]), as
+        # machine integers: NONE stands for null (figures and ordinals are positive).
+        self.returned, self.ordinals = array("q"), array("q")
         self.undisclosed, self.on_record, self.on_record_known, self.released, self.released_known = (
-            [0] for _ in range(5)
+            array("q", [0]) for _ in range(5)
         )
-        self.max_ordinal: list[int | None] = [None]
-        self.largest: list[int | None] = [None]  # index of the largest figure so far (earliest on ties)
-        returned: list[int | None] = [event[3] for event in events]
-        for index, (_, _, kind, figure, ordinal) in enumerate(events):
+        self.max_ordinal, self.largest = array("q", [NONE]), array("q", [NONE])
+        sql = "SELECT id, date, kind, returned_to_ukraine, exchange_ordinal FROM return_event ORDER BY date, id"
+        for index, (event_id, day, kind, figure, ordinal) in enumerate(dataset.db.execute(sql)):
             release = kind == "release"
+            self.ids.append(event_id)
+            self.dates.append(day)
+            self.returned.append(NONE if figure is None else figure)
+            self.ordinals.append(NONE if ordinal is None else ordinal)
             self.undisclosed.append(self.undisclosed[-1] + (figure is None))
             self.on_record.append(self.on_record[-1] + (figure or 0) * (not release))
             self.on_record_known.append(self.on_record_known[-1] + (figure is not None and not release))
             self.released.append(self.released[-1] + (figure or 0) * release)
             self.released_known.append(self.released_known[-1] + (figure is not None and release))
-            top = self.max_ordinal[-1]
-            self.max_ordinal.append(ordinal if top is None or (ordinal is not None and ordinal > top) else top)
+            self.max_ordinal.append(max(self.max_ordinal[-1], NONE if ordinal is None else ordinal))
             best = self.largest[-1]
-            better = figure is not None and (best is None or figure > (returned[best] or 0))
+            better = figure is not None and (best == NONE or figure > self.returned[best])
             self.largest.append(index if better else best)
-        self.returned = returned
 
     def upto(self, day: dt.date | str) -> int:
         """How many events are dated on or before `day`."""
@@ -118,12 +124,13 @@ class Record:
         ]
         hi = self.upto(day)
         sums = self.sums(0, hi)
-        largest = self.largest[hi]
+        largest = _value(self.largest[hi])
+        top = self.max_ordinal[self.upto(head.as_of)]
         return Summary(
             since=dt.date(2022, 2, 24),
             as_of=head.as_of,
             returned_to_ukraine=head.returned_to_ukraine,
-            exchanges=self.max_ordinal[self.upto(head.as_of)],
+            exchanges=_value(top),
             basis="reported",
             note=head.scope_note,
             first_recorded_event_id=self.ids[0] if hi else None,
@@ -131,7 +138,7 @@ class Record:
             last_recorded_event_id=self.ids[hi - 1] if hi else None,
             last_recorded_event_date=self.dates[hi - 1] if hi else None,
             largest_recorded_event_id=self.ids[largest] if largest is not None else None,
-            largest_recorded_event_returned_to_ukraine=self.returned[largest] if largest is not None else None,
+            largest_recorded_event_returned_to_ukraine=_value(self.returned[largest]) if largest is not None else None,
             source_urls=head.source_urls,
             publisher=head.publisher,
             publisher_label=head.publisher_label,
@@ -186,7 +193,7 @@ class Record:
 
     def _month(self, month: str, lo: int, hi: int) -> MonthlyRow:
         sums = self.sums(lo, hi)
-        ordinals = {ordinal for ordinal in self.ordinals[lo:hi] if ordinal is not None}
+        ordinals = {ordinal for ordinal in self.ordinals[lo:hi] if ordinal != NONE}
         return MonthlyRow(
             month=month,
             recorded_events=sums.events,
