@@ -1,5 +1,6 @@
 """The FastAPI app: lifespan, middleware, routers; nothing else."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -8,7 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import openapi, problems
 from app.config import Settings, get_settings
-from app.db import Dataset, open_dataset
+from app.db import Dataset, open_dataset, settle_long_lived
 from app.http import HttpLayer
 from app.params import reject_unknown_parameters
 from app.routes import docs, exchanges, feed, package, pages, service, sources, stats
@@ -53,8 +54,10 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.dataset = dataset or open_dataset(settings)
+        settle_long_lived()
         yield
         app.state.dataset.db.close()
+        gc.unfreeze()
 
     app = Api(
         title="Returns from Russian captivity to Ukraine",
