@@ -40,6 +40,7 @@ class Record:
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
+        self._others: dict[str, OtherTotal] = {}
         self.ids: list[str] = []
         self.dates: list[str] = []
         # Per event, and running totals before index i at [i] (a run [lo, hi) is [hi] - [lo]), as
@@ -147,19 +148,7 @@ class Record:
             exchanges_stated=head.exchanges,
             exchanges_stated_is_lower_bound=head.exchanges_is_lower_bound,
             evidence=head.evidence,
-            other_publishers_latest=[
-                OtherTotal(
-                    publisher=row.publisher,
-                    publisher_label=row.publisher_label,
-                    publisher_label_uk=row.publisher_label_uk,
-                    as_of=row.as_of,
-                    returned_to_ukraine=row.returned_to_ukraine,
-                    returned_is_lower_bound=row.returned_is_lower_bound,
-                    exchanges=row.exchanges,
-                    scope_note=row.scope_note,
-                )
-                for row in others
-            ],
+            other_publishers_latest=[self._other(row) for row in others],
             yearly_totals_add_up_to=sum(r.returned_to_ukraine or 0 for r in official),
             yearly_totals_through=max((r.year for r in official), default=None),
             on_record_returned_to_ukraine=sums.on_record or 0,
@@ -168,6 +157,22 @@ class Record:
             events_undisclosed=sums.undisclosed,
             sentence="",
         )
+
+    def _other(self, row: PublishedTotalRow) -> OtherTotal:
+        """A published total as another body's latest beside the headline (made once per total)."""
+        other = self._others.get(row.id)
+        if other is None:
+            other = self._others[row.id] = OtherTotal(
+                publisher=row.publisher,
+                publisher_label=row.publisher_label,
+                publisher_label_uk=row.publisher_label_uk,
+                as_of=row.as_of,
+                returned_to_ukraine=row.returned_to_ukraine,
+                returned_is_lower_bound=row.returned_is_lower_bound,
+                exchanges=row.exchanges,
+                scope_note=row.scope_note,
+            )
+        return other
 
     def monthly(self, first: dt.date | None, last: dt.date | None) -> tuple[list[MonthlyRow], list[bool]]:
         """Each month with events between `first` and `last` (either open), and for each whether it is

@@ -3,6 +3,7 @@
 import datetime as dt
 import functools
 import re
+import sqlite3
 import uuid
 import xml.etree.ElementTree as ET
 from typing import Annotated
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app import kept, queries, sentences
-from app.db import DatasetDep, Db
+from app.db import Dataset, DatasetDep, Db
 from app.i18n import TEXT, LangParam, language
 from app.openapi import DATA_RESPONSES
 from app.schemas import ExchangeRow, PublishedTotalRow
@@ -20,6 +21,7 @@ router = APIRouter(tags=["service"])
 ATOM = "http://www.w3.org/2005/Atom"
 # Where the request's scheme and host go in a made entry: no URL, title or id can contain it.
 HOST = "\x1fhost\x1f"
+MAX_ENTRIES = 200
 # Entry ids are UUIDs named from what the entry is about, so they never change with the host name.
 ID_SPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/returns-from-russian-captivity/feed")
 
@@ -61,6 +63,17 @@ def serialized(root: ET.Element, declaration: bool = True) -> bytes:
 
 def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
+
+
+def _newest(dataset: Dataset, db: sqlite3.Connection) -> list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]]:
+    """Every entry a feed may show, newest first: the newest MAX_ENTRIES events and every total."""
+    events = kept.events(dataset).rows(queries.newest_event_ids(db, MAX_ENTRIES))[0]
+    candidates: list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]] = [
+        *((event.date, f"event {event.id}", event) for event in events),
+        *((total.as_of, f"total {total.id}", total) for total in kept.totals(dataset).rows),
+    ]
+    candidates.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return candidates[:MAX_ENTRIES]
 
 
 def _entry_xml(day: dt.date, row: ExchangeRow | PublishedTotalRow, lang: str) -> str:
@@ -111,7 +124,9 @@ async def feed(
     db: Db,
     dataset: DatasetDep,
     lang: LangParam = None,
-    entries: Annotated[int, Query(ge=1, le=200, description="How many entries, newest first (1 to 200).")] = 50,
+    entries: Annotated[
+        int, Query(ge=1, le=MAX_ENTRIES, description=f"How many entries, newest first (1 to {MAX_ENTRIES}).")
+    ] = 50,
 ) -> Response:
     """An Atom 1.0 feed of the newest return events and published totals, newest first: each entry
     has a stable id, its date as `updated`, its quote-ready sentence as the title (`?lang=uk` for
@@ -119,14 +134,9 @@ async def feed(
     del lang  # read by language()
     chosen = language(request)
     base = str(request.base_url).rstrip("/")
-    # The newest `entries` events (from the date index) and every published total, newest first;
-    # titles and links are made only for the entries the feed shows.
-    events = kept.events(dataset).rows(queries.newest_event_ids(db, entries))[0]
-    candidates: list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]] = [
-        *((event.date, f"event {event.id}", event) for event in events),
-        *((total.as_of, f"total {total.id}", total) for total in kept.totals(dataset).rows),
-    ]
-    candidates.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    # The newest events (from the date index) and every published total, newest first: the same for
+    # every request to a dataset, so ordered once; a request takes its first `entries`.
+    candidates = dataset.once("feed-order", lambda: _newest(dataset, db))
     # Each entry's XML is made once per language with a mark where the host goes (the dataset's newest
     # entries are a fixed set), then the host is put in: ElementTree was 70% of a feed request.
     made: dict[tuple[str, str], str] = dataset.once("feed-entries", dict)
