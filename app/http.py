@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from itertools import chain
 from typing import Any
 
 import brotli
@@ -126,8 +127,15 @@ class HttpLayer:
             return
         method = scope["method"]
         headers = dict(scope["headers"])
-        refusal = self._refusal(scope)
-        if refusal is not None:
+        raw_path: bytes = scope.get("raw_path") or b""
+        query: bytes = scope["query_string"]
+        if (  # only a request near a limit is looked at closely (a header can only be too large if all are)
+            sum(map(len, chain.from_iterable(scope["headers"]))) > MAX_HEADER_BYTES
+            or len(raw_path) + len(query) > MAX_URL_BYTES
+            or query.count(b"&") >= MAX_QUERY_PARAMETERS
+            or b"%" in raw_path
+            or not raw_path
+        ) and (refusal := self._refusal(scope)) is not None:
             body = problem_body(refusal.status, refusal.detail, refusal.errors)
             await self._send(send, refusal.status, [], body, PROBLEM_JSON, method == "HEAD")
             return

@@ -107,7 +107,9 @@ def paging_headers(request: Request, total: int, limit: int, offset: int) -> dic
     Links are relative so a response cached for one host name is right for every other.
     """
     suffix = request.scope.get("state", {}).get("suffix_format")
-    path = request.url.path + (f".{suffix}" if suffix else "")
+    # request.url.path, without building the whole URL: the path as Starlette escapes it
+    path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    path += f".{suffix}" if suffix else ""
     kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")])
     start = f"<{path}?{kept}&" if kept else f"<{path}?"
 
