@@ -125,16 +125,18 @@ class HttpLayer:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        method = scope["method"]
-        headers = dict(scope["headers"])
+        # Written for the hit path: each line here runs for every request the cache answers.
+        raw_headers = scope["headers"]
+        headers = dict(raw_headers)
         raw_path: bytes = scope.get("raw_path") or b""
         query: bytes = scope["query_string"]
+        method = scope["method"]
         if (  # only a request near a limit is looked at closely (a header can only be too large if all are)
-            sum(map(len, chain.from_iterable(scope["headers"]))) > MAX_HEADER_BYTES
+            sum(map(len, chain.from_iterable(raw_headers))) > MAX_HEADER_BYTES
             or len(raw_path) + len(query) > MAX_URL_BYTES
-            or query.count(b"&") >= MAX_QUERY_PARAMETERS
             or b"%" in raw_path
             or not raw_path
+            or query.count(b"&") >= MAX_QUERY_PARAMETERS
         ) and (refusal := self._refusal(scope)) is not None:
             body = problem_body(refusal.status, refusal.detail, refusal.errors)
             await self._send(send, refusal.status, [], body, PROBLEM_JSON, method == "HEAD")
@@ -143,16 +145,18 @@ class HttpLayer:
         if not head and method != "GET":
             await self._other_method(method, headers, send)
             return
-        dataset = getattr(scope["app"].state, "dataset", None)
+        # The app's state, read directly: State.__getattr__ costs a failed lookup per request.
+        dataset = scope["app"].state._state.get("dataset")
         if dataset is not self.dataset_key:  # a new dataset (tests swap it): forget everything
             self.cache.clear()
             self.dataset_key = dataset
+        get = headers.get
         key = (
             scope["path"],
-            scope["query_string"],
-            headers.get(b"accept", b""),
-            headers.get(b"accept-language", b""),
-            headers.get(b"host", b""),  # the page's embed snippets and the package's URLs name the host
+            query,
+            get(b"accept", b""),
+            get(b"accept-language", b""),
+            get(b"host", b""),  # the page's embed snippets and the package's URLs name the host
             scope["scheme"],  # and the scheme, which a trusted proxy may set
         )
         entry = self.cache.get(key)
@@ -164,7 +168,8 @@ class HttpLayer:
             # A body too large to keep would be compressed afresh for every request: send it as it is.
             entry.compressible = entry.compressible and key in self.cache
         # A hit is a lookup and a send: the messages of each coding are built once, on first use.
-        asked = self._coding(headers.get(b"accept-encoding", b""))
+        accept_encoding = get(b"accept-encoding", b"")
+        asked = self.codings.get(accept_encoding) or self._coding(accept_encoding)
         variant = entry.variants.get(asked) or self._variant(entry, asked, dataset)
         if (b"if-none-match" in headers or b"if-modified-since" in headers) and self._not_modified(
             headers, variant.tag, dataset

@@ -391,7 +391,13 @@ def bench(database: Path, label: str, endpoints: list[str], args: argparse.Names
                 f"Uncached, one connection (the time one request takes, no queueing): slowest p99 is "
                 f"`{worst[0]}` at **{worst[1]:.2f} ms**.",
             ]
-        lines += ["", f"Worker RSS after the run: {rss_mb(project.pid):.0f} MB. Errors or non-2xx/3xx: {bad}.", ""]
+        lines += [
+            "",
+            f"Worker RSS after the run: {rss_mb(project.pid):.0f} MB with the response cache filled by the "
+            f"unique-URL runs and the flood, {rss_mb(uncached.pid):.0f} MB for the worker without a cache "
+            f"(the same endpoints, no unique URLs). Errors or non-2xx/3xx: {bad}.",
+            "",
+        ]
     finally:
         for process in processes:
             process.terminate()
