@@ -1,7 +1,11 @@
 """`/feed.atom`: a real Atom 1.0 feed, read with a real feed parser."""
 
+import xml.etree.ElementTree as ET
+
 import feedparser
 from fastapi.testclient import TestClient
+
+from app.routes.feed import serialized
 
 
 def _parse(client: TestClient, **params: str) -> feedparser.FeedParserDict:
@@ -72,10 +76,6 @@ def test_the_page_advertises_the_feed(client: TestClient) -> None:
 
 
 def test_the_feed_serializer_writes_what_elementtree_writes() -> None:
-    import xml.etree.ElementTree as ET
-
-    from app.routes.feed import serialized
-
     root = ET.Element("feed", {"xmlns": "http://www.w3.org/2005/Atom", "xml:lang": "uk"})
     ET.SubElement(root, "title").text = 'Повернення & "обміни" <1> \t\r\n'
     ET.SubElement(root, "link", rel="self", href='http://h:1/?a=1&b="2"<3>\t\r\nx')
