@@ -41,6 +41,9 @@ class Record:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self._others: dict[str, OtherTotal] = {}
+        self.summaries: kept.Recent[kept.Kept[Summary]] = kept.Recent(4096)
+        # kept.totals is in (as_of, publisher) order: the totals published by a day are a prefix of it.
+        self.total_dates = [row.as_of.isoformat() for row in kept.totals(dataset).rows]
         self.ids: list[str] = []
         self.dates: list[str] = []
         # Per event, and running totals before index i at [i] (a run [lo, hi) is [hi] - [lo]), as
@@ -107,6 +110,16 @@ class Record:
                 if hi > lo:  # the year's own total is not published before it ends: records only
                     rows.append(_year_so_far(row, day, self.sums(lo, hi)))
         return rows
+
+    def summary_kept(self, day: dt.date) -> "kept.Kept[Summary]":
+        """The summary as of `day` with its bytes (empty before any total), kept per state of the record.
+
+        The summary holds no field with the day itself: days with the same totals published, the same
+        events recorded and the same year (whose ended years' totals count) give the same row, so each
+        such state's row and bytes are made once (the most recent 4,096 states)."""
+        published = bisect.bisect_right(self.total_dates, day.isoformat())
+        state = (published, self.upto(day), day.year)
+        return self.summaries.get(state, lambda: kept.Kept([row for row in [self.summary(day)] if row]))
 
     def summary(self, day: dt.date) -> Summary | None:
         """The summary as the record stood on `day` (queries.summary with as_of), or None before any total."""

@@ -66,3 +66,15 @@ def test_pages_of_a_date_range_equal_the_sql(dataset: Dataset, limit: int) -> No
                 ours = memory.page(first, last, limit, offset)
                 filters = queries.EventFilter(date_from=first, date_to=last)
                 assert ours == queries.exchange_ids(dataset.db, filters, limit=limit, offset=offset), (first, last)
+
+
+def test_a_summary_kept_per_state_of_the_record_is_that_days_summary(dataset: Dataset) -> None:
+    memory = record(dataset)
+    states = set()
+    for day in _days(dataset):
+        made = memory.summary_kept(day).rows
+        sql_summary = queries.summary(dataset.db, day)
+        ours = made[0].model_dump(exclude=QUOTE) if made else None
+        assert ours == (sql_summary.model_dump(exclude=QUOTE) if sql_summary else None), day
+        states.add(id(memory.summary_kept(day)))
+    assert 50 < len(states) < 400  # far fewer states (97 on the real data) than the 1,537 days

@@ -9,7 +9,6 @@ from starlette.responses import Response
 from app import charts, kept, queries
 from app.db import DatasetDep
 from app.formats import Representation, chart_representation, representation, respond, sentence_representation
-from app.kept import Kept
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, date_range
 from app.problems import ProblemError, bad_parameter
@@ -111,7 +110,7 @@ async def summary(dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Respons
     scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
     yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
     day. Also at `/stats/summary.csv`."""
-    made = kept.summary(dataset) if as_of is None else Kept([r for r in [record(dataset).summary(as_of)] if r])
+    made = kept.summary(dataset) if as_of is None else record(dataset).summary_kept(as_of)
     rows, rows_as = made.all()
     row = rows[0] if rows else None
     if row is None:
