@@ -217,14 +217,10 @@ def _csv_rows(envelope: BaseModel) -> tuple[list[BaseModel], list[str]]:
     return (data if isinstance(data, list) else [data]), _columns(type(envelope))
 
 
-def csv_response(rep: Representation, filename: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    """A CSV table whose columns a route chooses itself (the wide breakdown, a package resource),
-    delivered as every other CSV is: BOM and download on request, described by the package."""
-    return table_response(rep, filename, csv_table(columns, rows))
-
-
 def table_response(rep: Representation, filename: str, table: bytes) -> Response:
-    """A CSV table already written (csv_table), delivered as csv_response delivers one."""
+    """A CSV table written by csv_table whose columns a route chose itself (the wide breakdown, a
+    package resource), delivered as every other CSV is: BOM and download on request, described by
+    the package."""
     headers = {"Link": DESCRIBED_BY}
     if rep.download:
         headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

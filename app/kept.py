@@ -150,16 +150,7 @@ class WideUnits:
         self.columns = queries.wide_columns(self.db, dimension)
         self.labels = queries.column_labels(self.db, self.columns)
         self.dates = [day for (day,) in self.db.execute("SELECT date FROM return_event ORDER BY date, id")]
-        self.header = [
-            "id",
-            "date",
-            "exchange_ordinal",
-            "kind",
-            *self.columns,
-            "total",
-            "accounted_for",
-            "unattributed",
-        ]
+        self.header = ["id", "date", "exchange_ordinal", "kind", *self.columns, *COUNTS]
         self._lines: dict[str, list[bytes]] = {}
 
     def span(self, first: dt.date | None, last: dt.date | None) -> slice:

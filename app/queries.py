@@ -311,12 +311,6 @@ def wide_unit_rows(
         )
 
 
-def exchange(db: sqlite3.Connection, exchange_id: str) -> ExchangeRow | None:
-    """One event by id, or None."""
-    rows = _rows(db, f"SELECT {_EVENT_COLUMNS} FROM return_event e WHERE e.id = :id", id=exchange_id, as_of=None)
-    return ExchangeRow(**rows[0]) if rows else None
-
-
 def units(db: sqlite3.Connection, exchange_id: str, dimension: str) -> list[UnitRow]:
     """An event's breakdown in one dimension: each top-level row, then the rows inside it."""
     sql = """

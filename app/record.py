@@ -187,27 +187,21 @@ class Record:
             )
         return other
 
-    def monthly(self, first: dt.date | None, last: dt.date | None) -> tuple[list[MonthlyRow], list[bool]]:
-        """Each month with events between `first` and `last` (either open), and for each whether it is
-        the dataset's own whole-month row (True) or one the range cuts, computed here (False)."""
+    def monthly(self, first: dt.date | None, last: dt.date | None) -> list[MonthlyRow]:
+        """Each month with events between `first` and `last` (either open): the dataset's own row
+        (app.kept) for a whole month, one computed here for a month the range cuts."""
         lo = self.since(first) if first else 0
         hi = self.upto(last) if last else len(self.dates)
         whole = {row.month: row for row in kept.monthly(self.dataset).rows}
         rows: list[MonthlyRow] = []
-        kept_row: list[bool] = []
         start = lo
         while start < hi:
             month = self.dates[start][:7]
             end = min(hi, bisect.bisect_left(self.dates, month + "-99", start))  # past the month's last day
             own = whole[month]
-            if own.recorded_events == end - start:
-                rows.append(own)
-                kept_row.append(True)
-            else:
-                rows.append(self._month(month, start, end))
-                kept_row.append(False)
+            rows.append(own if own.recorded_events == end - start else self._month(month, start, end))
             start = end
-        return rows, kept_row
+        return rows
 
     def _month(self, month: str, lo: int, hi: int) -> MonthlyRow:
         sums = self.sums(lo, hi)

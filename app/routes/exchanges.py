@@ -128,7 +128,6 @@ async def exchanges(
 
 @router.get("/units", response_model=WideUnitList, summary="Every event's breakdown, one column per category")
 async def wide_units(
-    db: Db,
     dataset: DatasetDep,
     rep: Rep,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,

@@ -97,7 +97,7 @@ async def monthly(
     else:  # whole months are the kept rows; a month the range cuts is summed from the running sums
         lower = max(filter(None, [first, dt.date(year, 1, 1) if year else None]), default=None)
         upper = min(filter(None, [last, dt.date(year, 12, 31) if year else None, as_of]), default=None)
-        rows, _ = record(dataset).monthly(lower, upper)
+        rows = record(dataset).monthly(lower, upper)
         rows_as = months.mixed(rows)
     name = "monthly" + (f"-{year}" if year else "")
     envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
