@@ -142,22 +142,16 @@ COUNTS = ("total", "accounted_for", "unattributed")  # the wide table's last col
 
 class WideUnits:
     """One dimension's wide breakdown: its columns and labels, and every event's row as CSV and as
-    JSON bytes in date order, each format made on first use; a date range is two binary searches."""
+    JSON bytes in the record's (date, id) order, each format made on first use (app.record's span
+    gives a date range's rows)."""
 
     def __init__(self, dataset: Dataset, dimension: str) -> None:
         self.db = dataset.db
         self.dimension = dimension
         self.columns = queries.wide_columns(self.db, dimension)
         self.labels = queries.column_labels(self.db, self.columns)
-        self.dates = [day for (day,) in self.db.execute("SELECT date FROM return_event ORDER BY date, id")]
         self.header = ["id", "date", "exchange_ordinal", "kind", *self.columns, *COUNTS]
         self._lines: dict[str, list[bytes]] = {}
-
-    def span(self, first: dt.date | None, last: dt.date | None) -> slice:
-        """The rows of the events dated from `first` to `last` (either open)."""
-        lo = bisect.bisect_left(self.dates, first.isoformat()) if first else 0
-        hi = bisect.bisect_right(self.dates, last.isoformat()) if last else len(self.dates)
-        return slice(lo, hi)
 
     def lines(self, fmt: str) -> list[bytes]:
         """Every event's row in a format: "csv" (a line of the table) or "json" (an object)."""

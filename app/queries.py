@@ -161,12 +161,17 @@ class EventFilter:
     evidence: str | None = None
     as_of: dt.date | None = None
 
+    def bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last day of the events the filter lets through (either open): a year is a
+        date range, and as_of is a last day, so every date filter is one run of the date index."""
+        year = self.year
+        lower = max(filter(None, [self.date_from, dt.date(year, 1, 1) if year else None]), default=None)
+        upper = min(filter(None, [self.date_to, dt.date(year, 12, 31) if year else None, self.as_of]), default=None)
+        return lower, upper
+
 
 def _event_filter_params(filters: EventFilter) -> dict[str, Any]:
-    year, date_from, date_to = filters.year, filters.date_from, filters.date_to
-    # A year is a date range, so it uses the same index as date_from/date_to.
-    lower = max(filter(None, [date_from, dt.date(year, 1, 1) if year else None]), default=None)
-    upper = min(filter(None, [date_to, dt.date(year, 12, 31) if year else None]), default=None)
+    lower, upper = filters.bounds()
     return {
         "date_from": lower.isoformat() if lower else None,
         "date_to": upper.isoformat() if upper else None,

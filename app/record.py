@@ -78,11 +78,15 @@ class Record:
         """How many events are dated before `day`."""
         return bisect.bisect_left(self.dates, day.isoformat())
 
-    def page(self, first: dt.date | None, last: dt.date | None, limit: int, offset: int) -> tuple[int, list[str]]:
-        """How many events are dated from `first` to `last` (either open), and one page of their ids."""
+    def span(self, first: dt.date | None, last: dt.date | None) -> tuple[int, int]:
+        """The events [lo, hi) dated from `first` to `last` (either open; empty if last < first)."""
         lo = self.since(first) if first else 0
         hi = self.upto(last) if last else len(self.dates)
-        hi = max(lo, hi)
+        return lo, max(lo, hi)
+
+    def page(self, first: dt.date | None, last: dt.date | None, limit: int, offset: int) -> tuple[int, list[str]]:
+        """How many events are dated from `first` to `last` (either open), and one page of their ids."""
+        lo, hi = self.span(first, last)
         start = min(hi, lo + offset)
         return hi - lo, self.ids[start : min(hi, start + limit)]
 
@@ -190,8 +194,7 @@ class Record:
     def monthly(self, first: dt.date | None, last: dt.date | None) -> list[MonthlyRow]:
         """Each month with events between `first` and `last` (either open): the dataset's own row
         (app.kept) for a whole month, one computed here for a month the range cuts."""
-        lo = self.since(first) if first else 0
-        hi = self.upto(last) if last else len(self.dates)
+        lo, hi = self.span(first, last)
         whole = {row.month: row for row in kept.monthly(self.dataset).rows}
         rows: list[MonthlyRow] = []
         start = lo

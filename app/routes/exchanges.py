@@ -1,6 +1,5 @@
 """Return events (exchanges and their stages) and their breakdowns."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -99,9 +98,7 @@ async def exchanges(
     filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
     if mediator is None and kind is None and agreement is None and evidence is None:
         # Only dates: the events are a run of the record in date order, so the page is a slice of it.
-        lower = max(filter(None, [first, dt.date(year, 1, 1) if year else None]), default=None)
-        upper = min(filter(None, [last, dt.date(year, 12, 31) if year else None, as_of]), default=None)
-        total, ids = record(dataset).page(lower, upper, limit, offset)
+        total, ids = record(dataset).page(*filters.bounds(), limit, offset)
     else:
         total, ids = queries.exchange_ids(db, filters, limit=limit, offset=offset)
     rows, rows_as = kept.events(dataset).rows(ids, as_of)
@@ -142,10 +139,8 @@ async def wide_units(
     reach `total`, never the `_within_` ones. Empty where the breakdown does not give a category.
     Also at `/exchanges/units.csv`."""
     first, last = date_range(date_from, date_to)
-    lower = max(filter(None, [first, dt.date(year, 1, 1) if year else None]), default=None)
-    upper = min(filter(None, [last, dt.date(year, 12, 31) if year else None]), default=None)
     wide = kept.wide_units(dataset, dimension)
-    rows = wide.span(lower, upper)
+    rows = slice(*record(dataset).span(*EventFilter(year, first, last).bounds()))
     meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=wide.columns, labels=wide.labels)
     name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
     if rep.format != "csv":

@@ -1,6 +1,5 @@
 """Yearly and monthly figures, the since-invasion summary, the published totals and the gaps."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -90,13 +89,11 @@ async def monthly(
     months without events have no row. Also at `/stats/monthly.csv`, and drawn as a column chart at
     `/stats/monthly.svg` (months without events as gaps, months holding undisclosed figures marked)."""
     first, last = date_range(date_from, date_to)
-    filters = queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of)
+    lower, upper = queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of).bounds()
     months = kept.monthly(dataset)
-    if filters == queries.EventFilter():
+    if lower is None and upper is None:
         rows, rows_as = months.all()
     else:  # whole months are the kept rows; a month the range cuts is summed from the running sums
-        lower = max(filter(None, [first, dt.date(year, 1, 1) if year else None]), default=None)
-        upper = min(filter(None, [last, dt.date(year, 12, 31) if year else None, as_of]), default=None)
         rows = record(dataset).monthly(lower, upper)
         rows_as = months.mixed(rows)
     name = "monthly" + (f"-{year}" if year else "")
