@@ -220,7 +220,7 @@ def yearly(dataset: Dataset) -> Kept[YearlyRow]:
 
 def totals(dataset: Dataset) -> Kept[PublishedTotalRow]:
     """Every published total; each row stands alone, so any filter of them is a pick."""
-    return dataset.once("totals", lambda: Kept(queries.totals(dataset.db, None, None, None)))
+    return dataset.once("totals", lambda: Kept(queries.totals(dataset.db)))
 
 
 def summary(dataset: Dataset) -> Kept[Summary]:

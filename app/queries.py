@@ -23,8 +23,6 @@ from app.schemas import (
     YearlyRow,
 )
 
-MAX_PAGE = 1000
-
 # The source URLs of one figure, oldest source first, as a JSON array.
 _URLS = """(SELECT json_group_array(url) FROM (
               SELECT s.url FROM {link} l JOIN source s ON s.id = l.source_id
@@ -188,13 +186,6 @@ _EVENT_FIELDS = f"""
     e.returned_to_russia, e.returned_to_russia_note, e.mediator, e.running_total_after, e.note,
     {_urls("return_event_source", "l.event_id = e.id")} AS source_urls,
     e.kind, e.agreement, e.evidence, e.breakdown_note"""
-_EVENT_COLUMNS = f"""{_EVENT_FIELDS},
-    CASE WHEN e.exchange_stage IS NOT NULL THEN (
-        SELECT count(*) FROM return_event s
-        WHERE (:as_of IS NULL OR s.date <= :as_of)
-          AND coalesce(s.exchange_ordinal, s.agreement) = coalesce(e.exchange_ordinal, e.agreement)) END
-        AS exchange_stages,
-    '' AS sentence"""
 
 
 def exchange_ids(db: sqlite3.Connection, filters: EventFilter, *, limit: int, offset: int) -> tuple[int, list[str]]:
@@ -236,18 +227,6 @@ def exchange_stage_dates(db: sqlite3.Connection) -> dict[int | str, list[str]]:
     for key, day in db.execute(sql):
         dates.setdefault(key, []).append(day)
     return dates
-
-
-def exchanges(
-    db: sqlite3.Connection, filters: EventFilter, *, limit: int = MAX_PAGE, offset: int = 0
-) -> tuple[int, list[ExchangeRow]]:
-    """One page of events in date order, and how many events match the filters in all."""
-    params = _event_filter_params(filters)
-    total = db.execute(f"SELECT count(*) FROM return_event e WHERE {_EVENT_FILTER}", params).fetchone()[0]
-    sql = f"""SELECT {_EVENT_COLUMNS} FROM return_event e WHERE {_EVENT_FILTER}
-              ORDER BY e.date, e.id LIMIT :limit OFFSET :offset"""
-    rows = _rows(db, sql, **params, limit=limit, offset=offset)
-    return total, [ExchangeRow(**row) for row in rows]
 
 
 def monthly(db: sqlite3.Connection, filters: EventFilter) -> list[MonthlyRow]:
@@ -357,10 +336,9 @@ _TOTAL_COLUMNS = """
     t.exchanges_is_lower_bound, t.scope_note, t.evidence"""
 
 
-def totals(
-    db: sqlite3.Connection, publisher: str | None, date_from: dt.date | None, date_to: dt.date | None
-) -> list[PublishedTotalRow]:
-    """Every official "since 2022" total in date order, beside what the event records held by then."""
+def totals(db: sqlite3.Connection) -> list[PublishedTotalRow]:
+    """Every official "since 2022" total in date order, beside what the event records held by then
+    (each row stands alone: the route picks by publisher and dates)."""
     sql = f"""
         SELECT {_TOTAL_COLUMNS}, t.on_record_by_then,
                t.returned_to_ukraine - t.on_record_by_then AS difference_from_record,
@@ -368,15 +346,8 @@ def totals(
                '' AS sentence
         FROM (SELECT *, {_ON_RECORD_BY.format(day="as_of")} AS on_record_by_then FROM published_total) t
         JOIN publisher p ON p.code = t.publisher
-        WHERE (:publisher IS NULL OR t.publisher = :publisher)
-          AND (:date_from IS NULL OR t.as_of >= :date_from) AND (:date_to IS NULL OR t.as_of <= :date_to)
         ORDER BY t.as_of, t.publisher"""
-    params = {
-        "publisher": publisher,
-        "date_from": date_from.isoformat() if date_from else None,
-        "date_to": date_to.isoformat() if date_to else None,
-    }
-    return [PublishedTotalRow(**row) for row in _rows(db, sql, **params)]
+    return [PublishedTotalRow(**row) for row in _rows(db, sql)]
 
 
 def summary(db: sqlite3.Connection, as_of: dt.date | None = None) -> Summary | None:

@@ -10,7 +10,9 @@ from app.db import DatasetDep, Db
 from app.formats import negotiate
 from app.i18n import LangParam, language
 from app.openapi import DATA_RESPONSES
+from app.params import MAX_LIMIT
 from app.problems import bad_parameter
+from app.record import record
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
 
 router = APIRouter(tags=["service"])
@@ -76,7 +78,8 @@ async def index(
     event_year = year or (years[-1] if years else None)
     events: list[ExchangeRow] = []
     if event_year is not None:
-        _, events = queries.exchanges(db, queries.EventFilter(year=event_year))
+        ids = record(dataset).page(*queries.EventFilter(year=event_year).bounds(), limit=MAX_LIMIT, offset=0)[1]
+        events = kept.events(dataset).rows(ids)[0]
     units: list[UnitRow] = []
     units_meta: UnitsMeta | None = None
     for event in reversed(events):  # the breakdown of the year's latest event that has one
@@ -84,8 +87,7 @@ async def index(
         if rows and event.returned_to_ukraine is not None:
             units, units_meta = rows, meta
             break
-    summary = queries.summary(db)
-    assert summary is not None  # the data checks require a Coordination Headquarters total
+    summary = kept.summary(dataset).rows[0]  # the data checks require a Coordination Headquarters total
     facts = page.PageFacts(
         summary=sentences.quoted([summary], chosen)[0],
         yearly=sentences.quoted(kept.yearly(dataset).rows, chosen),
