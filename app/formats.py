@@ -181,20 +181,25 @@ def csv_rows(rows: Iterable[Sequence[Any]]) -> list[bytes]:
 
 def csv_lines(rows: Sequence[BaseModel]) -> list[bytes]:
     """Each row's CSV line, exactly as csv_bytes writes it below the header."""
-    if not rows:
-        return []
-    header = len(csv_table(list(type(rows[0]).model_fields), []))
-    return [csv_bytes([row], list(type(row).model_fields))[header:] for row in rows]
+    return csv_rows(_cells(rows, list(type(rows[0]).model_fields))) if rows else []
 
+
+# Where the request's scheme and host go in a body made ahead of the request (the feed, the data
+# package): no URL, title or id contains it, and it is replaced before the body is sent.
+HOST_MARK = "\x1fhost\x1f"
 
 # The bytes of a response's rows in a format ("json" or "csv") and a language, made ahead of the request.
 RowBytes = Callable[[str, str], list[bytes]]
 
 
+def _cells(rows: Iterable[BaseModel], columns: list[str]) -> Iterable[list[Any]]:
+    """Each row's values in `columns`, as its JSON gives them."""
+    return ([fields[column] for column in columns] for fields in (row.model_dump(mode="json") for row in rows))
+
+
 def csv_bytes(rows: list[BaseModel], columns: list[str]) -> bytes:
     """RFC 4180 CSV: a header row equal to the JSON field names, then one line per row."""
-    dumped = (row.model_dump(mode="json") for row in rows)
-    return csv_table(columns, ([fields[column] for column in columns] for fields in dumped))
+    return csv_table(columns, _cells(rows, columns))
 
 
 @functools.cache

@@ -88,10 +88,10 @@ async def reject_unknown_parameters(request: Request) -> None:
 
     A typo such as `?yaer=2024` must not silently answer with every year.
     """
-    route = request.scope.get("route")
-    accepted = _accepted_names(route) if isinstance(route, APIRoute) else frozenset()
     if not request.scope["query_string"]:
         return
+    route = request.scope.get("route")
+    accepted = _accepted_names(route) if isinstance(route, APIRoute) else frozenset()
     seen: set[str] = set()
     for name, _ in request.query_params.multi_items():
         if name not in accepted:

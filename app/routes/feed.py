@@ -13,14 +13,13 @@ from starlette.responses import Response
 
 from app import kept, queries, sentences
 from app.db import Dataset, DatasetDep, Db
+from app.formats import HOST_MARK
 from app.i18n import TEXT, LangParam, language
 from app.openapi import DATA_RESPONSES
 from app.schemas import ExchangeRow, PublishedTotalRow
 
 router = APIRouter(tags=["service"])
 ATOM = "http://www.w3.org/2005/Atom"
-# Where the request's scheme and host go in a made entry: no URL, title or id can contain it.
-HOST = "\x1fhost\x1f"
 MAX_ENTRIES = 200
 # Entry ids are UUIDs named from what the entry is about, so they never change with the host name.
 ID_SPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/returns-from-russian-captivity/feed")
@@ -77,19 +76,19 @@ def _newest(dataset: Dataset, db: sqlite3.Connection) -> list[tuple[dt.date, str
 
 
 def _entry_xml(day: dt.date, row: ExchangeRow | PublishedTotalRow, lang: str) -> str:
-    """One entry's XML, with HOST where the request's scheme and host go."""
+    """One entry's XML, with HOST_MARK where the request's scheme and host go."""
     if isinstance(row, ExchangeRow):
         entry_id, title = _stable_id("event", row.id), sentences.exchange(row, lang)
         links = [
-            ("alternate", "application/json", f"{HOST}/exchanges/{row.id}"),
-            ("related", "text/html", f"{HOST}/?year={row.date.year}&lang={lang}"),
+            ("alternate", "application/json", f"{HOST_MARK}/exchanges/{row.id}"),
+            ("related", "text/html", f"{HOST_MARK}/?year={row.date.year}&lang={lang}"),
         ]
     else:
         entry_id, title = _stable_id("total", row.id), sentences.total(row, lang)
         query = f"publisher={row.publisher}&date_from={row.as_of}&date_to={row.as_of}"
         links = [
-            ("alternate", "application/json", f"{HOST}/stats/totals?{query}"),
-            ("related", "text/html", f"{HOST}/?lang={lang}#totals"),
+            ("alternate", "application/json", f"{HOST_MARK}/stats/totals?{query}"),
+            ("related", "text/html", f"{HOST_MARK}/?lang={lang}#totals"),
         ]
     entry = ET.Element("entry")
     ET.SubElement(entry, "id").text = entry_id
@@ -150,11 +149,11 @@ async def feed(
     ET.SubElement(root, "id").text = _stable_id("feed", chosen)
     ET.SubElement(root, "title").text = TEXT[chosen]["feed_title"]
     ET.SubElement(root, "updated").text = _timestamp(dataset.as_of)
-    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=f"{HOST}/feed.atom?lang={chosen}")
-    ET.SubElement(root, "link", rel="alternate", type="text/html", href=f"{HOST}/?lang={chosen}")
+    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=f"{HOST_MARK}/feed.atom?lang={chosen}")
+    ET.SubElement(root, "link", rel="alternate", type="text/html", href=f"{HOST_MARK}/?lang={chosen}")
     author = ET.SubElement(root, "author")
     ET.SubElement(author, "name").text = TEXT[chosen]["title"]
     head = serialized(root).removesuffix(b"</feed>")
     host = _escape_attribute(base).encode()
-    body = (head + "".join(xml).encode() + b"</feed>").replace(HOST.encode(), host)
+    body = (head + "".join(xml).encode() + b"</feed>").replace(HOST_MARK.encode(), host)
     return Response(body, media_type="application/atom+xml", headers={"Vary": "Accept-Language"})

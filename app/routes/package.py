@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from app import queries
 from app.config import ROOT
 from app.db import Dataset, DatasetDep, Db
-from app.formats import Representation, csv_table, representation, table_response
+from app.formats import HOST_MARK, Representation, csv_table, representation, table_response
 from app.openapi import DATA_RESPONSES
 from app.schemas import ResourceRows
 
@@ -21,9 +21,7 @@ Resource = Literal[
     "events", "breakdown", "yearly", "published_totals", "reconciliation", "categories", "publishers", "sources"
 ]
 SQLITE = "application/vnd.sqlite3"
-# Where the request's scheme and host go in the kept package, and how JSON writes that mark.
-HOST = "\x1fhost\x1f"
-HOST_IN_JSON = json.dumps(HOST)[1:-1].encode()
+HOST_IN_JSON = json.dumps(HOST_MARK)[1:-1].encode()  # how JSON writes the host's mark
 KEEP_BYTES = 4 * 1024 * 1024
 
 
@@ -63,13 +61,13 @@ async def datapackage(request: Request, dataset: DatasetDep) -> Response:
 
 
 def _package(dataset: Dataset) -> bytes:
-    """The package as JSONResponse would write it, with HOST where this server's scheme and host go."""
+    """The package as JSONResponse would write it, with HOST_MARK where this server's scheme and host go."""
     package = copy.deepcopy(DESCRIPTOR)
     package["version"] = dataset.as_of.strftime("%Y.%m.%d")
     package["as_of"] = dataset.as_of.isoformat()
-    package["homepage"] = f"{HOST}/"
+    package["homepage"] = f"{HOST_MARK}/"
     for resource in package["resources"]:
-        resource["path"] = f"{HOST}/data/{resource['name']}.csv"
+        resource["path"] = f"{HOST_MARK}/data/{resource['name']}.csv"
         resource["format"], resource["mediatype"], resource["encoding"] = "csv", "text/csv", "utf-8"
     return bytes(JSONResponse(package).body)
 
