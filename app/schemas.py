@@ -1,7 +1,7 @@
 """Response shapes: the public contract. Fields are added, never renamed or removed."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -16,6 +16,15 @@ PublisherCode = Annotated[
     str, Field(description="The body's code (data/publishers.csv), e.g. `coordination_hq`, `ombudsman`.")
 ]
 GapKind = Literal["year_total", "running_total", "exchange_ordinal"]
+
+
+def quote_ready(example: str) -> Any:
+    """The `sentence` field of a row: filled in the asked language when the row is rendered."""
+    return Field(
+        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
+        "(`?lang=uk` or Accept-Language).",
+        examples=[example],
+    )
 
 
 class YearlyRow(BaseModel):
@@ -68,13 +77,9 @@ class YearlyRow(BaseModel):
         description="The date of the first source that reports the total, where it gives one.",
         examples=["2025-01-01"],
     )
-    sentence: str = Field(
-        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
-        "(`?lang=uk` or Accept-Language).",
-        examples=[
-            "Ukraine brought back 1,358 people from Russian captivity in 2024, according to the "
-            "Coordination Headquarters for the Treatment of Prisoners of War (reported on 1 January 2025)."
-        ],
+    sentence: str = quote_ready(
+        "Ukraine brought back 1,358 people from Russian captivity in 2024, according to the "
+        "Coordination Headquarters for the Treatment of Prisoners of War (reported on 1 January 2025)."
     )
 
 
@@ -125,13 +130,9 @@ class ExchangeRow(BaseModel):
         "for an event that is not a stage.",
         examples=[3],
     )
-    sentence: str = Field(
-        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
-        "(`?lang=uk` or Accept-Language).",
-        examples=[
-            "Ukraine brought back 189 people from Russian captivity in the 59th exchange of 30 December "
-            "2024, Ukraine's official figure."
-        ],
+    sentence: str = quote_ready(
+        "Ukraine brought back 189 people from Russian captivity in the 59th exchange of 30 December "
+        "2024, Ukraine's official figure."
     )
 
 
@@ -208,13 +209,9 @@ class Summary(BaseModel):
     )
     recorded_events: int = Field(examples=[83])
     events_undisclosed: int = Field(examples=[11])
-    sentence: str = Field(
-        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
-        "(`?lang=uk` or Accept-Language).",
-        examples=[
-            "The Coordination Headquarters for the Treatment of Prisoners of War said on 11 March 2026 "
-            "that 8,050 people had been brought back from Russian captivity since February 2022."
-        ],
+    sentence: str = quote_ready(
+        "The Coordination Headquarters for the Treatment of Prisoners of War said on 11 March 2026 "
+        "that 8,050 people had been brought back from Russian captivity since February 2022."
     )
 
 
@@ -239,13 +236,9 @@ class PublishedTotalRow(BaseModel):
         description="returned_to_ukraine minus on_record_by_then: bodies count differently.", examples=[725]
     )
     source_urls: list[str]
-    sentence: str = Field(
-        description="One attributed sentence with the exact figure, ready to quote, in the asked language "
-        "(`?lang=uk` or Accept-Language).",
-        examples=[
-            "The Ukrainian Parliament Commissioner for Human Rights said on 6 March 2026 that 6,922 people "
-            "had been brought back from Russian captivity since February 2022."
-        ],
+    sentence: str = quote_ready(
+        "The Ukrainian Parliament Commissioner for Human Rights said on 6 March 2026 that 6,922 people "
+        "had been brought back from Russian captivity since February 2022."
     )
 
 
