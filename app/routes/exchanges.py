@@ -140,14 +140,15 @@ async def wide_units(
     Also at `/exchanges/units.csv`."""
     first, last = date_range(date_from, date_to)
     wide = kept.wide_units(dataset, dimension)
-    rows = slice(*record(dataset).span(*EventFilter(year, first, last).bounds()))
+    events = record(dataset)
+    lo, hi = events.span(*EventFilter(year, first, last).bounds())
     meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=wide.columns, labels=wide.labels)
     name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
     if rep.format != "csv":
         # The rows are given as their kept bytes (rows_as); the envelope carries the meta.
         envelope = WideUnitList(data=[], meta=meta)
-        return respond(rep, envelope, name, rows_as=lambda _fmt, _lang: wide.lines("json")[rows])
-    return table_response(rep, name, b"".join([csv_table(wide.header, []), *wide.lines("csv")[rows]]))
+        return respond(rep, envelope, name, rows_as=lambda _fmt, _lang: wide.lines("json", events, lo, hi))
+    return table_response(rep, name, b"".join([csv_table(wide.header, []), *wide.lines("csv", events, lo, hi)]))
 
 
 @router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
