@@ -19,9 +19,9 @@ COPY alembic.ini seed.sql ./
 COPY data/datapackage.json ./data/
 COPY migrations ./migrations
 COPY app ./app
-# The one build path (migrations, seed.sql, data checks). The file stays root's and read-only:
-# the server opens it read-only and could not write it anyway.
-RUN python -m app.build_db && chmod 0444 var/returns.db && chmod 0555 var \
+# The one build path (migrations, seed.sql, data checks, the record that they passed). Both files
+# stay root's and read-only: the server opens the database read-only and could not write it anyway.
+RUN python -m app.build_db && chmod 0444 var/returns.db var/returns.db.checked && chmod 0555 var \
     && groupadd --system --gid 10001 api \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin api
 

@@ -1,5 +1,6 @@
 """Start-up faults: the real server process refuses a bad database fast, in one line, and never serves it."""
 
+import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -12,7 +13,10 @@ from pathlib import Path
 import pytest
 from alembic import command
 
+from app import db
 from app.build_db import alembic_config
+from app.config import Settings
+from app.db import checked_marker
 from bench.run import free_port
 from tests.conftest import running_server
 
@@ -51,6 +55,13 @@ def _fails_checks(tmp: Path, real: Path) -> Path:
     return path
 
 
+def _edited_after_build(tmp: Path, real: Path) -> Path:
+    """Edited in place after a build that recorded it as checked: the record no longer names these bytes."""
+    path = _fails_checks(tmp, real)
+    shutil.copy(checked_marker(real), checked_marker(path))
+    return path
+
+
 FAULTS: list[tuple[Callable[[Path, Path], Path], str]] = [
     (_bad_file, "no such file"),
     (_empty, "empty file"),
@@ -58,6 +69,7 @@ FAULTS: list[tuple[Callable[[Path, Path], Path], str]] = [
     (_foreign_sqlite, "not this service's schema"),
     (_behind_head, "at migration 0002, but the code needs 0004"),
     (_fails_checks, "event 2024-10-18"),
+    (_edited_after_build, "event 2024-10-18"),
 ]
 
 
@@ -98,3 +110,21 @@ def test_server_serves_a_database_the_os_makes_read_only(tmp_path: Path, databas
         assert sorted(p.name for p in folder.iterdir()) == ["returns.db"]  # no journal, no WAL
     finally:
         folder.chmod(0o755)
+
+
+def test_the_checks_are_skipped_only_for_the_bytes_a_build_checked(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path(database_url.removeprefix("sqlite:///"))
+    assert checked_marker(real).read_text("utf-8").split()[0] == hashlib.sha256(real.read_bytes()).hexdigest()
+    ran: list[str] = []
+    monkeypatch.setattr(db, "check", lambda connection: ran.append("checks"))
+    db.open_dataset(Settings(database_url=database_url)).db.close()
+    assert ran == []  # the build checked these bytes against these rules
+    copy = tmp_path / "copy.db"
+    shutil.copy(real, copy)  # without its record
+    db.open_dataset(Settings(database_url=f"sqlite:///{copy}")).db.close()
+    assert ran == ["checks"]
+    checked_marker(copy).write_text(checked_marker(real).read_text("utf-8").replace(" ", " 0"), "utf-8")
+    db.open_dataset(Settings(database_url=f"sqlite:///{copy}")).db.close()
+    assert ran == ["checks", "checks"]  # a record of other rules
