@@ -99,6 +99,16 @@ class Kept(Generic[RowT]):
         return csv_lines(self.rows)
 
 
+class _Event:
+    """One event's row and its bytes per (format, language), made on first use."""
+
+    __slots__ = ("encoded", "row")
+
+    def __init__(self, row: ExchangeRow) -> None:
+        self.row = row
+        self.encoded: dict[tuple[str, str], bytes] = {}
+
+
 class EventRows:
     """Events by id, each kept with its bytes per format and language (the most recently asked ones).
 
@@ -110,35 +120,41 @@ class EventRows:
         self.db = dataset.db
         self.keep = keep
         self.stage_dates = queries.exchange_stage_dates(self.db)
-        self.kept: OrderedDict[str, Kept[ExchangeRow]] = OrderedDict()
+        self.kept: OrderedDict[str, _Event] = OrderedDict()
 
     def rows(self, ids: list[str], as_of: dt.date | None = None) -> tuple[list[ExchangeRow], RowBytes]:
         """The events of `ids` that exist, in that order, and a function giving their bytes."""
-        missing = [event_id for event_id in ids if event_id not in self.kept]
+        kept = self.kept
+        missing = [event_id for event_id in ids if event_id not in kept]
         if missing:
             for event_id, row in queries.exchange_rows(self.db, missing, self.stage_dates).items():
-                self.kept[event_id] = Kept([row])
-        each: list[Kept[ExchangeRow]] = []
+                kept[event_id] = _Event(row)
+        each: list[_Event] = []
         for event_id in ids:
-            one = self.kept.get(event_id)
+            one = kept.get(event_id)
             if one is None:
                 continue
-            self.kept.move_to_end(event_id)
-            row = one.rows[0]
+            kept.move_to_end(event_id)
+            row = one.row
             if as_of is not None and row.exchange_stages is not None:
                 key = row.exchange_ordinal if row.exchange_ordinal is not None else row.agreement
                 assert key is not None  # a staged event belongs to a numbered exchange or an agreement
                 stages = bisect.bisect_right(self.stage_dates[key], as_of.isoformat())
                 if stages != row.exchange_stages:
-                    one = Kept([row.model_copy(update={"exchange_stages": stages})])
+                    one = _Event(row.model_copy(update={"exchange_stages": stages}))
             each.append(one)
-        while len(self.kept) > self.keep:
-            self.kept.popitem(last=False)
+        while len(kept) > self.keep:
+            kept.popitem(last=False)
 
         def rendered(fmt: str, lang: str) -> list[bytes]:
-            return [one.encoded(fmt, lang)[0] for one in each]
+            key = (fmt, lang)
+            fresh = [one for one in each if key not in one.encoded]
+            if fresh:  # rendered together: one pass of sentences and serialization for the page's new rows
+                for one, made in zip(fresh, Kept([one.row for one in fresh]).encoded(fmt, lang), strict=True):
+                    one.encoded[key] = made
+            return [one.encoded[key] for one in each]
 
-        return [one.rows[0] for one in each], rendered
+        return [one.row for one in each], rendered
 
 
 COUNTS = ("total", "accounted_for", "unattributed")  # the wide table's last columns (WideUnitRow.counts)
