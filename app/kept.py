@@ -43,7 +43,11 @@ class Kept(Generic[RowT]):
         self.rows = rows
         self._bytes: dict[tuple[str, str], list[bytes]] = {}
         self._index = {id(row): index for index, row in enumerate(rows)}
-        self._charts: dict[str, str] = {}
+        # Charts of the whole list by language, and of subsets by language and the ids of their rows
+        # (each entry holds its rows, so those ids cannot be another row's while it is kept).
+        self._whole: dict[str, str] = {}
+        self._charts: Recent[tuple[list[RowT], str]] = Recent(256)
+        self._others: Recent[Kept[RowT]] = Recent(256)
 
     def pick(self, keep: Callable[[RowT], bool]) -> tuple[list[RowT], RowBytes]:
         """The rows `keep` accepts, and a function giving their bytes in a format and language."""
@@ -55,25 +59,31 @@ class Kept(Generic[RowT]):
         return self.rows, self._bytes_of(range(len(self.rows)))
 
     def chart(self, rows: list[RowT], draw: Callable[[list[RowT], str], str]) -> Callable[[str], str]:
-        """`draw` of `rows` in a language: drawn once per language where `rows` are all the kept rows
-        (each kept list has one chart)."""
-        if len(rows) != len(self.rows) or any(row is not own for row, own in zip(rows, self.rows, strict=True)):
-            return lambda lang: draw(rows, lang)
+        """`draw` of `rows` in a language, drawn once for the same rows (these very objects: the kept
+        ones, or ones a route keeps itself) and language; each kept list has one chart. The most recent
+        256 are kept: a client walking days meets the same subsets again (the totals published by then)."""
 
         def drawn(lang: str) -> str:
-            if lang not in self._charts:
-                self._charts[lang] = draw(rows, lang)
-            return self._charts[lang]
+            if len(rows) == len(self.rows) and all(row is own for row, own in zip(rows, self.rows, strict=True)):
+                if lang not in self._whole:  # the whole list's chart is kept for good
+                    self._whole[lang] = draw(rows, lang)
+                return self._whole[lang]
+            return self._charts.get((lang, *map(id, rows)), lambda: (rows, draw(rows, lang)))[1]
 
         return drawn
 
     def mixed(self, rows: list[RowT]) -> RowBytes:
-        """Bytes for rows of which some are kept ones (these very objects) and some made for one request."""
-        fresh = Kept([row for row in rows if id(row) not in self._index])
+        """Bytes for rows of which some are kept ones (these very objects) and some made elsewhere; the
+        bytes of those are kept too, by object (the most recent 256), for a route that keeps its rows
+        (each entry holds its row, so the id cannot be another row's while it is kept)."""
+        others = [
+            self._others.get(id(row), functools.partial(Kept, [row])) for row in rows if id(row) not in self._index
+        ]
 
         def rendered(fmt: str, lang: str) -> list[bytes]:
-            every, made = self.encoded(fmt, lang), iter(fresh.encoded(fmt, lang))
-            return [every[self._index[id(row)]] if id(row) in self._index else next(made) for row in rows]
+            every, made = self.encoded(fmt, lang), iter(others)
+            index = self._index
+            return [every[index[id(row)]] if id(row) in index else next(made).encoded(fmt, lang)[0] for row in rows]
 
         return rendered
 

@@ -10,6 +10,7 @@ row, for every day the record covers.
 
 import bisect
 import datetime as dt
+import functools
 from array import array
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ class Record:
         self.dataset = dataset
         self._others: dict[str, OtherTotal] = {}
         self.summaries: kept.Recent[kept.Kept[Summary]] = kept.Recent(256)
+        self._months: kept.Recent[MonthlyRow] = kept.Recent(1024)
         # kept.totals is in (as_of, publisher) order: the totals published by a day are a prefix of it.
         self.total_dates = [row.as_of.isoformat() for row in kept.totals(dataset).rows]
         # Each event's date, one shared string per distinct day, and what its id adds to the date
@@ -216,9 +218,14 @@ class Record:
             month = self.dates[start][:7]
             end = min(hi, bisect.bisect_left(self.dates, month + "-99", start))  # past the month's last day
             own = whole[month]
-            rows.append(own if own.recorded_events == end - start else self._month(month, start, end))
+            rows.append(own if own.recorded_events == end - start else self._cut_month(month, start, end))
             start = end
         return rows
+
+    def _cut_month(self, month: str, lo: int, hi: int) -> MonthlyRow:
+        """A month the range cuts, as events [lo, hi): the same row object for the same run (the most
+        recent 1,024), so its bytes and the charts it is drawn in are made once."""
+        return self._months.get((lo, hi), functools.partial(self._month, month, lo, hi))
 
     def _month(self, month: str, lo: int, hi: int) -> MonthlyRow:
         sums = self.sums(lo, hi)

@@ -1,5 +1,7 @@
 """Bodies joined from kept row bytes are byte for byte what serializing the whole envelope gives."""
 
+import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -7,12 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from app import kept, sentences
+from app import charts, kept, sentences
 from app.db import Dataset
-from app.formats import Representation, respond
+from app.formats import Representation, csv_lines, respond
+from app.record import record
 from app.schemas import (
     Meta,
     MonthlyList,
+    PublishedTotalRow,
     ReconciliationList,
     SourcedMeta,
     SourceList,
@@ -53,3 +57,28 @@ def test_kept_bytes_equal_the_serialized_envelope(client: TestClient, name: str,
     serialized = respond(rep, envelope(dataset, rows), name).body
     assert joined == serialized
     assert len(rows) >= 1
+
+
+def _published(row: PublishedTotalRow, day: dt.date, publisher: str | None) -> bool:
+    return row.as_of <= day and publisher in (None, row.publisher)
+
+
+def test_charts_and_bytes_kept_per_subset_are_those_of_that_subset(client: TestClient) -> None:
+    """Subsets are kept by their rows' identity: after far more subsets than are kept (evictions) and
+    rows made and dropped between them (ids reused), each answer is still its own subset's."""
+    dataset: Dataset = client.app.state.dataset  # type: ignore[attr-defined]
+    totals, months = kept.totals(dataset), kept.monthly(dataset)
+    days = [
+        dataset.first_record + dt.timedelta(days=n) for n in range(0, (dataset.as_of - dataset.first_record).days, 3)
+    ]
+    for rounds in range(2):  # the second round meets evicted and still-kept subsets alike
+        for day in days:
+            for publisher in (None, *dataset.publishers):
+                rows, _ = totals.pick(functools.partial(_published, day=day, publisher=publisher))
+                assert totals.chart(rows, charts.totals_chart)("en") == charts.totals_chart(rows, "en"), day
+            cut = record(dataset).monthly(day, None if rounds else dataset.as_of)
+            assert months.chart(cut, charts.monthly_chart)("uk") == charts.monthly_chart(cut, "uk"), day
+            made = [row.model_copy() for row in cut]  # rows made for one request, then dropped
+            assert months.chart(made, charts.monthly_chart)("uk") == charts.monthly_chart(made, "uk"), day
+            assert months.mixed(made)("csv", "en") == csv_lines(made), day
+    assert len(days) * len(dataset.publishers) > 256  # more subsets than are kept
