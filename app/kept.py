@@ -46,8 +46,14 @@ class Kept(Generic[RowT]):
         # Charts of the whole list by language, and of subsets by language and the ids of their rows
         # (each entry holds its rows, so those ids cannot be another row's while it is kept).
         self._whole: dict[str, str] = {}
-        self._charts: Recent[tuple[list[RowT], str]] = Recent(256)
-        self._others: Recent[Kept[RowT]] = Recent(256)
+
+    @functools.cached_property
+    def _charts(self) -> "Recent[tuple[list[RowT], str]]":
+        return Recent(256)
+
+    @functools.cached_property
+    def _others(self) -> "Recent[Kept[RowT]]":
+        return Recent(256)
 
     def pick(self, keep: Callable[[RowT], bool]) -> tuple[list[RowT], RowBytes]:
         """The rows `keep` accepts, and a function giving their bytes in a format and language."""
@@ -72,18 +78,24 @@ class Kept(Generic[RowT]):
 
         return drawn
 
-    def mixed(self, rows: list[RowT]) -> RowBytes:
-        """Bytes for rows of which some are kept ones (these very objects) and some made elsewhere; the
-        bytes of those are kept too, by object (the most recent 256), for a route that keeps its rows
-        (each entry holds its row, so the id cannot be another row's while it is kept)."""
-        others = [
-            self._others.get(id(row), functools.partial(Kept, [row])) for row in rows if id(row) not in self._index
-        ]
+    def mixed(self, rows: list[RowT], keep_made: bool = False) -> RowBytes:
+        """Bytes for rows of which some are kept ones (these very objects) and some made elsewhere.
+        With `keep_made` (a route that keeps the rows it makes), the bytes of those are kept too, by
+        object (the most recent 256; each entry holds its row, so the id cannot be another row's)."""
+        made_rows = [row for row in rows if id(row) not in self._index]
+        made_bytes: RowBytes
+        if keep_made:
+            made_kept = [self._others.get(id(row), functools.partial(Kept, [row])) for row in made_rows]
+
+            def made_bytes(fmt: str, lang: str) -> list[bytes]:
+                return [one.encoded(fmt, lang)[0] for one in made_kept]
+
+        else:
+            made_bytes = Kept(made_rows).encoded
 
         def rendered(fmt: str, lang: str) -> list[bytes]:
-            every, made = self.encoded(fmt, lang), iter(others)
-            index = self._index
-            return [every[index[id(row)]] if id(row) in index else next(made).encoded(fmt, lang)[0] for row in rows]
+            every, made, index = self.encoded(fmt, lang), iter(made_bytes(fmt, lang)), self._index
+            return [every[index[id(row)]] if id(row) in index else next(made) for row in rows]
 
         return rendered
 

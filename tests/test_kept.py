@@ -80,5 +80,6 @@ def test_charts_and_bytes_kept_per_subset_are_those_of_that_subset(client: TestC
             assert months.chart(cut, charts.monthly_chart)("uk") == charts.monthly_chart(cut, "uk"), day
             made = [row.model_copy() for row in cut]  # rows made for one request, then dropped
             assert months.chart(made, charts.monthly_chart)("uk") == charts.monthly_chart(made, "uk"), day
-            assert months.mixed(made)("csv", "en") == csv_lines(made), day
+            assert months.mixed(made, keep_made=True)("csv", "en") == csv_lines(made), day
+            assert months.mixed(made)("json", "uk") == [r.model_dump_json().encode() for r in made], day
     assert len(days) * len(dataset.publishers) > 256  # more subsets than are kept

@@ -95,7 +95,7 @@ async def monthly(
         rows, rows_as = months.all()
     else:  # whole months are the kept rows; a month the range cuts is summed from the running sums
         rows = record(dataset).monthly(lower, upper)
-        rows_as = months.mixed(rows)
+        rows_as = months.mixed(rows, keep_made=True)  # cut months are kept by the record
     name = "monthly" + (f"-{year}" if year else "")
     envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, name, chart=months.chart(rows, charts.monthly_chart), rows_as=rows_as)
