@@ -155,22 +155,27 @@ class Lane:
         inner = {**scope, "route": compiled.route, "endpoint": compiled.route.endpoint, "path_params": path_params}
         request = Request(inner, receive)
         try:
-            response = await self._call(compiled.plan, request, {})
+            # A plain dict: QueryParams.get raises and catches a KeyError for each absent parameter
+            # (most of a route's parameters are absent); the values are the same (the last given).
+            query = dict(request.query_params.items()) if scope["query_string"] else {}
+            response = await self._call(compiled.plan, request, {}, query)
         except Exception:  # noqa: BLE001 - FastAPI answers it again, and errors keep their exact documents
             return None
         return (inner, response) if isinstance(response, Response) else None
 
-    async def _call(self, plan: _Plan, request: Request, solved: dict[Callable[..., Any], Any]) -> Any:
+    async def _call(
+        self, plan: _Plan, request: Request, solved: dict[Callable[..., Any], Any], query: dict[str, str]
+    ) -> Any:
         values: dict[str, Any] = {}
         for dependency in plan.dependencies:
             if dependency.call in solved:
                 value = solved[dependency.call]
             else:
-                value = solved[dependency.call] = await self._call(dependency, request, solved)
+                value = solved[dependency.call] = await self._call(dependency, request, solved, query)
             if dependency.name is not None:
                 values[dependency.name] = value
         if plan.query:
-            _check(plan.query, request.query_params, "query", values)
+            _check(plan.query, query, "query", values)
         if plan.path:
             _check(plan.path, request.path_params, "path", values)
         if plan.request_name is not None:

@@ -132,7 +132,7 @@ class _Event:
 
 
 class EventRows:
-    """Events by id, each kept with its bytes per format and language (the most recently asked ones).
+    """Events by id, each kept with its bytes per format and language (the last 1,024 read).
 
     A page of /exchanges is a few ids read from the date index; each event's row, sentence and bytes
     are made once, so a page is joined from them rather than rendered. As of a date, an exchange that
@@ -151,21 +151,10 @@ class EventRows:
         if missing:
             for event_id, row in queries.exchange_rows(self.db, missing, self.stage_dates).items():
                 kept[event_id] = _Event(row)
-        each: list[_Event] = []
-        for event_id in ids:
-            one = kept.get(event_id)
-            if one is None:
-                continue
-            kept.move_to_end(event_id)
-            row = one.row
-            if as_of is not None and row.exchange_stages is not None:
-                key = row.exchange_ordinal if row.exchange_ordinal is not None else row.agreement
-                assert key is not None  # a staged event belongs to a numbered exchange or an agreement
-                stages = bisect.bisect_right(self.stage_dates[key], as_of.isoformat())
-                if stages != row.exchange_stages:
-                    one = _Event(row.model_copy(update={"exchange_stages": stages}))
-            each.append(one)
-        while len(kept) > self.keep:
+        each = [one for event_id in ids if (one := kept.get(event_id)) is not None]
+        if as_of is not None:  # as of a date, a staged exchange counts the stages held by then
+            each = [self._as_of(one, as_of) if one.row.exchange_stages is not None else one for one in each]
+        while len(kept) > self.keep:  # first in, first out: a page re-read costs one query
             kept.popitem(last=False)
 
         def rendered(fmt: str, lang: str) -> list[bytes]:
@@ -177,6 +166,13 @@ class EventRows:
             return [one.encoded[key] for one in each]
 
         return [one.row for one in each], rendered
+
+    def _as_of(self, one: _Event, as_of: dt.date) -> _Event:
+        row = one.row
+        key = row.exchange_ordinal if row.exchange_ordinal is not None else row.agreement
+        assert key is not None  # a staged event belongs to a numbered exchange or an agreement
+        stages = bisect.bisect_right(self.stage_dates[key], as_of.isoformat())
+        return one if stages == row.exchange_stages else _Event(row.model_copy(update={"exchange_stages": stages}))
 
 
 COUNTS = ("total", "accounted_for", "unattributed")  # the wide table's last columns (WideUnitRow.counts)

@@ -1,6 +1,7 @@
 """Query parameters shared by routes: the unknown-parameter guard, dates and paging."""
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -101,6 +102,11 @@ async def reject_unknown_parameters(request: Request) -> None:
         seen.add(name)
 
 
+# A query string of name=value parts that urlencode would write unchanged (quote_plus leaves these
+# characters alone), so its parts can be kept without parsing and encoding them again.
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*(&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*")
+
+
 def paging_headers(request: Request, total: int, limit: int, offset: int) -> dict[str, str]:
     """`Link` (first, prev, next, last) and `X-Total-Count` for one page of a list.
 
@@ -110,7 +116,11 @@ def paging_headers(request: Request, total: int, limit: int, offset: int) -> dic
     # request.url.path, without building the whole URL: the path as Starlette escapes it
     path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
     path += f".{suffix}" if suffix else ""
-    kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")])
+    raw = request.scope["query_string"].decode("latin-1")
+    if _PLAIN_QUERY.fullmatch(raw):  # already as urlencode writes it: keep its parts as they are
+        kept = "&".join(part for part in raw.split("&") if part.partition("=")[0] not in ("limit", "offset"))
+    else:
+        kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")])
     start = f"<{path}?{kept}&" if kept else f"<{path}?"
 
     def link(page_offset: int, rel: str) -> str:

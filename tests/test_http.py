@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -257,6 +258,26 @@ def test_paged_list_has_link_and_total_count(client: TestClient) -> None:
             '</exchanges?year=2024&limit=5&offset=10>; rel="last"',
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=2024&limit=2",
+        "limit=2&mediator=UAE&kind=exchange",
+        "mediator=U%41E&limit=2",  # escaped: re-encoded as the parsed value
+        "mediator=United+Arab+Emirates&limit=2",
+        "mediator=a%26b&limit=2&offset=1",
+        "limit=2&mediator=",
+        "mediator=%D0%9E%D0%90%D0%95&limit=2",
+    ],
+)
+def test_paging_links_keep_the_other_parameters_as_urlencode_writes_them(client: TestClient, query: str) -> None:
+    response = client.get(f"/exchanges?{query}")
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in ("limit", "offset")]
+    kept = urlencode(pairs)
+    first = response.headers["link"].split(", ")[0]
+    assert first == f'</exchanges?{kept + "&" if kept else ""}limit=2&offset=0>; rel="first"', first
 
 
 def test_csv_paging_links_keep_the_suffix(client: TestClient) -> None:
