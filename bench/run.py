@@ -23,6 +23,7 @@ import os
 import re
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,7 +61,7 @@ MIN_UNIQUE_URLS = 2_000
 LUA = """
 local urls = {}
 for line in io.lines(os.getenv("BENCH_URLS")) do urls[#urls + 1] = line end
-local n = 0
+local n = tonumber(os.getenv("BENCH_START") or "0")
 request = function()
   n = n + 1
   return wrk.format("GET", urls[(n - 1) % #urls + 1])
@@ -92,8 +93,9 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[match.group(2)]
 
 
-def wrk(url: str, seconds: int, connections: int, urls: Path | None = None) -> Run:
-    """One wrk run on CPU 1; with `urls`, each request takes the next line of that file as its path."""
+def wrk(url: str, seconds: int, connections: int, urls: Path | None = None, start: int = 0) -> Run:
+    """One wrk run on CPU 1; with `urls`, each request takes the next line of that file as its path,
+    from line `start` on."""
     command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     env = dict(os.environ)
     if urls is not None:
@@ -101,6 +103,7 @@ def wrk(url: str, seconds: int, connections: int, urls: Path | None = None) -> R
         script.write_text(LUA)
         command += ["-s", str(script)]
         env["BENCH_URLS"] = str(urls)
+        env["BENCH_START"] = str(start)
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=env).stdout
     if "Requests/sec" not in out:
         raise SystemExit(f"bench: wrk gave no result for {url}:\n{out}")
@@ -219,8 +222,11 @@ def mean(runs: list[Run]) -> Run:
     )
 
 
-def compare(servers: Servers, path: str, size: int, urls: Path | None, args: argparse.Namespace) -> dict[str, Run]:
-    """floor, limit, cached, uncached (and unique) for one endpoint, alternating rounds after a warm-up."""
+def compare(
+    servers: Servers, path: str, size: int, urls: Path | None, args: argparse.Namespace
+) -> dict[str, list[Run]]:
+    """floor, limit, cached, uncached (and unique) for one endpoint: each server's run in every round,
+    the rounds alternating after a warm-up (each unique-URL round starts where no other round goes)."""
     targets = {
         "floor": f"{servers.floor}/b{size}",
         "limit": servers.limit + path,
@@ -238,14 +244,22 @@ def compare(servers: Servers, path: str, size: int, urls: Path | None, args: arg
     runs: dict[str, list[Run]] = {name: [] for name in targets}
     if urls is not None:
         runs["unique"] = []
-    for _ in range(args.rounds):
+    share = len(urls.read_text().splitlines()) // args.rounds if urls is not None else 0
+    for round_number in range(args.rounds):
         for name, url in targets.items():
             runs[name].append(wrk(url, args.seconds, args.connections))
             settle(servers.uncached)
         if urls is not None:
-            runs["unique"].append(wrk(servers.cached + "/", args.seconds, args.connections, urls))
+            start = round_number * share
+            runs["unique"].append(wrk(servers.cached + "/", args.seconds, args.connections, urls, start))
             settle(servers.cached)
-    return {name: mean(each) for name, each in runs.items()}
+    return runs
+
+
+def paired(runs: dict[str, list[Run]], name: str, base: str) -> float:
+    """The median over rounds of `name`'s req/s over `base`'s in the same round: runs seconds apart
+    share this VM's noise (a neighbour slows both), so each round's ratio is measured in like conditions."""
+    return statistics.median(a.requests_per_s / b.requests_per_s for a, b in zip(runs[name], runs[base], strict=True))
 
 
 def flood(servers: Servers, urls: Path, seconds: int) -> tuple[Run, Run, Run]:
@@ -291,18 +305,19 @@ def endpoint_rows(
         if urls:
             url_file = work / f"urls-{len(lines)}.txt"
             url_file.write_text("\n".join(urls) + "\n")
-        r = compare(servers, path, len(answers[path][2]), url_file, args)
+        rounds = compare(servers, path, len(answers[path][2]), url_file, args)
+        r = {name: mean(each) for name, each in rounds.items()}
         unique = r.get("unique")
         bad += sum(run.bad for run in r.values())
         u_rps = f"{unique.requests_per_s:,.0f}" if unique else "–"
-        u_ratio = f"**{unique.requests_per_s / r['floor'].requests_per_s:.2f}x**" if unique else "–"
+        u_ratio = f"**{paired(rounds, 'unique', 'floor'):.2f}x**" if unique else "–"
         u_p99 = f"{unique.p99_ms:.1f}" if unique else "–"
         lines.append(
             f"| `{path}` | {len(answers[path][2])} | {r['floor'].requests_per_s:,.0f} "
             f"| {r['limit'].requests_per_s:,.0f} | {r['cached'].requests_per_s:,.0f} "
-            f"| **{r['cached'].requests_per_s / r['limit'].requests_per_s:.2f}x** "
+            f"| **{paired(rounds, 'cached', 'limit'):.2f}x** "
             f"| {r['uncached'].requests_per_s:,.0f} "
-            f"| **{r['uncached'].requests_per_s / r['floor'].requests_per_s:.2f}x** | {u_rps} | {u_ratio} "
+            f"| **{paired(rounds, 'uncached', 'floor'):.2f}x** | {u_rps} | {u_ratio} "
             f"| {r['cached'].p99_ms:.1f} / {r['uncached'].p99_ms:.1f} / {u_p99} "
             f"| {sum(run.bad for run in r.values())} |"
         )
@@ -354,8 +369,8 @@ def bench(database: Path, label: str, endpoints: list[str], args: argparse.Names
             "",
             f"Start-up to a healthy /health: {startup:.2f} s. Worker RSS after start-up: {rss_start:.0f} MB.",
             "",
-            f"req/s (wrk -c{args.connections}); ratios: cached ÷ limit, uncached ÷ floor, unique ÷ floor "
-            "(targets 0.85, 0.50, 0.50).",
+            f"req/s (wrk -c{args.connections}, mean of the rounds); ratios: cached ÷ limit, uncached ÷ floor, "
+            "unique ÷ floor, each the median of the rounds' ratios (targets 0.85, 0.50, 0.50).",
             "",
             "| endpoint | bytes | floor | limit | cached | **cached/limit** | uncached | **uncached/floor** "
             "| unique | **unique/floor** | p99 ms cached / uncached / unique | errors |",
@@ -410,8 +425,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", type=Path, default=ROOT / "var" / "returns.db")
     parser.add_argument("--synthetic", type=Path, default=ROOT / "var" / "synth-100k.db")
-    parser.add_argument("--seconds", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--flood-seconds", type=int, default=30)
     parser.add_argument("--only", nargs="*", help="benchmark only these endpoints (a quick check)")
