@@ -9,7 +9,7 @@ when a request has no Origin, which a shared cache would then serve to browsers.
 
 import gzip
 import hashlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Hashable, MutableMapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -31,6 +31,8 @@ READ_METHODS = "GET, HEAD, OPTIONS"
 EXPOSED = "ETag, Last-Modified, Link, X-Total-Count, Content-Disposition"
 SUFFIX_FORMATS = (".csv", ".svg")
 COMPRESS_FROM = 1024  # bytes; smaller bodies gain less than the header costs
+TAG_KEPT_FROM = 64 * 1024  # bytes: a body this large has its ETag kept by request (up to TAGS_KEPT)
+TAGS_KEPT = 1024
 # What an entry costs beside its body: its key, headers, ETag and the ASGI messages of a variant
 # (measured: ~3.2 kB an entry with tracemalloc), so that the cache's bound is its memory, not only bodies.
 ENTRY_OVERHEAD = 4096
@@ -122,6 +124,10 @@ class HttpLayer:
         self.cache: SegmentedCache[Entry] = SegmentedCache(max_bytes)
         self.dataset_key: object = None
         self.codings: dict[bytes, str] = {}
+        # ETags of large bodies by request: the cache cannot keep every large body, and hashing one
+        # costs ~0.6 ms a MB on every request; a request's body depends on the dataset alone, as the
+        # cache itself relies on, so its tag is made once per dataset.
+        self.tags: dict[Hashable, str] = {}
         self.lane: Lane | None = None  # the app's routes, compiled on the first request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -152,6 +158,7 @@ class HttpLayer:
         dataset = scope["app"].state._state.get("dataset")
         if dataset is not self.dataset_key:  # a new dataset (tests swap it): forget everything
             self.cache.clear()
+            self.tags.clear()
             self.dataset_key = dataset
         get = headers.get
         key = (
@@ -169,7 +176,7 @@ class HttpLayer:
         else:
             entry = self.cache.get(key)
         if entry is None:
-            entry = await self._render(scope, receive, send, head, dataset)
+            entry = await self._render(scope, receive, send, head, dataset, key)
             if entry is None:
                 return
             self.cache.put(key, entry)
@@ -223,7 +230,9 @@ class HttpLayer:
             return bad_parameter("path", "holds an encoded '/', '\\' or NUL", "plain path segments", "path")
         return None
 
-    async def _render(self, scope: Scope, receive: Receive, send: Send, head: bool, dataset: Any) -> Entry | None:
+    async def _render(
+        self, scope: Scope, receive: Receive, send: Send, head: bool, dataset: Any, key: Hashable
+    ) -> Entry | None:
         """Run the app; return a cacheable 200 as an Entry, or send any other answer and return None."""
         inner = dict(scope)
         inner["method"] = "GET"
@@ -268,10 +277,17 @@ class HttpLayer:
         if own_tag is not None:  # the route names its entity (the database file: its digest)
             app_headers = [(n, v) for n, v in app_headers if n != b"etag"]
             return Entry(app_headers, body, own_tag.decode("latin-1").strip('"'), compressible=False)
-        content_type = next((v for n, v in app_headers if n == b"content-type"), b"")
-        digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0")
-        digest.update(body)
-        return Entry(app_headers, body, digest.hexdigest()[:32])
+        tag = self.tags.get(key) if len(body) >= TAG_KEPT_FROM else None
+        if tag is None:
+            content_type = next((v for n, v in app_headers if n == b"content-type"), b"")
+            digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0")
+            digest.update(body)
+            tag = digest.hexdigest()[:32]
+            if len(body) >= TAG_KEPT_FROM:
+                if len(self.tags) >= TAGS_KEPT:
+                    del self.tags[next(iter(self.tags))]
+                self.tags[key] = tag
+        return Entry(app_headers, body, tag)
 
     def _variant(self, entry: Entry, asked: str, dataset: Any) -> Variant:
         """The variant of an entry for the coding a client asked for (made once, then reused)."""

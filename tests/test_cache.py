@@ -1,12 +1,14 @@
 """The response cache keeps its hot entries through a flood of one-off URLs."""
 
+import hashlib
 from dataclasses import dataclass
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.cache import SegmentedCache
 from app.config import Settings
-from app.http import HttpLayer
+from app.http import TAG_KEPT_FROM, HttpLayer
 from app.main import create_app
 
 
@@ -60,3 +62,19 @@ def test_unique_urls_do_not_flush_the_hot_responses(database_url: str) -> None:
             assert client.get("/exchanges", params={"limit": 7, "offset": offset}).status_code == 200
         assert hot in layer.cache.protected
         assert layer.cache.probation_bytes <= layer.cache.probation_bytes_max
+
+
+def test_a_large_body_is_hashed_once_per_request_even_when_it_is_not_kept(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(database_url=database_url, response_cache_bytes=0)  # nothing kept: every request renders
+    with TestClient(create_app(settings)) as client:
+        first = client.get("/data/events.csv")
+        small = client.get("/stats/summary")
+        assert len(first.content) >= TAG_KEPT_FROM > len(small.content)
+        layer = _layer(client)
+        assert list(layer.tags.values()) == [first.headers["etag"].strip('"')]  # the small body's is not kept
+        monkeypatch.setattr(hashlib, "sha256", None)  # any further hash would fail the request
+        again = client.get("/data/events.csv")
+        assert again.status_code == 200 and again.headers["etag"] == first.headers["etag"]
+        assert again.content == first.content
