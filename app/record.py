@@ -44,6 +44,7 @@ class Record:
         self._others: dict[str, OtherTotal] = {}
         self.summaries: kept.Recent[kept.Kept[Summary]] = kept.Recent(256)
         self._months: kept.Recent[MonthlyRow] = kept.Recent(1024)
+        self._yearly: kept.Recent[list[YearlyRow]] = kept.Recent(256)
         # kept.totals is in (as_of, publisher) order: the totals published by a day are a prefix of it.
         self.total_dates = [row.as_of.isoformat() for row in kept.totals(dataset).rows]
         # Each event's date, one shared string per distinct day, and what its id adds to the date
@@ -117,7 +118,12 @@ class Record:
         )
 
     def yearly(self, day: dt.date) -> list[YearlyRow]:
-        """Every year's row as the record stood on `day` (queries.yearly_totals with as_of)."""
+        """Every year's row as the record stood on `day` (queries.yearly_totals with as_of): the same
+        row objects for the same day (the most recent 256 days), so their bytes and charts are made
+        once for every year range, language and format asked of that day."""
+        return self._yearly.get(day, functools.partial(self._yearly_rows, day))
+
+    def _yearly_rows(self, day: dt.date) -> list[YearlyRow]:
         rows: list[YearlyRow] = []
         for row in kept.yearly(self.dataset).rows:
             if row.year < day.year and row.basis == "no_official_total":

@@ -57,7 +57,7 @@ async def yearly(
         rows, rows_as = years.pick(lambda r: (year_from or r.year) <= r.year <= (year_to or r.year))
     else:  # the years before as_of's are the kept rows; the year in progress is its records so far
         rows = [r for r in record(dataset).yearly(as_of) if (year_from or r.year) <= r.year <= (year_to or r.year)]
-        rows_as = years.mixed(rows)
+        rows_as = years.mixed(rows, keep_made=True)  # the day's rows are kept by the record
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
     return respond(rep, envelope, "yearly", chart=years.chart(rows, charts.yearly_chart), rows_as=rows_as)
 
