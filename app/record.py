@@ -201,16 +201,8 @@ class Record:
         """A published total as another body's latest beside the headline (made once per total)."""
         other = self._others.get(row.id)
         if other is None:
-            other = self._others[row.id] = OtherTotal(
-                publisher=row.publisher,
-                publisher_label=row.publisher_label,
-                publisher_label_uk=row.publisher_label_uk,
-                as_of=row.as_of,
-                returned_to_ukraine=row.returned_to_ukraine,
-                returned_is_lower_bound=row.returned_is_lower_bound,
-                exchanges=row.exchanges,
-                scope_note=row.scope_note,
-            )
+            # OtherTotal's fields are the published total's own, under the same names
+            other = self._others[row.id] = OtherTotal.model_validate(row, from_attributes=True)
         return other
 
     def monthly(self, first: dt.date | None, last: dt.date | None) -> list[MonthlyRow]:
