@@ -1,4 +1,5 @@
-"""The response cache: a segmented LRU, so that a flood of one-off URLs cannot flush the hot entries.
+"""Bounded memory for answers: the response cache, a segmented LRU so that a flood of one-off URLs
+cannot flush the hot entries, and Recent, a plain LRU for answers made from the dataset.
 
 A new entry waits in a small probation segment; only a second request for it promotes it to the
 protected segment, which holds most of the bytes. One-off URLs (a client varying `limit` and
@@ -7,7 +8,7 @@ overflows, its least recently used entry goes back to probation for one more cha
 """
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, Protocol, TypeVar
 
 
@@ -19,6 +20,7 @@ class Sized(Protocol):
 
 
 EntryT = TypeVar("EntryT", bound=Sized)
+ValueT = TypeVar("ValueT")
 
 
 class SegmentedCache(Generic[EntryT]):
@@ -75,3 +77,22 @@ class SegmentedCache(Generic[EntryT]):
         self.probation.clear()
         self.protected.clear()
         self.probation_bytes = self.protected_bytes = 0
+
+
+class Recent(Generic[ValueT]):
+    """The most recently used answers of one kind, up to `keep` of them (a dataset may be large)."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.items: OrderedDict[object, ValueT] = OrderedDict()
+
+    def get(self, key: object, make: Callable[[], ValueT]) -> ValueT:
+        """The answer for `key`, made if it is not kept."""
+        value = self.items.get(key)
+        if value is None:
+            value = self.items[key] = make()
+            while len(self.items) > self.keep:
+                self.items.popitem(last=False)
+        else:
+            self.items.move_to_end(key)
+        return value

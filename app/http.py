@@ -16,7 +16,7 @@ from typing import Any
 
 import brotli
 
-from app.cache import SegmentedCache
+from app.cache import Recent, SegmentedCache
 from app.fastlane import Lane
 from app.problems import PROBLEM_JSON, ProblemError, bad_parameter, problem_body
 
@@ -127,7 +127,7 @@ class HttpLayer:
         # ETags of large bodies by request: the cache cannot keep every large body, and hashing one
         # costs ~0.6 ms a MB on every request; a request's body depends on the dataset alone, as the
         # cache itself relies on, so its tag is made once per dataset.
-        self.tags: dict[Hashable, str] = {}
+        self.tags: Recent[str] = Recent(TAGS_KEPT)
         self.lane: Lane | None = None  # the app's routes, compiled on the first request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -158,7 +158,7 @@ class HttpLayer:
         dataset = scope["app"].state._state.get("dataset")
         if dataset is not self.dataset_key:  # a new dataset (tests swap it): forget everything
             self.cache.clear()
-            self.tags.clear()
+            self.tags.items.clear()
             self.dataset_key = dataset
         get = headers.get
         key = (
@@ -277,17 +277,14 @@ class HttpLayer:
         if own_tag is not None:  # the route names its entity (the database file: its digest)
             app_headers = [(n, v) for n, v in app_headers if n != b"etag"]
             return Entry(app_headers, body, own_tag.decode("latin-1").strip('"'), compressible=False)
-        tag = self.tags.get(key) if len(body) >= TAG_KEPT_FROM else None
-        if tag is None:
+
+        def tag() -> str:
             content_type = next((v for n, v in app_headers if n == b"content-type"), b"")
             digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0")
             digest.update(body)
-            tag = digest.hexdigest()[:32]
-            if len(body) >= TAG_KEPT_FROM:
-                if len(self.tags) >= TAGS_KEPT:
-                    del self.tags[next(iter(self.tags))]
-                self.tags[key] = tag
-        return Entry(app_headers, body, tag)
+            return digest.hexdigest()[:32]
+
+        return Entry(app_headers, body, self.tags.get(key, tag) if len(body) >= TAG_KEPT_FROM else tag())
 
     def _variant(self, entry: Entry, asked: str, dataset: Any) -> Variant:
         """The variant of an entry for the coding a client asked for (made once, then reused)."""

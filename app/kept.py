@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from pydantic import BaseModel
 
 from app import queries, sentences
+from app.cache import Recent
 from app.db import Dataset
 from app.formats import RowBytes, csv_lines, csv_rows
 from app.schemas import (
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from app.record import Record
 
 RowT = TypeVar("RowT", bound=BaseModel)
-ValueT = TypeVar("ValueT")
 
 
 class Kept(Generic[RowT]):
@@ -48,11 +48,11 @@ class Kept(Generic[RowT]):
         self._whole: dict[str, str] = {}
 
     @functools.cached_property
-    def _charts(self) -> "Recent[tuple[list[RowT], str]]":
+    def _charts(self) -> Recent[tuple[list[RowT], str]]:
         return Recent(256)
 
     @functools.cached_property
-    def _others(self) -> "Recent[Kept[RowT]]":
+    def _others(self) -> Recent["Kept[RowT]"]:
         return Recent(256)
 
     def pick(self, keep: Callable[[RowT], bool]) -> tuple[list[RowT], RowBytes]:
@@ -216,25 +216,6 @@ class WideUnits:
 def wide_units(dataset: Dataset, dimension: str) -> WideUnits:
     """The dataset's wide breakdown in one dimension."""
     return dataset.once(f"wide-{dimension}", lambda: WideUnits(dataset, dimension))
-
-
-class Recent(Generic[ValueT]):
-    """The most recently used answers of one kind, up to `keep` of them (a dataset may be large)."""
-
-    def __init__(self, keep: int) -> None:
-        self.keep = keep
-        self.items: OrderedDict[object, ValueT] = OrderedDict()
-
-    def get(self, key: object, make: Callable[[], ValueT]) -> ValueT:
-        """The answer for `key`, made if it is not kept."""
-        value = self.items.get(key)
-        if value is None:
-            value = self.items[key] = make()
-            while len(self.items) > self.keep:
-                self.items.popitem(last=False)
-        else:
-            self.items.move_to_end(key)
-        return value
 
 
 def breakdowns(dataset: Dataset) -> Recent[tuple[Kept[UnitRow], UnitsMeta]]:

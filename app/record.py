@@ -15,6 +15,7 @@ from array import array
 from dataclasses import dataclass
 
 from app import kept
+from app.cache import Recent
 from app.db import Dataset
 from app.schemas import MonthlyRow, OtherTotal, PublishedTotalRow, Summary, YearlyRow
 
@@ -42,9 +43,9 @@ class Record:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self._others: dict[str, OtherTotal] = {}
-        self.summaries: kept.Recent[kept.Kept[Summary]] = kept.Recent(256)
-        self._months: kept.Recent[MonthlyRow] = kept.Recent(1024)
-        self._yearly: kept.Recent[list[YearlyRow]] = kept.Recent(256)
+        self.summaries: Recent[kept.Kept[Summary]] = Recent(256)
+        self._months: Recent[MonthlyRow] = Recent(1024)
+        self._yearly: Recent[list[YearlyRow]] = Recent(256)
         # kept.totals is in (as_of, publisher) order: the totals published by a day are a prefix of it.
         self.total_dates = [row.as_of.isoformat() for row in kept.totals(dataset).rows]
         # Each event's date, one shared string per distinct day, and what its id adds to the date
