@@ -34,7 +34,7 @@ seed.sql: $(wildcard data/*.csv) data/datapackage.json app/seed.py app/checks.py
 seed: seed.sql
 
 # The one way to build the database: migrations, then seed.sql, then the data checks.
-$(DATABASE): $(BIN)/.installed seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py
+$(DATABASE): $(BIN)/.installed seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py app/db.py
 	$(BIN)/python -m app.build_db
 
 db: $(DATABASE)
@@ -65,7 +65,7 @@ test: lint types pytest
 synth: $(BIN)/.installed
 	$(BIN)/python -m bench.synth --events $(N) --database $(DB)
 
-var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versions/*.py) app/checks.py
+var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versions/*.py) app/checks.py app/build_db.py app/db.py
 	$(BIN)/python -m bench.synth --events 100000 --database $@
 
 # Project vs. the floor (a constant-body FastAPI route), real data and 100,000 events; see BENCHMARKS.md.
