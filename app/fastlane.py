@@ -96,11 +96,43 @@ def _plan(dependant: Dependant) -> _Plan:
 
 
 @dataclass(frozen=True)
+class _Step:
+    """One call of a route's plan, in the order FastAPI makes them: the values of the earlier steps
+    it takes (by name and step index), then its own query and path parameters and the Request."""
+
+    call: Callable[..., Coroutine[Any, Any, Any]]
+    takes: tuple[tuple[str, int], ...]
+    query: tuple[_Param, ...]
+    path: tuple[_Param, ...]
+    request_name: str | None
+
+
+def _steps(plan: _Plan) -> tuple[_Step, ...]:
+    """A plan as a flat list: each dependency before what takes it, each function called once per
+    request (FastAPI's dependency cache), the route's own function last."""
+    steps: list[_Step] = []
+    made: dict[Callable[..., Any], int] = {}
+
+    def add(one: _Plan) -> int:
+        if one.call in made:
+            return made[one.call]
+        takes = [(sub.name, add(sub)) for sub in one.dependencies]
+        steps.append(
+            _Step(one.call, tuple((n, i) for n, i in takes if n is not None), one.query, one.path, one.request_name)
+        )
+        made[one.call] = len(steps) - 1
+        return made[one.call]
+
+    add(plan)
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
 class _Route:
     route: APIRoute
     pattern: re.Pattern[str]
     convertors: dict[str, Any]
-    plan: _Plan
+    steps: tuple[_Step, ...]
 
 
 class Lane:
@@ -119,7 +151,9 @@ class Lane:
             original = context.original_route
             if isinstance(original, APIRoute) and "GET" in (context.methods or ()):
                 try:
-                    compiled = _Route(original, pattern, dict(context.param_convertors), _plan(context.dependant))
+                    compiled = _Route(
+                        original, pattern, dict(context.param_convertors), _steps(_plan(context.dependant))
+                    )
                 except TypeError:
                     compiled = None
             # A path without parameters is looked up directly, unless an earlier route matches it too.
@@ -158,29 +192,25 @@ class Lane:
             # A plain dict: QueryParams.get raises and catches a KeyError for each absent parameter
             # (most of a route's parameters are absent); the values are the same (the last given).
             query = dict(request.query_params.items()) if scope["query_string"] else {}
-            response = await self._call(compiled.plan, request, {}, query)
+            response = await _call(compiled.steps, request, query)
         except Exception:  # noqa: BLE001 - FastAPI answers it again, and errors keep their exact documents
             return None
         return (inner, response) if isinstance(response, Response) else None
 
-    async def _call(
-        self, plan: _Plan, request: Request, solved: dict[Callable[..., Any], Any], query: dict[str, str]
-    ) -> Any:
-        values: dict[str, Any] = {}
-        for dependency in plan.dependencies:
-            if dependency.call in solved:
-                value = solved[dependency.call]
-            else:
-                value = solved[dependency.call] = await self._call(dependency, request, solved, query)
-            if dependency.name is not None:
-                values[dependency.name] = value
-        if plan.query:
-            _check(plan.query, query, "query", values)
-        if plan.path:
-            _check(plan.path, request.path_params, "path", values)
-        if plan.request_name is not None:
-            values[plan.request_name] = request
-        return await plan.call(**values)
+
+async def _call(steps: tuple[_Step, ...], request: Request, query: dict[str, str]) -> Any:
+    """Make each step's call with the values FastAPI would pass; the last one's answer."""
+    done: list[Any] = []
+    for step in steps:
+        values = {name: done[index] for name, index in step.takes}
+        if step.query:
+            _check(step.query, query, "query", values)
+        if step.path:
+            _check(step.path, request.path_params, "path", values)
+        if step.request_name is not None:
+            values[step.request_name] = request
+        done.append(await step.call(**values))
+    return done[-1]
 
 
 def _check(params: tuple[_Param, ...], given: Any, where: str, values: dict[str, Any]) -> None:

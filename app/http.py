@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import brotli
+from starlette.responses import Response
 
 from app.cache import Recent, SegmentedCache
 from app.fastlane import Lane
@@ -114,6 +115,11 @@ def _coding(accept_encoding: str) -> str:
 def _tags(if_none_match: str) -> set[str]:
     """The entity tags of an If-None-Match header, weak markers removed."""
     return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",") if tag.strip()}
+
+
+def _plain(response: Response) -> bool:
+    """A response whose messages are its status, headers and body (no streaming, no background task)."""
+    return type(response).__call__ is Response.__call__ and response.background is None
 
 
 class HttpLayer:
@@ -255,17 +261,20 @@ class HttpLayer:
             if self.lane is None:
                 self.lane = Lane(scope["app"])
             answered = await self.lane.response(inner, receive)
-            if answered is not None:
-                await answered[1](answered[0], receive, capture)
+            if answered is not None and _plain(answered[1]):
+                # What Response.__call__ would send, read from it: no messages, no copy of the body.
+                status, raw, body = answered[1].status_code, answered[1].raw_headers, bytes(answered[1].body)
             else:
-                await self.app(inner, receive, capture)
+                if answered is not None:
+                    await answered[1](answered[0], receive, capture)
+                else:
+                    await self.app(inner, receive, capture)
+                status, raw, body = start.get("status", 500), start.get("headers", []), b"".join(chunks)
         except Exception:
             body = problem_body(500, "The server failed to answer this request; it has been logged.")
             await self._send(send, 500, [], body, PROBLEM_JSON, head)
             raise
-        status = start.get("status", 500)
-        body = b"".join(chunks)
-        app_headers = [(n, v) for n, v in start.get("headers", []) if n not in (b"content-length",)]
+        app_headers = [(n, v) for n, v in raw if n != b"content-length"]
         cacheable = status == 200 and dataset is not None and not any(n == b"cache-control" for n, _ in app_headers)
         if any(n == b"content-type" and v.startswith(b"text/html") for n, v in app_headers):
             names = {n for n, _ in app_headers}

@@ -432,6 +432,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="benchmark only these endpoints (a quick check)")
     parser.add_argument("--response-cache-bytes", type=int, default=32 * 1024 * 1024)
     args = parser.parse_args()
+    if args.flood_seconds < 8:  # the second client starts 3 s in and stops 3 s before the flood ends
+        parser.error("--flood-seconds: at least 8")
     machine = subprocess.run(["uname", "-srm"], capture_output=True, text=True, check=True).stdout.strip()
     cpu = next(
         (
