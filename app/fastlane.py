@@ -202,7 +202,7 @@ async def _call(steps: tuple[_Step, ...], request: Request, query: dict[str, str
     """Make each step's call with the values FastAPI would pass; the last one's answer."""
     done: list[Any] = []
     for step in steps:
-        values = {name: done[index] for name, index in step.takes}
+        values = {name: done[index] for name, index in step.takes} if step.takes else {}
         if step.query:
             _check(step.query, query, "query", values)
         if step.path:

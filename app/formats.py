@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.i18n import LangParam, language
+from app.params import given
 from app.problems import bad_parameter
 
 MEDIA_TYPES = {
@@ -75,7 +76,7 @@ def _accepted(accept: str, offered: tuple[str, ...]) -> str | None:
 def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
     """Choose the format: a `.csv` suffix first, then `?format=`, then the Accept header."""
     suffix = request.scope.get("state", {}).get("suffix_format")
-    asked = request.query_params.get("format")
+    asked = given(request.query_params, "format")
     if suffix and asked and asked != suffix:
         raise bad_parameter("format", f"'{asked}' contradicts the path's .{suffix} suffix", suffix)
     chosen = suffix or asked
@@ -83,7 +84,7 @@ def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
         if chosen not in offered:
             raise bad_parameter("format", f"'{chosen[:20]}' is not offered here", ", ".join(offered), status=406)
         return chosen
-    accept = request.headers.get("accept", "").strip()
+    accept = (given(request.headers, "accept") or "").strip()
     if not accept:
         return offered[0]
     chosen = _accepted(accept, offered)
@@ -265,7 +266,12 @@ def respond(
         data = rows_as("json", rep.lang)
         meta = envelope.meta.model_dump_json().encode()  # type: ignore[attr-defined]
         if isinstance(envelope.data, list):  # type: ignore[attr-defined]
-            body = b"".join([b'{"data":[', b",".join(data), b'],"meta":', meta, b"}"])  # one copy of a large body
+            # One join, so one copy of a large body: the opening goes on the first row, the end on the last.
+            parts = list(data)
+            if parts:
+                parts[0] = b'{"data":[' + parts[0]
+                parts[-1] = parts[-1] + b'],"meta":' + meta + b"}"
+            body = b",".join(parts) if parts else b'{"data":[],"meta":' + meta + b"}"
         else:
             body = b"".join([b'{"data":', data[0], b',"meta":', meta, b"}"])
     if rep.download:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -55,6 +56,12 @@ async def record_as_of(
 
 
 AsOf = Annotated[dt.date | None, Depends(record_as_of)]
+
+
+def given(values: Mapping[str, str], name: str) -> str | None:
+    """`values[name]`, or None if absent: Starlette's QueryParams and Headers take .get from Mapping,
+    which raises and catches a KeyError for each absent name (most are absent in most requests)."""
+    return values[name] if name in values else None  # noqa: SIM401 - the point is not to call .get
 
 
 def date_range(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:
