@@ -225,8 +225,9 @@ def mean(runs: list[Run]) -> Run:
 def compare(
     servers: Servers, path: str, size: int, urls: Path | None, args: argparse.Namespace
 ) -> dict[str, list[Run]]:
-    """floor, limit, cached, uncached (and unique) for one endpoint: each server's run in every round,
-    the rounds alternating after a warm-up (each unique-URL round starts where no other round goes)."""
+    """floor, limit, cached, uncached (and unique) for one endpoint: each server's run in every round
+    (limit and cached twice), the rounds alternating after a warm-up (each unique-URL round starts
+    where no other round goes)."""
     targets = {
         "floor": f"{servers.floor}/b{size}",
         "limit": servers.limit + path,
@@ -245,9 +246,12 @@ def compare(
     if urls is not None:
         runs["unique"] = []
     share = len(urls.read_text().splitlines()) // args.rounds if urls is not None else 0
+    # Each round: the floor, then the limit and the cached project in A-B-B-A order (two pairs a round,
+    # each pair side by side, so a drift within the round favours neither), then uncached.
+    order = ["floor", "limit", "cached", "cached", "limit", "uncached"]
     for round_number in range(args.rounds):
-        for name, url in targets.items():
-            runs[name].append(wrk(url, args.seconds, args.connections))
+        for name in order:
+            runs[name].append(wrk(targets[name], args.seconds, args.connections))
             settle(servers.uncached)
         if urls is not None:
             start = round_number * share
@@ -446,7 +450,7 @@ def main() -> int:
     header = (
         f"Machine: {cpu}, {os.cpu_count()} cores, {machine}, Python {sys.version.split()[0]}. "
         f"wrk -t1 -c{args.connections}, {args.rounds} alternating rounds of {args.seconds} s per server "
-        f"after a 1 s warm-up; response cache {args.response_cache_bytes} bytes.\n"
+        f"(limit and cached twice, A-B-B-A) after a 1 s warm-up; response cache {args.response_cache_bytes} bytes.\n"
     )
     print(header)
     tables = [header]
