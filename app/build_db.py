@@ -1,7 +1,8 @@
 """Build the database: `alembic upgrade head` on a new file, then seed.sql, then the data checks.
 
-Beside the file it writes `<name>.checked`: the file's SHA-256 and the rules' digest, so that the
-server can skip the checks for exactly these bytes (app.db.open_dataset).
+Beside the file it writes `<name>.checked`: the file's SHA-256, the rules' digest and the
+migrations' digest, so that the server can skip the checks and the migration look-up for exactly
+these bytes, rules and migrations (app.db.open_dataset).
 
 The one way to build it, used by the Makefile, the tests and the Dockerfile:
 
@@ -9,7 +10,6 @@ The one way to build it, used by the Makefile, the tests and the Dockerfile:
 """
 
 import argparse
-import hashlib
 import os
 import sqlite3
 import sys
@@ -20,7 +20,7 @@ from alembic.config import Config
 
 from app.checks import DataCheckError, check
 from app.config import ROOT, get_settings
-from app.db import checked_marker, checked_record, sqlite_path
+from app.db import checked_marker, record_checked, sqlite_path
 
 SEED = ROOT / "seed.sql"
 
@@ -58,8 +58,7 @@ def build(database_url: str, seed_sql: str | None = None) -> Path:
         raise
     checked_marker(target).unlink(missing_ok=True)
     os.replace(building, target)
-    with target.open("rb") as file:
-        checked_marker(target).write_text(checked_record(hashlib.file_digest(file, "sha256").hexdigest()), "utf-8")
+    record_checked(target)
     return target
 
 

@@ -96,3 +96,7 @@ class Recent(Generic[ValueT]):
         else:
             self.items.move_to_end(key)
         return value
+
+    def clear(self) -> None:
+        """Forget everything (a new dataset)."""
+        self.items.clear()

@@ -49,6 +49,17 @@ def checked_record(digest: str) -> str:
     return f"{digest} {RULES_DIGEST} {migrations_digest()}\n"
 
 
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256 (hex): the dataset's identity, behind its ETags, and what the record names."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def record_checked(path: Path) -> None:
+    """Record beside the file at `path` that it was built with these migrations and passed these rules."""
+    checked_marker(path).write_text(checked_record(file_sha256(path)), "utf-8")
+
+
 def read_only_connection(database_url: str) -> sqlite3.Connection:
     """A connection that cannot write: the file is opened `mode=ro&immutable=1`, with `query_only`.
 
@@ -160,8 +171,7 @@ def open_dataset(settings: Settings) -> Dataset:
     with path.open("rb") as file:
         if file.read(16) != b"SQLite format 3\x00":
             raise unusable("empty file" if path.stat().st_size == 0 else "not a SQLite database")
-    with path.open("rb") as file:
-        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    digest = file_sha256(path)
     db = read_only_connection(settings.database_url)
     try:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}

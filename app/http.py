@@ -164,7 +164,7 @@ class HttpLayer:
         dataset = scope["app"].state._state.get("dataset")
         if dataset is not self.dataset_key:  # a new dataset (tests swap it): forget everything
             self.cache.clear()
-            self.tags.items.clear()
+            self.tags.clear()
             self.dataset_key = dataset
         get = headers.get
         key = (
