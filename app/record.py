@@ -210,7 +210,7 @@ class Record:
         """Each month with events between `first` and `last` (either open): the dataset's own row
         (app.kept) for a whole month, one computed here for a month the range cuts."""
         lo, hi = self.span(first, last)
-        whole = {row.month: row for row in kept.monthly(self.dataset).rows}
+        whole = self._whole_months
         rows: list[MonthlyRow] = []
         start = lo
         while start < hi:
@@ -220,6 +220,11 @@ class Record:
             rows.append(own if own.recorded_events == end - start else self._cut_month(month, start, end))
             start = end
         return rows
+
+    @functools.cached_property
+    def _whole_months(self) -> dict[str, MonthlyRow]:
+        """The dataset's own row of each month (app.kept), by month: made once, not per request."""
+        return {row.month: row for row in kept.monthly(self.dataset).rows}
 
     def _cut_month(self, month: str, lo: int, hi: int) -> MonthlyRow:
         """A month the range cuts, as events [lo, hi): the same row object for the same run (the most
