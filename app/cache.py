@@ -4,7 +4,8 @@ cannot flush the hot entries, and Recent, a plain LRU for answers made from the 
 A new entry waits in a small probation segment; only a second request for it promotes it to the
 protected segment, which holds most of the bytes. One-off URLs (a client varying `limit` and
 `offset`, a scanner, a flood of unique query strings) only ever churn probation. When protected
-overflows, its least recently used entry goes back to probation for one more chance.
+overflows, its least recently used entry goes back to probation for one more chance, and
+`on_demote` is called, for a memo that may only hold protected entries.
 """
 
 from collections import OrderedDict
@@ -26,8 +27,11 @@ ValueT = TypeVar("ValueT")
 class SegmentedCache(Generic[EntryT]):
     """A byte-bounded segmented LRU cache (probation + protected)."""
 
-    def __init__(self, max_bytes: int, probation_share: float = 0.2) -> None:
+    def __init__(
+        self, max_bytes: int, probation_share: float = 0.2, on_demote: Callable[[], None] | None = None
+    ) -> None:
         self.max_bytes = max_bytes
+        self.on_demote = on_demote
         self.probation_bytes_max = int(max_bytes * probation_share)
         self.protected_bytes_max = max_bytes - self.probation_bytes_max
         self.probation: OrderedDict[Hashable, EntryT] = OrderedDict()
@@ -57,6 +61,8 @@ class SegmentedCache(Generic[EntryT]):
             demoted_key, demoted = self.protected.popitem(last=False)
             self.protected_bytes -= demoted.size
             self._admit(demoted_key, demoted)
+            if self.on_demote is not None:
+                self.on_demote()
         return entry
 
     def put(self, key: Hashable, entry: EntryT) -> None:

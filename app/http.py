@@ -34,6 +34,9 @@ SUFFIX_FORMATS = (".csv", ".svg")
 COMPRESS_FROM = 1024  # bytes; smaller bodies gain less than the header costs
 TAG_KEPT_FROM = 8 * 1024  # bytes: a body this large has its ETag kept by request (hashing it: ~5 us)
 TAGS_KEPT = 4096  # ~300 bytes each
+# Requests repeated byte for byte, answered with the messages sent before: a browser's or a script's
+# headers are ~300 bytes (at most MAX_HEADERS_BYTES), and the messages are the cache's own.
+ANSWERS_KEPT = 1024
 # What an entry costs beside its body: its key, headers, ETag and the ASGI messages of a variant
 # (measured: ~3.2 kB an entry with tracemalloc), so that the cache's bound is its memory, not only bodies.
 ENTRY_OVERHEAD = 4096
@@ -127,7 +130,10 @@ class HttpLayer:
 
     def __init__(self, app: ASGIApp, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.app = app
-        self.cache: SegmentedCache[Entry] = SegmentedCache(max_bytes)
+        # The messages sent for a request (method, raw path, query, scheme and every header, as
+        # received), kept only while its entry is protected, so that the cache's bound holds for them.
+        self.answers: dict[Hashable, tuple[Message, Message]] = {}
+        self.cache: SegmentedCache[Entry] = SegmentedCache(max_bytes, on_demote=self.answers.clear)
         self.dataset_key: object = None
         self.codings: dict[bytes, str] = {}
         # ETags of large bodies by request: the cache cannot keep every large body, and hashing one
@@ -140,7 +146,26 @@ class HttpLayer:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # Written for the hit path: each line here runs for every request the cache answers.
+        # A request repeated byte for byte: its answer depends on nothing else but the dataset, so it is
+        # sent the messages it was sent before (kept once its entry is protected: asked for twice).
+        request = (
+            scope["method"],
+            scope["path"],
+            scope.get("raw_path"),  # "/a%2Fb" is refused where "/a/b" is not
+            scope["query_string"],
+            scope["scheme"],
+            tuple(scope["headers"]),
+        )
+        answer = self.answers.get(request)
+        if answer is not None and scope["app"].state._state.get("dataset") is self.dataset_key:
+            await send(answer[0])
+            await send(answer[1])
+            return
+        await self._respond(scope, receive, send, request)
+
+    async def _respond(self, scope: Scope, receive: Receive, send: Send, request: Hashable) -> None:
+        """Answer any other request: its limits, its method, then the cache or the app."""
+        # Written for the hit path: each line here runs for the first hits of a request.
         raw_headers = scope["headers"]
         headers = dict(raw_headers)
         raw_path: bytes = scope.get("raw_path") or b""
@@ -165,6 +190,7 @@ class HttpLayer:
         if dataset is not self.dataset_key:  # a new dataset (tests swap it): forget everything
             self.cache.clear()
             self.tags.clear()
+            self.answers.clear()
             self.dataset_key = dataset
         get = headers.get
         key = (
@@ -181,6 +207,7 @@ class HttpLayer:
             protected.move_to_end(key)
         else:
             entry = self.cache.get(key)
+        hit = entry is not None  # and now protected: asked for at least twice
         if entry is None:
             entry = await self._render(scope, receive, send, head, dataset, key)
             if entry is None:
@@ -195,11 +222,15 @@ class HttpLayer:
         if (b"if-none-match" in headers or b"if-modified-since" in headers) and self._not_modified(
             headers, variant.tag, dataset
         ):
-            await send(variant.not_modified)
-            await send(EMPTY_BODY)
-            return
-        await send(variant.start)
-        await send(EMPTY_BODY if head else variant.body)
+            answer = variant.not_modified, EMPTY_BODY
+        else:
+            answer = variant.start, EMPTY_BODY if head else variant.body
+        if hit:
+            if len(self.answers) >= ANSWERS_KEPT:
+                self.answers.clear()
+            self.answers[request] = answer
+        await send(answer[0])
+        await send(answer[1])
 
     def _coding(self, accept_encoding: bytes) -> str:
         """The coding for an Accept-Encoding value, parsed once per distinct value."""

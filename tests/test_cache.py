@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.cache import SegmentedCache
 from app.config import Settings
+from app.db import open_dataset
 from app.http import TAG_KEPT_FROM, HttpLayer
 from app.main import create_app
 
@@ -133,3 +134,71 @@ def test_requests_leave_nothing_for_the_cyclic_collector(database_url: str) -> N
             return [gc.collect() for url in URLS_OF_EVERY_KIND if await call(url)]
 
     assert asyncio.run(run()) == [0] * len(URLS_OF_EVERY_KIND)
+
+
+class Untouchable:
+    """Stands in for the response cache: any use of it fails the request."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the cache was used ({name})")
+
+
+def test_a_repeated_request_is_sent_the_messages_it_was_sent_before(database_url: str) -> None:
+    settings = Settings(database_url=database_url, response_cache_bytes=256 * 1024)
+    with TestClient(create_app(settings)) as client:
+        layer = _layer(client)
+        first = client.get("/stats/yearly")
+        assert layer.answers == {}  # asked for once: not kept
+        second = client.get("/stats/yearly")
+        assert len(layer.answers) == 1
+        cache, layer.cache = layer.cache, Untouchable()  # type: ignore[assignment]
+        third = client.get("/stats/yearly")
+        layer.cache = cache
+        for response in (second, third):
+            assert response.content == first.content and response.headers == first.headers
+        # Any header that differs is another request: its own coding, its own 304, its own HEAD.
+        plain = client.get("/stats/yearly", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.content == first.content
+        etag = first.headers["etag"]
+        assert client.get("/stats/yearly", headers={"If-None-Match": etag}).status_code == 304
+        assert client.get("/stats/yearly", headers={"If-None-Match": '"other"'}).status_code == 200
+        assert client.head("/stats/yearly").content == b""
+        for _ in range(2):
+            assert client.get("/stats/yearly", headers={"If-None-Match": etag}).status_code == 304
+            assert client.head("/stats/yearly").content == b""
+        assert len(layer.answers) == 5
+        # The same path, spelt with an encoded slash, is still refused.
+        assert client.get("/stats%2Fyearly").status_code == 400
+
+
+def test_answers_are_kept_only_for_entries_in_the_protected_segment(database_url: str) -> None:
+    settings = Settings(database_url=database_url, response_cache_bytes=256 * 1024)
+    with TestClient(create_app(settings)) as client:
+        layer = _layer(client)
+        for offset in range(100):  # one-off URLs: none of them is kept as an answer
+            client.get("/exchanges", params={"limit": 3, "offset": offset})
+        assert layer.answers == {}
+        for year in range(2022, 2026):  # each asked for twice: far more than protected holds
+            for limit in range(1, 60):
+                for _ in range(2):
+                    assert client.get("/exchanges", params={"year": year, "limit": limit}).status_code == 200
+        assert layer.cache.protected_bytes <= layer.cache.protected_bytes_max
+        kept = {id(v.start) for entry in layer.cache.protected.values() for v in entry.variants.values()}
+        assert layer.answers and all(id(start) in kept for start, _ in layer.answers.values())
+
+
+def test_a_new_dataset_forgets_the_answers(database_url: str) -> None:
+    settings = Settings(database_url=database_url)
+    with TestClient(create_app(settings)) as client:
+        layer = _layer(client)
+        for _ in range(2):
+            client.get("/stats/summary")
+        assert len(layer.answers) == 1
+        old = client.app.state.dataset  # type: ignore[attr-defined]
+        client.app.state.dataset = open_dataset(settings)  # type: ignore[attr-defined]
+        try:
+            assert client.get("/stats/summary").status_code == 200
+            assert layer.answers == {}  # the old answer was not sent, and was forgotten
+        finally:
+            client.app.state.dataset.db.close()  # type: ignore[attr-defined]
+            client.app.state.dataset = old  # type: ignore[attr-defined]
