@@ -3,7 +3,9 @@ cannot flush the hot entries, and Recent, a plain LRU for answers made from the 
 
 A new entry waits in a small probation segment; only a second request for it promotes it to the
 protected segment, which holds most of the bytes. One-off URLs (a client varying `limit` and
-`offset`, a scanner, a flood of unique query strings) only ever churn probation. When protected
+`offset`, a scanner, a flood of unique query strings) only ever churn probation, and with a
+doorkeeper not even that: an entry is then kept from its second put, the first only noting its
+key's hash, so that a one-off answer is freed as soon as it is sent. When protected
 overflows, its least recently used entry goes back to probation for one more chance, and
 `on_demote` is called, for a memo that may only hold protected entries.
 """
@@ -28,9 +30,15 @@ class SegmentedCache(Generic[EntryT]):
     """A byte-bounded segmented LRU cache (probation + protected)."""
 
     def __init__(
-        self, max_bytes: int, probation_share: float = 0.2, on_demote: Callable[[], None] | None = None
+        self,
+        max_bytes: int,
+        probation_share: float = 0.2,
+        on_demote: Callable[[], None] | None = None,
+        doorkeeper: int = 0,
     ) -> None:
         self.max_bytes = max_bytes
+        self.doorkeeper = doorkeeper  # how many keys put once are remembered (by hash); 0: none
+        self.seen: set[int] = set()
         self.on_demote = on_demote
         self.probation_bytes_max = int(max_bytes * probation_share)
         self.protected_bytes_max = max_bytes - self.probation_bytes_max
@@ -65,10 +73,22 @@ class SegmentedCache(Generic[EntryT]):
                 self.on_demote()
         return entry
 
+    def fits(self, entry: EntryT) -> bool:
+        """Whether the entry is small enough to be kept."""
+        return entry.size <= self.probation_bytes_max
+
     def put(self, key: Hashable, entry: EntryT) -> None:
-        """Keep a new entry on probation; one too large for probation is not kept at all."""
+        """Keep a new entry on probation (with a doorkeeper, from its key's second put); one too large
+        for probation is not kept at all."""
         if entry.size > self.probation_bytes_max or key in self:
             return
+        if self.doorkeeper:
+            digest = hash(key)
+            if digest not in self.seen:
+                if len(self.seen) >= self.doorkeeper:  # forget them all: a URL asked for again comes back
+                    self.seen.clear()
+                self.seen.add(digest)
+                return
         self._admit(key, entry)
 
     def _admit(self, key: Hashable, entry: EntryT) -> None:
@@ -82,6 +102,7 @@ class SegmentedCache(Generic[EntryT]):
         """Forget everything (a new dataset)."""
         self.probation.clear()
         self.protected.clear()
+        self.seen.clear()
         self.probation_bytes = self.protected_bytes = 0
 
 

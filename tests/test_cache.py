@@ -49,6 +49,18 @@ def test_an_entry_larger_than_probation_is_not_kept() -> None:
     assert "huge" not in cache and len(cache) == 0
 
 
+def test_with_a_doorkeeper_an_entry_is_kept_from_its_second_put() -> None:
+    cache: SegmentedCache[Blob] = SegmentedCache(max_bytes=10_000, doorkeeper=3)
+    cache.put("a", Blob(100))
+    assert "a" not in cache and cache.probation_bytes == 0  # a one-off costs no body
+    cache.put("a", Blob(100))
+    assert "a" in cache
+    for key in ("b", "c", "d"):  # three more keys: the doorkeeper forgets "b" and "c" with "a"
+        cache.put(key, Blob(100))
+    cache.put("b", Blob(100))
+    assert "b" not in cache and "d" not in cache
+
+
 def _layer(client: TestClient) -> HttpLayer:
     stack = client.app.middleware_stack  # type: ignore[attr-defined]
     while not isinstance(stack, HttpLayer):
@@ -59,14 +71,14 @@ def _layer(client: TestClient) -> HttpLayer:
 def test_unique_urls_do_not_flush_the_hot_responses(database_url: str) -> None:
     settings = Settings(database_url=database_url, response_cache_bytes=256 * 1024)
     with TestClient(create_app(settings)) as client:
-        for _ in range(2):
+        for _ in range(3):  # kept from its second rendering, protected from its third request
             assert client.get("/stats/yearly").status_code == 200
         layer = _layer(client)
         hot = next(key for key in layer.cache.protected if isinstance(key, tuple) and key[0] == "/stats/yearly")
         for offset in range(1_500):  # far more one-off bytes than the whole cache holds
             assert client.get("/exchanges", params={"limit": 7, "offset": offset}).status_code == 200
         assert hot in layer.cache.protected
-        assert layer.cache.probation_bytes <= layer.cache.probation_bytes_max
+        assert layer.cache.probation_bytes == 0  # each one-off answer was freed once sent
 
 
 def test_a_large_body_is_hashed_once_per_request_even_when_it_is_not_kept(
@@ -148,13 +160,14 @@ def test_a_repeated_request_is_sent_the_messages_it_was_sent_before(database_url
     with TestClient(create_app(settings)) as client:
         layer = _layer(client)
         first = client.get("/stats/yearly")
-        assert layer.answers == {}  # asked for once: not kept
-        second = client.get("/stats/yearly")
+        second = client.get("/stats/yearly")  # rendered again, and kept
+        assert layer.answers == {}
+        third = client.get("/stats/yearly")  # from the cache, whose entry is now protected
         assert len(layer.answers) == 1
         cache, layer.cache = layer.cache, Untouchable()  # type: ignore[assignment]
-        third = client.get("/stats/yearly")
+        fourth = client.get("/stats/yearly")
         layer.cache = cache
-        for response in (second, third):
+        for response in (second, third, fourth):
             assert response.content == first.content and response.headers == first.headers
         # Any header that differs is another request: its own coding, its own 304, its own HEAD.
         plain = client.get("/stats/yearly", headers={"Accept-Encoding": "identity"})
@@ -163,7 +176,7 @@ def test_a_repeated_request_is_sent_the_messages_it_was_sent_before(database_url
         assert client.get("/stats/yearly", headers={"If-None-Match": etag}).status_code == 304
         assert client.get("/stats/yearly", headers={"If-None-Match": '"other"'}).status_code == 200
         assert client.head("/stats/yearly").content == b""
-        for _ in range(2):
+        for _ in range(3):
             assert client.get("/stats/yearly", headers={"If-None-Match": etag}).status_code == 304
             assert client.head("/stats/yearly").content == b""
         assert len(layer.answers) == 5
@@ -180,7 +193,7 @@ def test_answers_are_kept_only_for_entries_in_the_protected_segment(database_url
         assert layer.answers == {}
         for year in range(2022, 2026):  # each asked for twice: far more than protected holds
             for limit in range(1, 60):
-                for _ in range(2):
+                for _ in range(3):
                     assert client.get("/exchanges", params={"year": year, "limit": limit}).status_code == 200
         assert layer.cache.protected_bytes <= layer.cache.protected_bytes_max
         kept = {id(v.start) for entry in layer.cache.protected.values() for v in entry.variants.values()}
@@ -191,7 +204,7 @@ def test_a_new_dataset_forgets_the_answers(database_url: str) -> None:
     settings = Settings(database_url=database_url)
     with TestClient(create_app(settings)) as client:
         layer = _layer(client)
-        for _ in range(2):
+        for _ in range(3):
             client.get("/stats/summary")
         assert len(layer.answers) == 1
         old = client.app.state.dataset  # type: ignore[attr-defined]
@@ -202,3 +215,11 @@ def test_a_new_dataset_forgets_the_answers(database_url: str) -> None:
         finally:
             client.app.state.dataset.db.close()  # type: ignore[attr-defined]
             client.app.state.dataset = old  # type: ignore[attr-defined]
+
+
+def test_a_response_kept_only_from_its_second_rendering_is_compressed_from_the_first(database_url: str) -> None:
+    settings = Settings(database_url=database_url)
+    with TestClient(create_app(settings)) as client:
+        answers = [client.get("/stats/totals", headers={"Accept-Encoding": "gzip"}) for _ in range(3)]
+        assert [a.headers.get("content-encoding") for a in answers] == ["gzip"] * 3
+        assert answers[0].content == answers[2].content and answers[0].headers == answers[2].headers
