@@ -80,7 +80,7 @@ class SegmentedCache(Generic[EntryT]):
     def put(self, key: Hashable, entry: EntryT) -> None:
         """Keep a new entry on probation (with a doorkeeper, from its key's second put); one too large
         for probation is not kept at all."""
-        if entry.size > self.probation_bytes_max or key in self:
+        if not self.fits(entry) or key in self:
             return
         if self.doorkeeper:
             digest = hash(key)
