@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
 N ?= 100000
 DB ?= var/synth-100k.db
 
-.PHONY: run test lint types pytest seed db clean browser synth bench profile soak audit lock
+.PHONY: run test lint types pytest seed db clean browser synth bench profile soak audit lock reference
 
 # Debian packages the tests and benchmarks need; installed only when missing (as root).
 define apt_install
@@ -61,6 +61,11 @@ pytest: $(BIN)/.installed browser
 	$(BIN)/coverage report
 
 test: lint types pytest
+
+# Rewrite the recording of every answer (tests/__snapshots__/test_reference/) after a deliberate change;
+# review its diff before committing it.
+reference: $(BIN)/.installed
+	$(BIN)/pytest tests/test_reference.py --snapshot-update
 
 synth: $(BIN)/.installed
 	$(BIN)/python -m bench.synth --events $(N) --database $(DB)
