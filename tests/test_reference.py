@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from app.db import sqlite_path
 from app.config import Settings
+from app.db import sqlite_path
 from app.main import create_app
 
 LISTS = ["/stats/yearly", "/stats/monthly", "/stats/totals", "/exchanges"]
