@@ -5,14 +5,10 @@ import functools
 import gc
 import hashlib
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, unquote
-
-from fastapi import Depends, Request
 
 from app import queries
 from app.checks import RULES_DIGEST, DataCheckError, check
@@ -72,29 +68,15 @@ def read_only_connection(database_url: str) -> sqlite3.Connection:
     return connection
 
 
-async def get_db(request: Request) -> sqlite3.Connection:
-    """The worker's read-only connection."""
-    connection: sqlite3.Connection = request.app.state.dataset.db
-    return connection
-
-
-Db = Annotated[sqlite3.Connection, Depends(get_db)]
-
-
-T = TypeVar("T")
-
-
 # Collect young objects less often: a request allocates ~100 and almost never a cycle, and each
 # collection pauses every request in flight (the defaults made p99 under load tens of milliseconds).
 COLLECTOR_THRESHOLDS = (100_000, 50, 100)
 
 
 def settle_long_lived() -> None:
-    """Take what lives now (the dataset and its kept answers) out of the cyclic collector's scans.
-
-    Kept answers live as long as the dataset; scanning them in every full collection paused the
-    worker for tens of milliseconds at 100,000 events. Garbage is collected first so none is frozen;
-    frozen objects are still freed by reference counting, and the app unfreezes them at shutdown."""
+    """At start-up, take what lives as long as the process (the record) out of the cyclic collector's
+    scans: garbage is collected first so none is frozen, and frozen objects are still freed by
+    reference counting. The app unfreezes them at shutdown."""
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
     gc.collect()
     gc.freeze()
@@ -114,24 +96,10 @@ class Dataset:
     migration: str
     as_of: dt.date
     cache_control: str
-    # Facts every list response repeats, read once: the data never change while served.
+    # Facts every list response repeats.
     years_with_event_records: tuple[int, ...]
     publishers: dict[str, dict[str, str]]
     first_record: dt.date
-    # Answers that depend on the dataset alone (no filter asked for), kept from their first request.
-    answers: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def once(self, name: str, compute: Callable[[], T], keep: Callable[[T], bool] | None = None) -> T:
-        """The answer `name`, computed on first use and kept (unless `keep` says it is too large):
-        the data never change while they are served."""
-        if name in self.answers:
-            kept: T = self.answers[name]
-            return kept
-        answer = compute()
-        if keep is None or keep(answer):
-            self.answers[name] = answer
-            settle_long_lived()
-        return answer
 
     @functools.cached_property
     def modified_at(self) -> dt.datetime:
@@ -202,12 +170,3 @@ def open_dataset(settings: Settings) -> Dataset:
     as_of, years = queries.as_of(db), tuple(queries.years_with_event_records(db))
     publishers, first = queries.publishers(db), queries.first_record(db)
     return Dataset(db, path, digest, migration, as_of, cache_control, years, publishers, first)
-
-
-async def get_dataset(request: Request) -> Dataset:
-    """The dataset the app serves (opened and verified at start-up)."""
-    dataset: Dataset = request.app.state.dataset
-    return dataset
-
-
-DatasetDep = Annotated[Dataset, Depends(get_dataset)]

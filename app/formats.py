@@ -1,17 +1,22 @@
-"""Representations: JSON or CSV chosen by suffix, `?format=` or `Accept`, and their bytes."""
+"""The renderer: the representation a request asks for (format and language), chosen by one
+dependency, and the bytes of it: JSON by pydantic, CSV by the csv module, SVG by app.charts.
+
+A data route is registered at its path and at `path.csv` (and `path.svg` where it draws a chart):
+the suffix is a route of its own, so the router, not the HTTP layer, maps it to a format.
+"""
 
 import csv
-import functools
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, TypeVar, get_args
 
-from fastapi import Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from app import sentences
 from app.i18n import LangParam, language
 from app.params import given
 from app.problems import bad_parameter
@@ -24,14 +29,43 @@ MEDIA_TYPES = {
 }
 DATA_FORMATS = ("json", "csv")
 CHART_FORMATS = ("json", "csv", "svg")
+SUFFIXES = ("csv", "svg")
 LIST_SEPARATOR = " | "
 # Every CSV points at the package that describes its columns (relative, so one cached copy fits every host).
 DESCRIBED_BY = '</datapackage.json>; rel="describedby"'
 
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def data_route(
+    router: APIRouter, path: str, formats: tuple[str, ...] = DATA_FORMATS, **options: Any
+) -> Callable[[Endpoint], Endpoint]:
+    """Register a GET route at `path` and at `path.csv` and `path.svg` (the suffixed paths first, so
+    that `/exchanges/2024-12-30.csv` is not read as an id). A suffix the route does not offer is
+    routed too, to answer 406 with what is offered, and left out of the OpenAPI schema."""
+
+    def register(endpoint: Endpoint) -> Endpoint:
+        for suffix in SUFFIXES:
+            shown = options.get("include_in_schema", True) and suffix in formats
+            router.add_api_route(
+                f"{path}.{suffix}", endpoint, methods=["GET"], **{**options, "include_in_schema": shown}
+            )
+        router.add_api_route(path, endpoint, methods=["GET"], **options)
+        return endpoint
+
+    return register
+
+
+def path_suffix(request: Request) -> str | None:
+    """The format a suffixed route stands for (`/stats/yearly.csv`: csv), else None."""
+    route = request.scope.get("route")
+    last = getattr(route, "path", "").rpartition("/")[2]
+    return last.rpartition(".")[2] if "." in last else None
+
 
 @dataclass(frozen=True)
 class Representation:
-    """What the client asked for: a format, and how CSV should be delivered."""
+    """What the client asked for: a format, how CSV should be delivered, and the language."""
 
     format: str
     download: bool
@@ -74,8 +108,8 @@ def _accepted(accept: str, offered: tuple[str, ...]) -> str | None:
 
 
 def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
-    """Choose the format: a `.csv` suffix first, then `?format=`, then the Accept header."""
-    suffix = request.scope.get("state", {}).get("suffix_format")
+    """Choose the format: the path's suffix first, then `?format=`, then the Accept header."""
+    suffix = path_suffix(request)
     asked = given(request.query_params, "format")
     if suffix and asked and asked != suffix:
         raise bad_parameter("format", f"'{asked}' contradicts the path's .{suffix} suffix", suffix)
@@ -95,7 +129,8 @@ def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
 
 
 def _format_param(offered: tuple[str, ...]) -> Any:
-    # Documented as an enum; checked by negotiate(), so an unknown value answers 406, not 400.
+    # Documented as an enum (a suffixed path's own schema offers its suffix alone: app.openapi);
+    # checked by negotiate(), so an unknown value answers 406, not 400.
     return Query(
         description=f"One of {', '.join(offered)} (default json); the same as a suffix such as `.csv` "
         "or an Accept header such as `text/csv`.",
@@ -116,7 +151,7 @@ async def representation(
     download: Download = False,
     bom: Bom = False,
 ) -> Representation:
-    """The representation dependency that every data route takes."""
+    """The representation dependency of a data route (JSON or CSV)."""
     del format  # read by negotiate(), which also honours the suffix and Accept
     return Representation(negotiate(request), download, bom)
 
@@ -167,66 +202,17 @@ def csv_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool =
     return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode()
 
 
-def csv_rows(rows: Iterable[Sequence[Any]]) -> list[bytes]:
-    """Each row's CSV line, exactly as csv_table writes it below the header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    lines = []
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate(0)
-        writer.writerow([_cell(value) for value in row])
-        lines.append(buffer.getvalue().encode())
-    return lines
-
-
-def csv_lines(rows: Sequence[BaseModel]) -> list[bytes]:
-    """Each row's CSV line, exactly as csv_bytes writes it below the header."""
-    return csv_rows(_cells(rows, list(type(rows[0]).model_fields))) if rows else []
-
-
-# Where the request's scheme and host go in a body made ahead of the request (the feed, the data
-# package): no URL, title or id contains it, and it is replaced before the body is sent.
-HOST_MARK = "\x1fhost\x1f"
-
-# The bytes of a response's rows in a format ("json" or "csv") and a language, made ahead of the request.
-RowBytes = Callable[[str, str], list[bytes]]
-
-
-def _cells(rows: Iterable[BaseModel], columns: list[str]) -> Iterable[list[Any]]:
-    """Each row's values in `columns`, as its JSON gives them."""
-    return ([fields[column] for column in columns] for fields in (row.model_dump(mode="json") for row in rows))
-
-
-def csv_bytes(rows: list[BaseModel], columns: list[str]) -> bytes:
-    """RFC 4180 CSV: a header row equal to the JSON field names, then one line per row."""
-    return csv_table(columns, _cells(rows, columns))
-
-
-@functools.cache
-def _csv_header(columns: tuple[str, ...]) -> bytes:
-    return csv_table(columns, [])
-
-
-@functools.cache
-def _columns(envelope: type[BaseModel]) -> list[str]:
-    """The field names of the rows an envelope type's `data` holds (worked out once per type)."""
-    annotation = envelope.model_fields["data"].annotation
+def _columns(envelope: BaseModel) -> list[str]:
+    """The field names of the rows an envelope's `data` holds."""
+    annotation = type(envelope).model_fields["data"].annotation
     model = get_args(annotation)[0] if get_args(annotation) else annotation
     assert isinstance(model, type) and issubclass(model, BaseModel)
     return list(model.model_fields)
 
 
-def _csv_rows(envelope: BaseModel) -> tuple[list[BaseModel], list[str]]:
-    """The rows of an envelope's `data` (a list or one object) and its columns, in field order."""
-    data = envelope.data  # type: ignore[attr-defined]
-    return (data if isinstance(data, list) else [data]), _columns(type(envelope))
-
-
 def table_response(rep: Representation, filename: str, table: bytes) -> Response:
-    """A CSV table written by csv_table whose columns a route chose itself (the wide breakdown, a
-    package resource), delivered as every other CSV is: BOM and download on request, described by
-    the package."""
+    """A CSV table whose columns a route chose itself (the wide breakdown, a package resource),
+    delivered as every other CSV is: BOM and download on request, described by the package."""
     headers = {"Link": DESCRIBED_BY}
     if rep.download:
         headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -240,40 +226,27 @@ def respond(
     filename: str,
     headers: dict[str, str] | None = None,
     chart: Callable[[str], str] | None = None,
-    rows_as: RowBytes | None = None,
 ) -> Response:
-    """Render an envelope `{data, meta}` as the representation asked for (`chart` draws the SVG).
-
-    `rows_as` gives the data rows' bytes made ahead (app.kept): the body is then joined from them,
-    byte for byte what serializing the envelope would give."""
+    """Render an envelope `{data, meta}` as the representation asked for (`chart` draws the SVG);
+    rows with a `sentence` get theirs in the asked language, on copies."""
     headers = dict(headers or {})
-    rows, columns = _csv_rows(envelope)
+    columns = _columns(envelope)
+    data = envelope.data  # type: ignore[attr-defined]
+    rows = data if isinstance(data, list) else [data]
+    if "sentence" in columns:
+        rows = sentences.quoted(rows, rep.lang)
+        envelope = envelope.model_copy(update={"data": rows if isinstance(data, list) else rows[0]})
     if rep.format == "svg" or "sentence" in columns:  # the body depends on the language: caches must key on it
         headers["Vary"] = "Accept-Language"
     if rep.format == "svg" and chart is not None:
         body = chart(rep.lang).encode()
     elif rep.format == "csv":
-        if rows_as is None:
-            body = csv_bytes(rows, columns)
-        else:
-            body = b"".join([_csv_header(tuple(columns)), *rows_as("csv", rep.lang)])
+        body = csv_table(columns, ([row[c] for c in columns] for row in (r.model_dump(mode="json") for r in rows)))
         if rep.bom:
             body = "\ufeff".encode() + body
         headers["Link"] = ", ".join(filter(None, [headers.get("Link"), DESCRIBED_BY]))
-    elif rows_as is None:
-        body = envelope.model_dump_json().encode()
     else:
-        data = rows_as("json", rep.lang)
-        meta = envelope.meta.model_dump_json().encode()  # type: ignore[attr-defined]
-        if isinstance(envelope.data, list):  # type: ignore[attr-defined]
-            # One join, so one copy of a large body: the opening goes on the first row, the end on the last.
-            parts = list(data)
-            if parts:
-                parts[0] = b'{"data":[' + parts[0]
-                parts[-1] = parts[-1] + b'],"meta":' + meta + b"}"
-            body = b",".join(parts) if parts else b'{"data":[],"meta":' + meta + b"}"
-        else:
-            body = b"".join([b'{"data":', data[0], b',"meta":', meta, b"}"])
+        body = envelope.model_dump_json().encode()
     if rep.download:
         headers["Content-Disposition"] = f'attachment; filename="{filename}.{rep.format}"'
     return Response(body, media_type=MEDIA_TYPES[rep.format], headers=headers)

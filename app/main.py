@@ -5,13 +5,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import openapi, problems
 from app.config import Settings, get_settings
 from app.db import Dataset, open_dataset, settle_long_lived
 from app.http import HttpLayer
 from app.params import reject_unknown_parameters
+from app.record import load_record
 from app.routes import docs, exchanges, feed, package, pages, service, sources, stats
 
 DESCRIPTION = """\
@@ -24,26 +24,6 @@ Unknown figures are null, never zero. Read-only. Every data endpoint also answer
 """
 
 
-class Api(FastAPI):
-    """FastAPI with the HTTP layer outermost: a cached answer never enters Starlette's middleware."""
-
-    response_cache_bytes = 0
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Straight to the HTTP layer: FastAPI's own __call__ asks per request whether OpenTelemetry
-        # tracing is configured, which this service never does (it sets no root_path either).
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
-        scope["app"] = self
-        if self.middleware_stack is None:
-            self.middleware_stack = self.build_middleware_stack()
-        await self.middleware_stack(scope, receive, send)
-
-    def build_middleware_stack(self) -> ASGIApp:
-        return HttpLayer(super().build_middleware_stack(), max_bytes=self.response_cache_bytes)
-
-
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment).
 
@@ -54,12 +34,13 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.dataset = dataset or open_dataset(settings)
+        app.state.record = load_record(app.state.dataset)
         settle_long_lived()
         yield
         app.state.dataset.db.close()
         gc.unfreeze()
 
-    app = Api(
+    app = FastAPI(
         title="Returns from Russian captivity to Ukraine",
         version="1.0.0",
         description=DESCRIPTION,
@@ -72,7 +53,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     openapi.install(app)
     for module in (pages, service, stats, exchanges, sources, feed, package, docs):
         app.include_router(module.router)
-    app.response_cache_bytes = settings.response_cache_bytes
+    app.add_middleware(HttpLayer, max_bytes=settings.response_cache_bytes)
     return app
 
 

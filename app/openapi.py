@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.formats import SUFFIXES
 from app.problems import PROBLEM_JSON
 from app.schemas import Problem
 
@@ -40,8 +41,14 @@ def install(app: FastAPI) -> None:
                 "414": "The URL is longer than 2,048 bytes.",
                 "431": "A request header is over 4 KiB, or all of them over 8 KiB.",
             }
-            for path in schema["paths"].values():
-                for operation in path.values():
+            for path, item in schema["paths"].items():
+                suffix = path.rpartition("/")[2].rpartition(".")[2] if "." in path.rpartition("/")[2] else None
+                for operation in item.values():
+                    for parameter in operation.get("parameters", []):
+                        if suffix in SUFFIXES and parameter["name"] == "format":  # the path's suffix alone
+                            only = f"Only `{suffix}` here, the path's suffix (or leave it out)."
+                            parameter["description"] = only
+                            parameter["schema"] = {**parameter["schema"], "enum": [suffix], "description": only}
                     responses = operation.setdefault("responses", {})
                     responses.pop("422", None)
                     for status, description in limits.items():  # the HTTP layer's caps apply everywhere

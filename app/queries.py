@@ -1,9 +1,10 @@
 """Read functions, SQL-first: one per question the API answers."""
 
+import bisect
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,17 +204,23 @@ def newest_event_ids(db: sqlite3.Connection, count: int) -> list[str]:
 
 
 def exchange_rows(
-    db: sqlite3.Connection, ids: list[str], stage_dates: dict[int | str, list[str]]
+    db: sqlite3.Connection,
+    ids: list[str],
+    stage_dates: Mapping[int | str, Sequence[str]],
+    as_of: dt.date | None = None,
 ) -> dict[str, ExchangeRow]:
-    """Events by id as the whole record holds them; `exchange_stages` counted from `stage_dates`
-    (exchange_stage_dates) instead of a scan of every event per staged row."""
+    """Events by id; a staged event's `exchange_stages` counts its exchange's stages held by `as_of`
+    (None: all of them), from `stage_dates` (exchange_stage_dates) instead of a scan per row."""
+    if not ids:
+        return {}
     marks = ", ".join("?" * len(ids))
     sql = f"SELECT {_EVENT_FIELDS}, NULL AS exchange_stages, '' AS sentence FROM return_event e WHERE e.id IN ({marks})"
     rows = _rows_positional(db, sql, ids)
+    last = (as_of or dt.date.max).isoformat()
     for row in rows:
         if row["exchange_stage"] is not None:
             key = row["exchange_ordinal"] if row["exchange_ordinal"] is not None else row["agreement"]
-            row["exchange_stages"] = len(stage_dates[key])
+            row["exchange_stages"] = bisect.bisect_right(stage_dates[key], last)
     return {row["id"]: ExchangeRow(**row) for row in rows}
 
 

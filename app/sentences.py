@@ -7,7 +7,8 @@ the body's grammatical gender.
 """
 
 import datetime as dt
-from typing import TypeVar
+from collections.abc import Sequence
+from typing import TypeVar, cast
 
 from app.charts import number
 from app.schemas import ExchangeRow, PublishedTotalRow, Summary, YearlyRow
@@ -189,13 +190,15 @@ Quotable = YearlyRow | ExchangeRow | PublishedTotalRow | Summary
 RowT = TypeVar("RowT", bound=Quotable)
 
 
-def quoted(rows: list[RowT], lang: str) -> list[RowT]:
-    """The rows, each with its `sentence` set in `lang` (the queries leave it empty)."""
-    for row in rows:
-        if isinstance(row, YearlyRow):
-            row.sentence = yearly(row, lang)
-        elif isinstance(row, ExchangeRow):
-            row.sentence = exchange(row, lang)
-        else:
-            row.sentence = total(row, lang)
-    return rows
+def quoted(rows: Sequence[RowT], lang: str) -> list[RowT]:
+    """Copies of the rows, each with its `sentence` in `lang` (the record leaves it empty)."""
+    return [cast(RowT, row.model_copy(update={"sentence": sentence(row, lang)})) for row in rows]
+
+
+def sentence(row: Quotable, lang: str) -> str:
+    """The row's quote-ready sentence in `lang`."""
+    if isinstance(row, YearlyRow):
+        return yearly(row, lang)
+    if isinstance(row, ExchangeRow):
+        return exchange(row, lang)
+    return total(row, lang)

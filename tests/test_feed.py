@@ -1,11 +1,7 @@
 """`/feed.atom`: a real Atom 1.0 feed, read with a real feed parser."""
 
-import xml.etree.ElementTree as ET
-
 import feedparser
 from fastapi.testclient import TestClient
-
-from app.routes.feed import serialized
 
 
 def _parse(client: TestClient, **params: str) -> feedparser.FeedParserDict:
@@ -73,12 +69,3 @@ def test_feed_is_cached_and_open_like_every_endpoint(client: TestClient) -> None
 def test_the_page_advertises_the_feed(client: TestClient) -> None:
     page = client.get("/", headers={"Accept": "text/html"}).text
     assert '<link rel="alternate" type="application/atom+xml" href="/feed.atom?lang=en"' in page
-
-
-def test_the_feed_serializer_writes_what_elementtree_writes() -> None:
-    root = ET.Element("feed", {"xmlns": "http://www.w3.org/2005/Atom", "xml:lang": "uk"})
-    ET.SubElement(root, "title").text = 'Повернення & "обміни" <1> \t\r\n'
-    ET.SubElement(root, "link", rel="self", href='http://h:1/?a=1&b="2"<3>\t\r\nx')
-    ET.SubElement(root, "empty")
-    ET.SubElement(ET.SubElement(root, "author"), "name").text = "Штаб"
-    assert serialized(root) == ET.tostring(root, encoding="utf-8", xml_declaration=True)

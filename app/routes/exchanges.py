@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from app import charts, kept, queries
-from app.db import DatasetDep, Db
+from app import charts
 from app.formats import (
+    CHART_FORMATS,
     Representation,
     chart_representation,
     csv_table,
+    data_route,
     representation,
     respond,
     sentence_representation,
@@ -20,7 +21,7 @@ from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, Limit, Offset, date_range, paging_headers
 from app.problems import ProblemError
 from app.queries import EventFilter
-from app.record import record
+from app.record import RecordDep
 from app.schemas import (
     Agreement,
     Dimension,
@@ -32,8 +33,6 @@ from app.schemas import (
     PageMeta,
     SourcedMeta,
     UnitList,
-    UnitRow,
-    UnitsMeta,
     WideUnitList,
     WideUnitsMeta,
 )
@@ -53,10 +52,9 @@ ExchangeId = Annotated[
 ]
 
 
-async def exchange_or_404(dataset: DatasetDep, exchange_id: ExchangeId) -> ExchangeRow:
+async def exchange_or_404(record: RecordDep, exchange_id: ExchangeId) -> ExchangeRow:
     """The event named in the path, or a 404 that says which ids exist."""
-    rows, _ = kept.events(dataset).rows([exchange_id])
-    row = rows[0] if rows else None
+    row = record.event(exchange_id)
     if row is None:
         raise ProblemError(404, f"No exchange with id '{exchange_id}'. Ids are event dates; GET /exchanges lists them.")
     return row
@@ -65,11 +63,10 @@ async def exchange_or_404(dataset: DatasetDep, exchange_id: ExchangeId) -> Excha
 Exchange = Annotated[ExchangeRow, Depends(exchange_or_404)]
 
 
-@router.get("", response_model=ExchangeList, summary="Return events", responses=CHART_RESPONSES)
+@data_route(router, "", CHART_FORMATS, response_model=ExchangeList, summary="Return events", responses=CHART_RESPONSES)
 async def exchanges(
     request: Request,
-    db: Db,
-    dataset: DatasetDep,
+    record: RecordDep,
     rep: ChartRep,
     as_of: AsOf,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
@@ -96,18 +93,13 @@ async def exchanges(
     """
     first, last = date_range(date_from, date_to)
     filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
-    if mediator is None and kind is None and agreement is None and evidence is None:
-        # Only dates: the events are a run of the record in date order, so the page is a slice of it.
-        total, ids = record(dataset).page(*filters.bounds(), limit, offset)
-    else:
-        total, ids = queries.exchange_ids(db, filters, limit=limit, offset=offset)
-    rows, rows_as = kept.events(dataset).rows(ids, as_of)
+    total, rows = record.events(filters, limit, offset)
     meta = PageMeta(
-        as_of=as_of or dataset.as_of,
+        as_of=as_of or record.dataset.as_of,
         total=total,
         limit=limit,
         offset=offset,
-        years_with_event_records=list(dataset.years_with_event_records),
+        years_with_event_records=list(record.dataset.years_with_event_records),
     )
     headers = paging_headers(request, total, limit, offset)
     name = "exchanges" + (f"-{year}" if year else "")
@@ -119,13 +111,12 @@ async def exchanges(
         name,
         headers,
         chart=lambda lang: charts.timeline_chart(rows, period, lang),
-        rows_as=rows_as,
     )
 
 
-@router.get("/units", response_model=WideUnitList, summary="Every event's breakdown, one column per category")
+@data_route(router, "/units", response_model=WideUnitList, summary="Every event's breakdown, one column per category")
 async def wide_units(
-    dataset: DatasetDep,
+    record: RecordDep,
     rep: Rep,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
     date_from: Annotated[str | None, IsoDate("Events on or after this ISO date (YYYY-MM-DD).")] = None,
@@ -139,31 +130,37 @@ async def wide_units(
     reach `total`, never the `_within_` ones. Empty where the breakdown does not give a category.
     Also at `/exchanges/units.csv`."""
     first, last = date_range(date_from, date_to)
-    wide = kept.wide_units(dataset, dimension)
-    events = record(dataset)
-    lo, hi = events.span(*EventFilter(year, first, last).bounds())
-    meta = WideUnitsMeta(as_of=dataset.as_of, dimension=dimension, columns=wide.columns, labels=wide.labels)
+    wide = record.wide_units(dimension, *EventFilter(year, first, last).bounds())
+    meta = WideUnitsMeta(as_of=record.dataset.as_of, dimension=dimension, columns=wide.columns, labels=wide.labels)
     name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
     if rep.format != "csv":
-        # The rows are given as their kept bytes (rows_as); the envelope carries the meta.
-        envelope = WideUnitList(data=[], meta=meta)
-        return respond(rep, envelope, name, rows_as=lambda _fmt, _lang: wide.lines("json", events, lo, hi))
-    return table_response(rep, name, b"".join([csv_table(wide.header, []), *wide.lines("csv", events, lo, hi)]))
+        return respond(rep, WideUnitList(data=wide.rows, meta=meta), name)
+    header = ["id", "date", "exchange_ordinal", "kind", *wide.columns, "total", "accounted_for", "unattributed"]
+    cells = (
+        [r.id, r.date.isoformat(), r.exchange_ordinal, r.kind, *(r.people[c] for c in wide.columns), *r.counts()]
+        for r in wide.rows
+    )
+    return table_response(rep, name, csv_table(header, cells))
 
 
-@router.get("/{exchange_id}", response_model=ExchangeOne, summary="One return event")
-async def one_exchange(dataset: DatasetDep, rep: SentenceRep, exchange: Exchange) -> Response:
+@data_route(router, "/{exchange_id}", response_model=ExchangeOne, summary="One return event")
+async def one_exchange(record: RecordDep, rep: SentenceRep, exchange: Exchange) -> Response:
     """One event with both sides' counts, notes on disputed figures, its sources and a quote-ready
     sentence (`?lang=uk` for Ukrainian). Also at `/exchanges/{exchange_id}.csv`."""
-    _, rows_as = kept.events(dataset).rows([exchange.id])
-    meta = SourcedMeta(as_of=dataset.as_of, source_urls=exchange.source_urls)
-    return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}", rows_as=rows_as)
+    meta = SourcedMeta(as_of=record.dataset.as_of, source_urls=exchange.source_urls)
+    return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
 
 
-@router.get("/{exchange_id}/units", response_model=UnitList, summary="An event's breakdown", responses=CHART_RESPONSES)
+@data_route(
+    router,
+    "/{exchange_id}/units",
+    CHART_FORMATS,
+    response_model=UnitList,
+    summary="An event's breakdown",
+    responses=CHART_RESPONSES,
+)
 async def units(
-    db: Db,
-    dataset: DatasetDep,
+    record: RecordDep,
     rep: ChartRep,
     exchange: Exchange,
     dimension: Annotated[Dimension, Query(description="`service` (branch or status), `rank` or `sex`.")] = "service",
@@ -171,17 +168,10 @@ async def units(
     """How an event's people divide by service, rank or sex, and how many the published
     breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.
     Also at `/exchanges/{exchange_id}/units.csv`, and drawn as a chart at `.../units.svg`."""
-
-    def made() -> tuple[kept.Kept[UnitRow], UnitsMeta]:
-        rows, meta = queries.breakdown(db, exchange, dimension, dataset.as_of)
-        return kept.Kept(rows), meta
-
-    breakdown, meta = kept.breakdowns(dataset).get((exchange.id, dimension), made)
-    rows, rows_as = breakdown.all()
+    rows, meta = record.breakdown(exchange, dimension)
     return respond(
         rep,
         UnitList(data=rows, meta=meta),
         f"exchange-{exchange.id}-{dimension}",
-        chart=breakdown.chart(rows, lambda rows, lang: charts.units_chart(rows, meta, lang)),
-        rows_as=rows_as,
+        chart=lambda lang: charts.units_chart(rows, meta, lang),
     )

@@ -5,14 +5,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from app import kept, page, queries, sentences
-from app.db import DatasetDep, Db
+from app import page, sentences
 from app.formats import negotiate
 from app.i18n import LangParam, language
 from app.openapi import DATA_RESPONSES
 from app.params import MAX_LIMIT
 from app.problems import bad_parameter
-from app.record import record
+from app.queries import EventFilter
+from app.record import RecordDep
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
 
 router = APIRouter(tags=["service"])
@@ -51,8 +51,7 @@ ENDPOINTS = {
 )
 async def index(
     request: Request,
-    db: Db,
-    dataset: DatasetDep,
+    record: RecordDep,
     lang: LangParam = None,
     year: Annotated[
         int | None, Query(ge=1, le=9999, description="The page's timeline year (default: the latest with events).")
@@ -72,33 +71,32 @@ async def index(
         }
         return JSONResponse(body)
     chosen = language(request)
-    years = dataset.years_with_event_records
+    years = record.dataset.years_with_event_records
     if year is not None and year not in years:
         raise bad_parameter("year", f"{year} has no event records", ", ".join(map(str, years)))
     event_year = year or (years[-1] if years else None)
     events: list[ExchangeRow] = []
     if event_year is not None:
-        ids = record(dataset).page(*queries.EventFilter(year=event_year).bounds(), limit=MAX_LIMIT, offset=0)[1]
-        events = kept.events(dataset).rows(ids)[0]
+        events = record.events(EventFilter(year=event_year), limit=MAX_LIMIT, offset=0)[1]
     units: list[UnitRow] = []
     units_meta: UnitsMeta | None = None
     for event in reversed(events):  # the breakdown of the year's latest event that has one
-        rows, meta = queries.breakdown(db, event, "service", dataset.as_of)
+        rows, meta = record.breakdown(event, "service")
         if rows and event.returned_to_ukraine is not None:
             units, units_meta = rows, meta
             break
-    summary = kept.summary(dataset).rows[0]  # the data checks require a Coordination Headquarters total
+    summary = record.summary
     facts = page.PageFacts(
         summary=sentences.quoted([summary], chosen)[0],
-        yearly=sentences.quoted(kept.yearly(dataset).rows, chosen),
+        yearly=sentences.quoted(record.yearly, chosen),
         event_years=years,
         event_year=event_year,
         events=sentences.quoted(events, chosen),
         units=units,
         units_meta=units_meta,
-        totals=sentences.quoted(kept.totals(dataset).rows, chosen),
-        reconciliation=kept.reconciliation(dataset).rows,
-        sources=kept.sources(dataset).rows,
+        totals=sentences.quoted(record.totals, chosen),
+        reconciliation=record.reconciliation,
+        sources=record.sources,
         record_ends=summary.last_recorded_event_date,
     )
     html = page.render(lang=chosen, base=str(request.base_url).rstrip("/"), facts=facts)

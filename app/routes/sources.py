@@ -5,19 +5,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from app import kept
-from app.db import DatasetDep, Db
-from app.formats import Representation, representation, respond
+from app.formats import Representation, data_route, representation, respond
 from app.openapi import DATA_RESPONSES
+from app.record import RecordDep
 from app.schemas import Meta, SourceList
 
 router = APIRouter(tags=["sources"], responses=DATA_RESPONSES)
 
 
-@router.get("/sources", response_model=SourceList, summary="Sources")
-async def sources(db: Db, dataset: DatasetDep, rep: Annotated[Representation, Depends(representation)]) -> Response:
+@data_route(router, "/sources", response_model=SourceList, summary="Sources")
+async def sources(record: RecordDep, rep: Annotated[Representation, Depends(representation)]) -> Response:
     """Every source (URL, publisher, date) and the years, events and totals it supports.
 
     Also at `/sources.csv`."""
-    rows, rows_as = kept.sources(dataset).all()
-    return respond(rep, SourceList(data=rows, meta=Meta(as_of=dataset.as_of)), "sources", rows_as=rows_as)
+    envelope = SourceList(data=list(record.sources), meta=Meta(as_of=record.dataset.as_of))
+    return respond(rep, envelope, "sources")

@@ -5,13 +5,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
-from app import charts, kept, queries
-from app.db import DatasetDep
-from app.formats import Representation, chart_representation, representation, respond, sentence_representation
+from app import charts
+from app.formats import (
+    CHART_FORMATS,
+    Representation,
+    chart_representation,
+    data_route,
+    representation,
+    respond,
+    sentence_representation,
+)
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, date_range
 from app.problems import ProblemError, bad_parameter
-from app.record import record
+from app.queries import EventFilter
+from app.record import RecordDep
 from app.schemas import (
     Meta,
     MonthlyList,
@@ -34,9 +42,11 @@ DateFrom = Annotated[str | None, IsoDate("On or after this ISO date (YYYY-MM-DD)
 DateTo = Annotated[str | None, IsoDate("On or before this ISO date (YYYY-MM-DD).")]
 
 
-@router.get("/yearly", response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES)
+@data_route(
+    router, "/yearly", CHART_FORMATS, response_model=YearlyList, summary="Yearly totals", responses=CHART_RESPONSES
+)
 async def yearly(
-    dataset: DatasetDep,
+    record: RecordDep,
     rep: ChartRep,
     as_of: AsOf,
     year_from: Year = None,
@@ -52,31 +62,28 @@ async def yearly(
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    years = kept.yearly(dataset)
-    if as_of is None:  # every year's row depends on the dataset alone: pick from the kept rows
-        rows, rows_as = years.pick(lambda r: (year_from or r.year) <= r.year <= (year_to or r.year))
-    else:  # the years before as_of's are the kept rows; the year in progress is its records so far
-        rows = [r for r in record(dataset).yearly(as_of) if (year_from or r.year) <= r.year <= (year_to or r.year)]
-        rows_as = years.mixed(rows, keep_made=True)  # the day's rows are kept by the record
-    envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
-    return respond(rep, envelope, "yearly", chart=years.chart(rows, charts.yearly_chart), rows_as=rows_as)
+    rows = [r for r in record.yearly_on(as_of) if (year_from or r.year) <= r.year <= (year_to or r.year)]
+    envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or record.dataset.as_of))
+    return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
 
-@router.get("/yearly/{year}", response_model=YearlyOne, summary="One year's total")
-async def one_year(dataset: DatasetDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]) -> Response:
+@data_route(router, "/yearly/{year}", response_model=YearlyOne, summary="One year's total")
+async def one_year(record: RecordDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]) -> Response:
     """One year's figure with its quote-ready sentence: 404 for a year without figures.
     Also at `/stats/yearly/{year}.csv`."""
-    rows, rows_as = kept.yearly(dataset).pick(lambda row: row.year == year)
-    if not rows:
-        years = [row.year for row in kept.yearly(dataset).rows]
-        raise ProblemError(404, f"No figures for year {year}; years with figures: {', '.join(map(str, years))}.")
-    meta = SourcedMeta(as_of=dataset.as_of, source_urls=rows[0].source_urls)
-    return respond(rep, YearlyOne(data=rows[0], meta=meta), f"yearly-{year}", rows_as=rows_as)
+    row = next((row for row in record.yearly if row.year == year), None)
+    if row is None:
+        years = ", ".join(str(row.year) for row in record.yearly)
+        raise ProblemError(404, f"No figures for year {year}; years with figures: {years}.")
+    meta = SourcedMeta(as_of=record.dataset.as_of, source_urls=row.source_urls)
+    return respond(rep, YearlyOne(data=row, meta=meta), f"yearly-{year}")
 
 
-@router.get("/monthly", response_model=MonthlyList, summary="Month by month", responses=CHART_RESPONSES)
+@data_route(
+    router, "/monthly", CHART_FORMATS, response_model=MonthlyList, summary="Month by month", responses=CHART_RESPONSES
+)
 async def monthly(
-    dataset: DatasetDep,
+    record: RecordDep,
     rep: ChartRep,
     as_of: AsOf,
     year: Annotated[int | None, Query(ge=1, le=9999, description="Months of this calendar year.")] = None,
@@ -89,37 +96,36 @@ async def monthly(
     months without events have no row. Also at `/stats/monthly.csv`, and drawn as a column chart at
     `/stats/monthly.svg` (months without events as gaps, months holding undisclosed figures marked)."""
     first, last = date_range(date_from, date_to)
-    lower, upper = queries.EventFilter(year=year, date_from=first, date_to=last, as_of=as_of).bounds()
-    months = kept.monthly(dataset)
-    if lower is None and upper is None:
-        rows, rows_as = months.all()
-    else:  # whole months are the kept rows; a month the range cuts is summed from the running sums
-        rows = record(dataset).monthly(lower, upper)
-        rows_as = months.mixed(rows, keep_made=True)  # cut months are kept by the record
+    rows = list(record.months(*EventFilter(year=year, date_from=first, date_to=last, as_of=as_of).bounds()))
     name = "monthly" + (f"-{year}" if year else "")
-    envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or dataset.as_of))
-    return respond(rep, envelope, name, chart=months.chart(rows, charts.monthly_chart), rows_as=rows_as)
+    envelope = MonthlyList(data=rows, meta=Meta(as_of=as_of or record.dataset.as_of))
+    return respond(rep, envelope, name, chart=lambda lang: charts.monthly_chart(rows, lang))
 
 
-@router.get("/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
-async def summary(dataset: DatasetDep, rep: SentenceRep, as_of: AsOf) -> Response:
+@data_route(router, "/summary", response_model=SummaryOne, summary="Since the full-scale invasion")
+async def summary(record: RecordDep, rep: SentenceRep, as_of: AsOf) -> Response:
     """The headline since-invasion total (the Coordination Headquarters' latest, with its date and
     scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
     yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
     day. Also at `/stats/summary.csv`."""
-    made = kept.summary(dataset) if as_of is None else record(dataset).summary_kept(as_of)
-    rows, rows_as = made.all()
-    row = rows[0] if rows else None
+    row = record.summary_on(as_of)
     if row is None:
-        first = kept.totals(dataset).rows[0].as_of
+        first = record.totals[0].as_of
         raise ProblemError(404, f"No official total had been published by {as_of}; the first is from {first}.")
-    meta = SourcedMeta(as_of=as_of or dataset.as_of, source_urls=row.source_urls)
-    return respond(rep, SummaryOne(data=row, meta=meta), "summary", rows_as=rows_as)
+    meta = SourcedMeta(as_of=as_of or record.dataset.as_of, source_urls=row.source_urls)
+    return respond(rep, SummaryOne(data=row, meta=meta), "summary")
 
 
-@router.get("/totals", response_model=TotalList, summary="Official totals side by side", responses=CHART_RESPONSES)
+@data_route(
+    router,
+    "/totals",
+    CHART_FORMATS,
+    response_model=TotalList,
+    summary="Official totals side by side",
+    responses=CHART_RESPONSES,
+)
 async def totals(
-    dataset: DatasetDep,
+    record: RecordDep,
     rep: ChartRep,
     as_of: AsOf,
     publisher: Annotated[
@@ -134,30 +140,29 @@ async def totals(
     none is "the" total. `as_of=YYYY-MM-DD` keeps the totals published by that day.
 
     Also at `/stats/totals.csv`, and drawn as a step chart, one line per body, at `/stats/totals.svg`."""
-    if publisher is not None and publisher not in dataset.publishers:
-        raise bad_parameter("publisher", f"'{publisher}' is not a publisher", ", ".join(dataset.publishers))
+    publishers = record.dataset.publishers
+    if publisher is not None and publisher not in publishers:
+        raise bad_parameter("publisher", f"'{publisher}' is not a publisher", ", ".join(publishers))
     first, last = date_range(date_from, date_to)
     if as_of is not None:
         last = min(last or as_of, as_of)
-    every = kept.totals(dataset)
-    rows, rows_as = every.pick(
-        lambda r: (
-            (publisher is None or r.publisher == publisher)
-            and (first is None or r.as_of >= first)
-            and (last is None or r.as_of <= last)
-        )
-    )
-    meta = TotalsMeta(as_of=as_of or dataset.as_of, publishers=dataset.publishers)
+    rows = [
+        r
+        for r in record.totals
+        if (publisher is None or r.publisher == publisher)
+        and (first is None or r.as_of >= first)
+        and (last is None or r.as_of <= last)
+    ]
+    meta = TotalsMeta(as_of=as_of or record.dataset.as_of, publishers=publishers)
     name = "totals" + (f"-{publisher}" if publisher else "")
     envelope = TotalList(data=rows, meta=meta)
-    return respond(rep, envelope, name, chart=every.chart(rows, charts.totals_chart), rows_as=rows_as)
+    return respond(rep, envelope, name, chart=lambda lang: charts.totals_chart(rows, lang))
 
 
-@router.get("/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
-async def reconciliation(dataset: DatasetDep, rep: Rep) -> Response:
+@data_route(router, "/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
+async def reconciliation(record: RecordDep, rep: Rep) -> Response:
     """Every documented gap between the event records and an official figure, with its size: yearly
     remainders, breaks in the running total, exchange numbers no event carries. The build fails on
     any gap not listed here. Also at `/stats/reconciliation.csv`."""
-    gaps, rows_as = kept.reconciliation(dataset).all()
-    envelope = ReconciliationList(data=gaps, meta=Meta(as_of=dataset.as_of))
-    return respond(rep, envelope, "reconciliation", rows_as=rows_as)
+    envelope = ReconciliationList(data=list(record.reconciliation), meta=Meta(as_of=record.dataset.as_of))
+    return respond(rep, envelope, "reconciliation")
