@@ -18,7 +18,6 @@ from starlette.responses import Response
 
 from app import sentences
 from app.i18n import LangParam, language
-from app.params import given
 from app.problems import bad_parameter
 
 MEDIA_TYPES = {
@@ -110,7 +109,7 @@ def _accepted(accept: str, offered: tuple[str, ...]) -> str | None:
 def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
     """Choose the format: the path's suffix first, then `?format=`, then the Accept header."""
     suffix = path_suffix(request)
-    asked = given(request.query_params, "format")
+    asked = request.query_params.get("format")
     if suffix and asked and asked != suffix:
         raise bad_parameter("format", f"'{asked}' contradicts the path's .{suffix} suffix", suffix)
     chosen = suffix or asked
@@ -118,7 +117,7 @@ def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
         if chosen not in offered:
             raise bad_parameter("format", f"'{chosen[:20]}' is not offered here", ", ".join(offered), status=406)
         return chosen
-    accept = (given(request.headers, "accept") or "").strip()
+    accept = (request.headers.get("accept") or "").strip()
     if not accept:
         return offered[0]
     chosen = _accepted(accept, offered)

@@ -4,7 +4,6 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request
 
-from app.params import given
 from app.problems import bad_parameter
 
 LANGUAGES = ("en", "uk")
@@ -184,13 +183,13 @@ TEXT: dict[str, dict[str, str]] = {
 
 def language(request: Request) -> str:
     """`?lang=` (en or uk) first, then the Accept-Language header, then English."""
-    asked = given(request.query_params, "lang")
+    asked = request.query_params.get("lang")
     if asked is not None:
         if asked not in LANGUAGES:
             raise bad_parameter("lang", f"'{asked[:20]}' is not offered", ", ".join(LANGUAGES))
         return asked
     best, best_quality = "en", 0.0
-    for part in (given(request.headers, "accept-language") or "").split(","):
+    for part in (request.headers.get("accept-language") or "").split(","):
         tag, _, params = part.strip().partition(";")
         primary = tag.strip().lower().split("-")[0]
         try:

@@ -1,13 +1,10 @@
 """Query parameters shared by routes: the unknown-parameter guard, dates and paging."""
 
 import datetime as dt
-import re
-from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from app.problems import bad_parameter
@@ -58,12 +55,6 @@ async def record_as_of(
 AsOf = Annotated[dt.date | None, Depends(record_as_of)]
 
 
-def given(values: Mapping[str, str], name: str) -> str | None:
-    """`values[name]`, or None if absent: Starlette's QueryParams and Headers take .get from Mapping,
-    which raises and catches a KeyError for each absent name (most are absent in most requests)."""
-    return values[name] if name in values else None  # noqa: SIM401 - the point is not to call .get
-
-
 def date_range(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:
     """The dates of a `date_from`/`date_to` pair, or a 400 for an impossible or reversed one."""
     first, last = iso_date("date_from", date_from), iso_date("date_to", date_to)
@@ -72,23 +63,12 @@ def date_range(date_from: str | None, date_to: str | None) -> tuple[dt.date | No
     return first, last
 
 
-def _query_names(dependant: Dependant) -> set[str]:
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters a route's dependency tree takes (FastAPI's `route.dependant`)."""
     names = {param.alias for param in dependant.query_params}
     for sub in dependant.dependencies:
         names |= _query_names(sub)
     return names
-
-
-# Keyed by id(route), holding the route itself so that its id cannot be reused by another object.
-_ROUTE_QUERY_NAMES: dict[int, tuple[APIRoute, frozenset[str]]] = {}
-
-
-def _accepted_names(route: APIRoute) -> frozenset[str]:
-    """The query parameters a route takes, worked out once per route (routes never change)."""
-    known = _ROUTE_QUERY_NAMES.get(id(route))
-    if known is None:
-        known = _ROUTE_QUERY_NAMES[id(route)] = (route, frozenset(_query_names(route.dependant)))
-    return known[1]
 
 
 async def reject_unknown_parameters(request: Request) -> None:
@@ -99,7 +79,7 @@ async def reject_unknown_parameters(request: Request) -> None:
     if not request.scope["query_string"]:
         return
     route = request.scope.get("route")
-    accepted = _accepted_names(route) if isinstance(route, APIRoute) else frozenset()
+    accepted = _query_names(route.dependant) if isinstance(route, APIRoute) else set()
     seen: set[str] = set()
     for name, _ in request.query_params.multi_items():
         if name not in accepted:
@@ -109,25 +89,13 @@ async def reject_unknown_parameters(request: Request) -> None:
         seen.add(name)
 
 
-# A query string of name=value parts that urlencode would write unchanged (quote_plus leaves these
-# characters alone), so its parts can be kept without parsing and encoding them again.
-_PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*(&[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)*")
-
-
 def paging_headers(request: Request, total: int, limit: int, offset: int) -> dict[str, str]:
     """`Link` (first, prev, next, last) and `X-Total-Count` for one page of a list.
 
     Links are relative so a response cached for one host name is right for every other.
     """
-    suffix = request.scope.get("state", {}).get("suffix_format")
-    # request.url.path, without building the whole URL: the path as Starlette escapes it
-    path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
-    path += f".{suffix}" if suffix else ""
-    raw = request.scope["query_string"].decode("latin-1")
-    if _PLAIN_QUERY.fullmatch(raw):  # already as urlencode writes it: keep its parts as they are
-        kept = "&".join(part for part in raw.split("&") if part.partition("=")[0] not in ("limit", "offset"))
-    else:
-        kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")])
+    path = request.url.path
+    kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset")])
     start = f"<{path}?{kept}&" if kept else f"<{path}?"
 
     def link(page_offset: int, rel: str) -> str:

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Basis = Literal["reported", "derived"]
 YearBasis = Literal["reported", "derived", "no_official_total"]
@@ -18,6 +18,13 @@ PublisherCode = Annotated[
 GapKind = Literal["year_total", "running_total", "exchange_ordinal"]
 
 
+class Frozen(BaseModel):
+    """A response shape whose values never change once made (a row shared by requests is copied
+    to fill in its sentence)."""
+
+    model_config = ConfigDict(frozen=True)
+
+
 def quote_ready(example: str) -> Any:
     """The `sentence` field of a row: filled in the asked language when the row is rendered."""
     return Field(
@@ -27,7 +34,7 @@ def quote_ready(example: str) -> Any:
     )
 
 
-class YearlyRow(BaseModel):
+class YearlyRow(Frozen):
     """People returned to Ukraine in one calendar year, and what the event records hold for it."""
 
     year: int = Field(examples=[2025])
@@ -83,7 +90,7 @@ class YearlyRow(BaseModel):
     )
 
 
-class ExchangeRow(BaseModel):
+class ExchangeRow(Frozen):
     """One return of people to Ukraine: an exchange, a stage of one, a local swap or a release."""
 
     id: str = Field(
@@ -136,7 +143,7 @@ class ExchangeRow(BaseModel):
     )
 
 
-class UnitRow(BaseModel):
+class UnitRow(Frozen):
     """How many of an event's people fall in one category."""
 
     unit: str = Field(examples=["armed_forces"])
@@ -147,7 +154,7 @@ class UnitRow(BaseModel):
     note: str | None
 
 
-class OtherTotal(BaseModel):
+class OtherTotal(Frozen):
     """The latest total of one body other than the headline's."""
 
     publisher: PublisherCode
@@ -160,7 +167,7 @@ class OtherTotal(BaseModel):
     scope_note: str
 
 
-class Summary(BaseModel):
+class Summary(Frozen):
     """Returns since the full-scale invasion began: the headline total, the others, and the records."""
 
     since: dt.date = Field(examples=["2022-02-24"])
@@ -215,7 +222,7 @@ class Summary(BaseModel):
     )
 
 
-class PublishedTotalRow(BaseModel):
+class PublishedTotalRow(Frozen):
     """One official "since 2022" total, as one body stated it on one date."""
 
     id: str = Field(description="as_of and publisher: stable.", examples=["2026-03-11-coordination_hq"])
@@ -242,7 +249,7 @@ class PublishedTotalRow(BaseModel):
     )
 
 
-class MonthlyRow(BaseModel):
+class MonthlyRow(Frozen):
     """One calendar month that has events on record."""
 
     month: str = Field(description="YYYY-MM.", examples=["2025-05"])
@@ -262,7 +269,7 @@ class MonthlyRow(BaseModel):
     event_ids: list[str] = Field(examples=[["2025-05-06", "2025-05-23", "2025-05-24", "2025-05-25"]])
 
 
-class ReconciliationRow(BaseModel):
+class ReconciliationRow(Frozen):
     """A documented gap between the event records and an official figure, with its size."""
 
     kind: GapKind = Field(
@@ -280,7 +287,7 @@ class ReconciliationRow(BaseModel):
     note: str = Field(description="Where the gap lies, in our words.")
 
 
-class SourceRow(BaseModel):
+class SourceRow(Frozen):
     """A published document and the figures it supports."""
 
     id: int
@@ -296,7 +303,7 @@ class SourceRow(BaseModel):
     supports_totals: list[str] = Field(description="Published totals (GET /stats/totals, by id) it supports.")
 
 
-class Meta(BaseModel):
+class Meta(Frozen):
     """What every response says about the dataset."""
 
     as_of: dt.date = Field(
@@ -337,32 +344,32 @@ class UnitsMeta(SourcedMeta):
     )
 
 
-class YearlyList(BaseModel):
+class YearlyList(Frozen):
     data: list[YearlyRow]
     meta: Meta
 
 
-class YearlyOne(BaseModel):
+class YearlyOne(Frozen):
     data: YearlyRow
     meta: SourcedMeta
 
 
-class SummaryOne(BaseModel):
+class SummaryOne(Frozen):
     data: Summary
     meta: SourcedMeta
 
 
-class ExchangeList(BaseModel):
+class ExchangeList(Frozen):
     data: list[ExchangeRow]
     meta: PageMeta
 
 
-class ExchangeOne(BaseModel):
+class ExchangeOne(Frozen):
     data: ExchangeRow
     meta: SourcedMeta
 
 
-class UnitList(BaseModel):
+class UnitList(Frozen):
     data: list[UnitRow]
     meta: UnitsMeta
 
@@ -375,12 +382,12 @@ class TotalsMeta(Meta):
     )
 
 
-class TotalList(BaseModel):
+class TotalList(Frozen):
     data: list[PublishedTotalRow]
     meta: TotalsMeta
 
 
-class WideUnitRow(BaseModel):
+class WideUnitRow(Frozen):
     """One event's breakdown in one dimension, one column per category (for stacked charts)."""
 
     id: str = Field(examples=["2024-12-30"])
@@ -422,12 +429,12 @@ class WideUnitsMeta(Meta):
     )
 
 
-class WideUnitList(BaseModel):
+class WideUnitList(Frozen):
     data: list[WideUnitRow]
     meta: WideUnitsMeta
 
 
-class ResourceRows(BaseModel):
+class ResourceRows(Frozen):
     """One resource of the data package as objects, keyed by its Table Schema's field names."""
 
     data: list[dict[str, str | int | None]] = Field(
@@ -436,22 +443,22 @@ class ResourceRows(BaseModel):
     meta: Meta
 
 
-class MonthlyList(BaseModel):
+class MonthlyList(Frozen):
     data: list[MonthlyRow]
     meta: Meta
 
 
-class ReconciliationList(BaseModel):
+class ReconciliationList(Frozen):
     data: list[ReconciliationRow]
     meta: Meta
 
 
-class SourceList(BaseModel):
+class SourceList(Frozen):
     data: list[SourceRow]
     meta: Meta
 
 
-class Health(BaseModel):
+class Health(Frozen):
     """Why the service considers itself fit to serve."""
 
     status: Literal["ok"]
@@ -461,7 +468,7 @@ class Health(BaseModel):
     dataset_digest: str = Field(description="SHA-256 of the database file; ETags derive from it.")
 
 
-class ProblemParameter(BaseModel):
+class ProblemParameter(Frozen):
     """One bad parameter of a request."""
 
     name: str
@@ -470,7 +477,7 @@ class ProblemParameter(BaseModel):
     allowed: str | None = None
 
 
-class Problem(BaseModel):
+class Problem(Frozen):
     """An RFC 9457 problem document, used for every 4xx and 5xx response."""
 
     type: str = "about:blank"
