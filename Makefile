@@ -45,6 +45,7 @@ run: $(DATABASE)
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/hadolint --failure-threshold warning Dockerfile
 
 types: $(BIN)/.installed

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.checks import GAPS
-from app.i18n import GAP_LABELS
+from app.i18n import GAP_LABELS  # the words of a gap's kind (app.i18n imports nothing above it)
 from app.schemas import (
     Dimension,
     ExchangeRow,

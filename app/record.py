@@ -32,6 +32,9 @@ from app.schemas import (
     YearlyRow,
 )
 
+# EventFilter is how a route asks the record for events; routes read nothing but the record.
+__all__ = ["EventFilter", "Record", "RecordDep", "WideUnits", "get_record", "load_record"]
+
 
 @dataclass(frozen=True)
 class WideUnits:

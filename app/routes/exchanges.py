@@ -20,8 +20,7 @@ from app.formats import (
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, Limit, Offset, date_range, paging_headers
 from app.problems import ProblemError
-from app.queries import EventFilter
-from app.record import RecordDep
+from app.record import EventFilter, RecordDep
 from app.schemas import (
     Agreement,
     Dimension,

@@ -11,8 +11,7 @@ from app.i18n import LangParam, language
 from app.openapi import DATA_RESPONSES
 from app.params import MAX_LIMIT
 from app.problems import bad_parameter
-from app.queries import EventFilter
-from app.record import RecordDep
+from app.record import EventFilter, RecordDep
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
 
 router = APIRouter(tags=["service"])

@@ -18,8 +18,7 @@ from app.formats import (
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
 from app.params import AsOf, IsoDate, date_range
 from app.problems import ProblemError, bad_parameter
-from app.queries import EventFilter
-from app.record import RecordDep
+from app.record import EventFilter, RecordDep
 from app.schemas import (
     Meta,
     MonthlyList,
