@@ -4,7 +4,7 @@ import bisect
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,13 +140,6 @@ def years_with_event_records(db: sqlite3.Connection) -> list[int]:
     return [year for (year,) in db.execute(sql)]
 
 
-_EVENT_FILTER = """
-    (:date_from IS NULL OR e.date >= :date_from) AND (:date_to IS NULL OR e.date <= :date_to)
-    AND (:mediator IS NULL OR lower(e.mediator) = lower(:mediator))
-    AND (:kind IS NULL OR e.kind = :kind) AND (:agreement IS NULL OR e.agreement = :agreement)
-    AND (:evidence IS NULL OR e.evidence = :evidence) AND (:as_of IS NULL OR e.date <= :as_of)"""
-
-
 @dataclass(frozen=True)
 class EventFilter:
     """Which events a list asks for; None leaves a filter off."""
@@ -169,17 +162,31 @@ class EventFilter:
         return lower, upper
 
 
-def _event_filter_params(filters: EventFilter) -> dict[str, Any]:
+# Each filter as SQL on return_event `e`; only those a request sets are written, so that SQLite can
+# use the date index (an `:x IS NULL OR ...` condition hides it and scans every event).
+_CONDITIONS = {
+    "date_from": "e.date >= :date_from",
+    "date_to": "e.date <= :date_to",
+    "mediator": "lower(e.mediator) = lower(:mediator)",
+    "kind": "e.kind = :kind",
+    "agreement": "e.agreement = :agreement",
+    "evidence": "e.evidence = :evidence",
+}
+
+
+def _event_filter(filters: EventFilter) -> tuple[str, dict[str, Any]]:
+    """The WHERE condition of the events a filter lets through (`1` for all), and its parameters."""
     lower, upper = filters.bounds()
-    return {
+    params = {
         "date_from": lower.isoformat() if lower else None,
         "date_to": upper.isoformat() if upper else None,
         "mediator": filters.mediator,
         "kind": filters.kind,
         "agreement": filters.agreement,
         "evidence": filters.evidence,
-        "as_of": _day(filters.as_of),
     }
+    given = {name: value for name, value in params.items() if value is not None}
+    return " AND ".join(_CONDITIONS[name] for name in given) or "1", given
 
 
 _EVENT_FIELDS = f"""
@@ -191,9 +198,9 @@ _EVENT_FIELDS = f"""
 
 def exchange_ids(db: sqlite3.Connection, filters: EventFilter, *, limit: int, offset: int) -> tuple[int, list[str]]:
     """One page of event ids in date order (the date index answers it), and how many events match."""
-    params = _event_filter_params(filters)
-    total = db.execute(f"SELECT count(*) FROM return_event e WHERE {_EVENT_FILTER}", params).fetchone()[0]
-    sql = f"SELECT e.id FROM return_event e WHERE {_EVENT_FILTER} ORDER BY e.date, e.id LIMIT :limit OFFSET :offset"
+    where, params = _event_filter(filters)
+    total = db.execute(f"SELECT count(*) FROM return_event e WHERE {where}", params).fetchone()[0]
+    sql = f"SELECT e.id FROM return_event e WHERE {where} ORDER BY e.date, e.id LIMIT :limit OFFSET :offset"
     return total, [event_id for (event_id,) in db.execute(sql, {**params, "limit": limit, "offset": offset})]
 
 
@@ -238,6 +245,7 @@ def exchange_stage_dates(db: sqlite3.Connection) -> dict[int | str, list[str]]:
 
 def monthly(db: sqlite3.Connection, filters: EventFilter) -> list[MonthlyRow]:
     """One row per calendar month that has events: what its records hold, never a zero for unknown."""
+    where, params = _event_filter(filters)
     sql = f"""
         SELECT substr(e.date, 1, 7) AS month, count(*) AS recorded_events,
                sum(CASE WHEN e.kind <> 'release' THEN e.returned_to_ukraine END) AS on_record_returned_to_ukraine,
@@ -247,59 +255,63 @@ def monthly(db: sqlite3.Connection, filters: EventFilter) -> list[MonthlyRow]:
                count(DISTINCT e.exchange_ordinal) AS exchanges,
                json_group_array(e.id) AS event_ids
         FROM (SELECT * FROM return_event ORDER BY date, id) e
-        WHERE {_EVENT_FILTER}
+        WHERE {where}
         GROUP BY month ORDER BY month"""
-    rows = _rows(db, sql, **_event_filter_params(filters))
+    rows = _rows(db, sql, **params)
     for row in rows:
         row["event_ids"] = json.loads(row["event_ids"])
     return [MonthlyRow(**row) for row in rows]
 
 
-def wide_columns(db: sqlite3.Connection, dimension: str) -> list[str]:
-    """The wide breakdown's columns in one dimension: the top-level categories in category order,
-    then `X_within_Y` for rows counted inside another."""
+def wide_columns(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """The wide breakdown's columns in each dimension: the top-level categories in category order,
+    then `X_within_Y` for rows counted inside another (one pass over the breakdowns)."""
     sql = """
-        SELECT CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END
-        FROM breakdown b JOIN category c ON c.code = b.category LEFT JOIN category p ON p.code = b.part_of
-        WHERE b.dimension = :dimension
-        GROUP BY b.category, b.part_of ORDER BY b.part_of IS NOT NULL, c.rowid, p.rowid"""
-    return [column for (column,) in db.execute(sql, {"dimension": dimension})]
+        SELECT b.dimension,
+               CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END
+        FROM (SELECT DISTINCT dimension, category, part_of FROM breakdown) b
+        JOIN category c ON c.code = b.category LEFT JOIN category p ON p.code = b.part_of
+        ORDER BY b.dimension, b.part_of IS NOT NULL, c.rowid, p.rowid"""
+    columns: dict[str, list[str]] = {}
+    for dimension, column in db.execute(sql):
+        columns.setdefault(dimension, []).append(column)
+    return columns
 
 
 def wide_unit_rows(
     db: sqlite3.Connection, filters: EventFilter, dimension: str, columns: list[str]
-) -> Iterator[WideUnitRow]:
-    """Every event's breakdown in one dimension as one row with a cell per column, in date order,
-    one row at a time (the events and their cells are read side by side, both in date order)."""
-    params = {**_event_filter_params(filters), "dimension": dimension}
+) -> list[WideUnitRow]:
+    """Every event's breakdown in one dimension as one row with a cell per column, in date order."""
+    where, params = _event_filter(filters)
+    params["dimension"] = dimension
     cells_sql = f"""
         SELECT b.event_id,
                CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END,
                b.people
         FROM breakdown b JOIN return_event e ON e.id = b.event_id
-        WHERE b.dimension = :dimension AND {_EVENT_FILTER} ORDER BY e.date, e.id"""
+        WHERE b.dimension = :dimension AND {where}"""
     events_sql = f"""
         SELECT e.id, e.date, e.exchange_ordinal, e.kind, e.returned_to_ukraine AS total,
                coalesce((SELECT sum(b.people) FROM breakdown b WHERE b.event_id = e.id
                          AND b.dimension = :dimension AND b.part_of IS NULL), 0) AS accounted_for
-        FROM return_event e WHERE {_EVENT_FILTER} ORDER BY e.date, e.id"""
-    cells = db.execute(cells_sql, params)
-    cell = cells.fetchone()
-    for event_id, day, ordinal, kind, total, accounted_for in db.execute(events_sql, params):
-        people: dict[str, int | None] = dict.fromkeys(columns)
-        while cell is not None and cell[0] == event_id:
-            people[cell[1]] = cell[2]
-            cell = cells.fetchone()
-        yield WideUnitRow(
+        FROM return_event e WHERE {where} ORDER BY e.date, e.id"""
+    cells: dict[str, dict[str, int | None]] = {}
+    for event_id, column, people in db.execute(cells_sql, params):
+        cells.setdefault(event_id, {})[column] = people
+    empty: dict[str, int | None] = dict.fromkeys(columns)
+    return [
+        WideUnitRow(
             id=event_id,
             date=day,
             exchange_ordinal=ordinal,
             kind=kind,
-            people=people,
+            people={**empty, **cells.get(event_id, {})},
             total=total,
             accounted_for=accounted_for,
             unattributed=None if total is None else total - accounted_for,
         )
+        for event_id, day, ordinal, kind, total, accounted_for in db.execute(events_sql, params)
+    ]
 
 
 def units(db: sqlite3.Connection, exchange_id: str, dimension: str) -> list[UnitRow]:

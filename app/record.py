@@ -58,6 +58,8 @@ class Record:
     sources: tuple[SourceRow, ...]
     # The dates of the events of each exchange (or agreement) that came in stages, for `exchange_stages`.
     stage_dates: Mapping[int | str, tuple[str, ...]]
+    # The wide breakdown's columns of each dimension, with their labels.
+    wide_columns: Mapping[str, tuple[list[str], dict[str, dict[str, str]]]]
 
     def yearly_on(self, day: dt.date | None) -> tuple[YearlyRow, ...]:
         """Every year's row, as the record stood on `day` (None: as it stands)."""
@@ -98,10 +100,9 @@ class Record:
 
     def wide_units(self, dimension: Dimension, first: dt.date | None, last: dt.date | None) -> WideUnits:
         """Every event's breakdown from `first` to `last` (either open), one column per category."""
-        columns = queries.wide_columns(self.dataset.db, dimension)
-        labels = queries.column_labels(self.dataset.db, columns)
+        columns, labels = self.wide_columns.get(dimension, ([], {}))
         filters = EventFilter(date_from=first, date_to=last)
-        return WideUnits(columns, labels, list(queries.wide_unit_rows(self.dataset.db, filters, dimension, columns)))
+        return WideUnits(columns, labels, queries.wide_unit_rows(self.dataset.db, filters, dimension, columns))
 
     def package_rows(self, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
         """The rows of one data package resource, in the given columns."""
@@ -114,6 +115,7 @@ def load_record(dataset: Dataset) -> Record:
     summary = queries.summary(db)
     assert summary is not None  # the data checks require a Coordination Headquarters total
     stage_dates = {key: tuple(dates) for key, dates in queries.exchange_stage_dates(db).items()}
+    wide = queries.wide_columns(db)
     return Record(
         dataset=dataset,
         yearly=tuple(queries.yearly_totals(db, None, None)),
@@ -123,6 +125,9 @@ def load_record(dataset: Dataset) -> Record:
         reconciliation=tuple(queries.reconciliation(db)),
         sources=tuple(queries.sources(db)),
         stage_dates=MappingProxyType(stage_dates),
+        wide_columns=MappingProxyType(
+            {dimension: (columns, queries.column_labels(db, columns)) for dimension, columns in wide.items()}
+        ),
     )
 
 
