@@ -6,22 +6,18 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.checks import GAPS
 from app.i18n import GAP_LABELS  # the words of a gap's kind (app.i18n imports nothing above it)
 from app.schemas import (
     Dimension,
     ExchangeRow,
-    MonthlyRow,
-    PublishedTotalRow,
     ReconciliationRow,
     SourceRow,
-    Summary,
     UnitRow,
     UnitsMeta,
     WideUnitRow,
-    YearlyRow,
 )
 
 # The source URLs of one figure, oldest source first, as a JSON array.
@@ -75,63 +71,52 @@ def publishers(db: sqlite3.Connection) -> dict[str, dict[str, str]]:
 _YEAR_OF = "CAST(substr({column}, 1, 4) AS INTEGER)"
 
 
-def yearly_totals(
-    db: sqlite3.Connection, year_from: int | None, year_to: int | None, as_of: dt.date | None = None
-) -> list[YearlyRow]:
-    """Every year with an official total or event records: the total, and what the records hold.
+class EventFact(NamedTuple):
+    """What the figures need of one event (the record holds every event's, in date order)."""
 
-    As of a date: the events dated by then, and the official totals of the years that had ended by
-    then (a yearly total is never published before its year ends)."""
+    id: str
+    date: str
+    kind: str
+    returned_to_ukraine: int | None
+    exchange_ordinal: int | None
+
+
+def event_facts(db: sqlite3.Connection) -> list[EventFact]:
+    """Every event's facts, in (date, id) order."""
+    sql = "SELECT id, date, kind, returned_to_ukraine, exchange_ordinal FROM return_event ORDER BY date, id"
+    return [EventFact(*row) for row in db.execute(sql)]
+
+
+@dataclass(frozen=True)
+class OfficialYear:
+    """A year's official total as the data hold it, with its sources and its publisher's labels."""
+
+    year: int
+    returned_to_ukraine: int | None
+    exchanges: int | None
+    basis: str
+    derivation: str
+    publisher: str | None
+    publisher_label: str | None
+    publisher_label_uk: str | None
+    reported_on: str | None
+    source_urls: list[str]
+
+
+def official_years(db: sqlite3.Connection) -> list[OfficialYear]:
+    """Every year's official total, in year order."""
     sql = f"""
-        WITH record AS (
-            SELECT {_YEAR_OF.format(column="date")} AS year, count(*) AS recorded_events,
-                   sum(returned_to_ukraine IS NULL) AS events_undisclosed,
-                   sum(CASE WHEN kind <> 'release' THEN returned_to_ukraine END) AS on_record,
-                   sum(CASE WHEN kind = 'release' THEN returned_to_ukraine END) AS released
-            FROM return_event WHERE :as_of IS NULL OR date <= :as_of GROUP BY 1
-        ),
-        official AS (
-            SELECT * FROM yearly_total
-            WHERE :as_of IS NULL OR year < {_YEAR_OF.format(column=":as_of")}
-        ),
-        years AS (SELECT year FROM official UNION SELECT year FROM record),
-        rows AS (
-            SELECT v.year, y.returned_to_ukraine, y.exchanges,
-                   coalesce(y.basis, 'no_official_total') AS basis,
-                   coalesce(y.derivation, 'No official total for ' || v.year || ' has been published'
-                       || coalesce(' by ' || :as_of, '') || '. '
-                       || 'The event records are summed in on_record_returned_to_ukraine; they are not a total.')
-                       AS derivation,
-                   y.returned_to_ukraine - p.returned_to_ukraine AS change_from_previous_year,
-                   CASE WHEN count(y.year) OVER (ORDER BY v.year) = count(*) OVER (ORDER BY v.year)
-                        THEN sum(y.returned_to_ukraine) OVER (ORDER BY v.year) END
-                       AS cumulative_returned_to_ukraine,
-                   coalesce(r.recorded_events, 0) AS recorded_events,
-                   {_urls("yearly_total_source", "l.year = v.year")} AS source_urls,
-                   coalesce(r.events_undisclosed, 0) AS events_undisclosed,
-                   r.on_record AS on_record_returned_to_ukraine,
-                   r.released AS on_record_released_outside_exchanges,
-                   CASE WHEN r.year IS NOT NULL THEN y.returned_to_ukraine - coalesce(r.on_record, 0) END
-                       AS unaccounted_remainder,
-                   g.note AS remainder_note,
-                   y.publisher, b.label_en AS publisher_label, b.label_uk AS publisher_label_uk, y.reported_on,
-                   '' AS sentence
-            FROM years v
-            LEFT JOIN official y ON y.year = v.year
-            LEFT JOIN official p ON p.year = v.year - 1
-            LEFT JOIN publisher b ON b.code = y.publisher
-            LEFT JOIN record r ON r.year = v.year
-            LEFT JOIN reconciliation g ON g.kind = 'year_total' AND g.subject = CAST(v.year AS TEXT)
-        )
-        SELECT * FROM rows
-        WHERE (:year_from IS NULL OR year >= :year_from) AND (:year_to IS NULL OR year <= :year_to)
-        ORDER BY year"""
-    rows = _rows(db, sql, year_from=year_from, year_to=year_to, as_of=_day(as_of))
-    return [YearlyRow(**row) for row in rows]
+        SELECT y.year, y.returned_to_ukraine, y.exchanges, y.basis, y.derivation, y.publisher,
+               b.label_en AS publisher_label, b.label_uk AS publisher_label_uk, y.reported_on,
+               {_urls("yearly_total_source", "l.year = y.year")} AS source_urls
+        FROM yearly_total y LEFT JOIN publisher b ON b.code = y.publisher ORDER BY y.year"""
+    return [OfficialYear(**row) for row in _rows(db, sql)]
 
 
-def _day(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
+def remainder_notes(db: sqlite3.Connection) -> dict[int, str]:
+    """The documented note on each year whose total the event records do not reach."""
+    sql = "SELECT CAST(subject AS INTEGER), note FROM reconciliation WHERE kind = 'year_total'"
+    return dict(db.execute(sql).fetchall())
 
 
 def years_with_event_records(db: sqlite3.Connection) -> list[int]:
@@ -243,26 +228,6 @@ def exchange_stage_dates(db: sqlite3.Connection) -> dict[int | str, list[str]]:
     return dates
 
 
-def monthly(db: sqlite3.Connection, filters: EventFilter) -> list[MonthlyRow]:
-    """One row per calendar month that has events: what its records hold, never a zero for unknown."""
-    where, params = _event_filter(filters)
-    sql = f"""
-        SELECT substr(e.date, 1, 7) AS month, count(*) AS recorded_events,
-               sum(CASE WHEN e.kind <> 'release' THEN e.returned_to_ukraine END) AS on_record_returned_to_ukraine,
-               sum(CASE WHEN e.kind = 'release' THEN e.returned_to_ukraine END)
-                   AS on_record_released_outside_exchanges,
-               sum(e.returned_to_ukraine IS NULL) AS events_undisclosed,
-               count(DISTINCT e.exchange_ordinal) AS exchanges,
-               json_group_array(e.id) AS event_ids
-        FROM (SELECT * FROM return_event ORDER BY date, id) e
-        WHERE {where}
-        GROUP BY month ORDER BY month"""
-    rows = _rows(db, sql, **params)
-    for row in rows:
-        row["event_ids"] = json.loads(row["event_ids"])
-    return [MonthlyRow(**row) for row in rows]
-
-
 def wide_columns(db: sqlite3.Connection) -> dict[str, list[str]]:
     """The wide breakdown's columns in each dimension: the top-level categories in category order,
     then `X_within_Y` for rows counted inside another (one pass over the breakdowns)."""
@@ -346,86 +311,21 @@ def breakdown(
     return rows, meta
 
 
-_ON_RECORD_BY = """(SELECT coalesce(sum(e.returned_to_ukraine), 0) FROM return_event e
-                    WHERE e.kind <> 'release' AND e.date <= {day})"""
-
 _TOTAL_COLUMNS = """
     t.as_of || '-' || t.publisher AS id, t.as_of, t.publisher, p.label_en AS publisher_label,
     p.label_uk AS publisher_label_uk, t.returned_to_ukraine, t.returned_is_lower_bound, t.exchanges,
     t.exchanges_is_lower_bound, t.scope_note, t.evidence"""
 
 
-def totals(db: sqlite3.Connection) -> list[PublishedTotalRow]:
-    """Every official "since 2022" total in date order, beside what the event records held by then
-    (each row stands alone: the route picks by publisher and dates)."""
+def stated_totals(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every official "since 2022" total as stated, in (as_of, publisher) order: a PublishedTotalRow's
+    fields but for what the event records held by then, which app.record adds."""
     sql = f"""
-        SELECT {_TOTAL_COLUMNS}, t.on_record_by_then,
-               t.returned_to_ukraine - t.on_record_by_then AS difference_from_record,
-               {_urls("published_total_source", "l.as_of = t.as_of AND l.publisher = t.publisher")} AS source_urls,
-               '' AS sentence
-        FROM (SELECT *, {_ON_RECORD_BY.format(day="as_of")} AS on_record_by_then FROM published_total) t
-        JOIN publisher p ON p.code = t.publisher
+        SELECT {_TOTAL_COLUMNS},
+               {_urls("published_total_source", "l.as_of = t.as_of AND l.publisher = t.publisher")} AS source_urls
+        FROM published_total t JOIN publisher p ON p.code = t.publisher
         ORDER BY t.as_of, t.publisher"""
-    return [PublishedTotalRow(**row) for row in _rows(db, sql)]
-
-
-def summary(db: sqlite3.Connection, as_of: dt.date | None = None) -> Summary | None:
-    """The latest Coordination Headquarters total as the headline, every other body's latest total,
-    and what the yearly totals and the event records add up to; as of a date, what stood then
-    (None before any total was published)."""
-    sql = f"""
-        WITH totals AS (SELECT * FROM published_total WHERE :as_of IS NULL OR as_of <= :as_of),
-        events AS (SELECT * FROM return_event WHERE :as_of IS NULL OR date <= :as_of),
-        years AS (SELECT * FROM yearly_total WHERE :as_of IS NULL OR year < {_YEAR_OF.format(column=":as_of")}),
-        headline AS (
-            SELECT * FROM totals ORDER BY publisher = 'coordination_hq' DESC, as_of DESC LIMIT 1
-        ),
-        record AS (
-            SELECT count(*) AS recorded_events, coalesce(sum(returned_to_ukraine IS NULL), 0) AS events_undisclosed,
-                   coalesce(sum(CASE WHEN kind <> 'release' THEN returned_to_ukraine END), 0) AS on_record,
-                   coalesce(sum(CASE WHEN kind = 'release' THEN returned_to_ukraine END), 0) AS released
-            FROM events
-        )
-        SELECT '2022-02-24' AS since, h.as_of, h.returned_to_ukraine,
-               (SELECT max(e.exchange_ordinal) FROM events e WHERE e.date <= h.as_of) AS exchanges,
-               'reported' AS basis, h.scope_note AS note,
-               first.id AS first_recorded_event_id, first.date AS first_recorded_event_date,
-               last.id AS last_recorded_event_id, last.date AS last_recorded_event_date,
-               largest.id AS largest_recorded_event_id,
-               largest.returned_to_ukraine AS largest_recorded_event_returned_to_ukraine,
-               {_urls("published_total_source", "l.as_of = h.as_of AND l.publisher = h.publisher")} AS source_urls,
-               h.publisher, p.label_en AS publisher_label, p.label_uk AS publisher_label_uk,
-               h.returned_is_lower_bound, h.exchanges AS exchanges_stated,
-               h.exchanges_is_lower_bound AS exchanges_stated_is_lower_bound, h.evidence,
-               (SELECT json_group_array(json_object(
-                    'publisher', o.publisher, 'publisher_label', op.label_en, 'publisher_label_uk', op.label_uk,
-                    'as_of', o.as_of, 'returned_to_ukraine', o.returned_to_ukraine,
-                    'returned_is_lower_bound', json(CASE WHEN o.returned_is_lower_bound THEN 'true' ELSE 'false' END),
-                    'exchanges', o.exchanges, 'scope_note', o.scope_note))
-                FROM (SELECT *, row_number() OVER (PARTITION BY publisher ORDER BY as_of DESC) AS latest
-                      FROM totals WHERE publisher <> h.publisher) o
-                JOIN publisher op ON op.code = o.publisher
-                WHERE o.latest = 1) AS other_publishers_latest,
-               coalesce((SELECT sum(returned_to_ukraine) FROM years), 0) AS yearly_totals_add_up_to,
-               (SELECT max(year) FROM years) AS yearly_totals_through,
-               record.on_record AS on_record_returned_to_ukraine,
-               record.released AS on_record_released_outside_exchanges,
-               record.recorded_events, record.events_undisclosed, '' AS sentence
-        FROM headline h
-        JOIN publisher p ON p.code = h.publisher
-        JOIN record
-        LEFT JOIN (SELECT id, date FROM events ORDER BY date, id LIMIT 1) first
-        LEFT JOIN (SELECT id, date FROM events ORDER BY date DESC, id DESC LIMIT 1) last
-        LEFT JOIN (SELECT id, returned_to_ukraine FROM events WHERE returned_to_ukraine IS NOT NULL
-                   ORDER BY returned_to_ukraine DESC, date, id LIMIT 1) largest"""
-    found = _rows(db, sql, as_of=_day(as_of))
-    if not found:
-        return None
-    row = found[0]
-    row["other_publishers_latest"] = sorted(
-        json.loads(row["other_publishers_latest"]), key=lambda other: (other["as_of"], other["publisher"]), reverse=True
-    )
-    return Summary(**row)
+    return _rows(db, sql)
 
 
 def reconciliation(db: sqlite3.Connection) -> list[ReconciliationRow]:

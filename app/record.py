@@ -1,14 +1,18 @@
 """The model of the data: what every route reads, built once per database file.
 
-Each figure is defined once, in SQL (app.queries). The record holds the answers that depend on the
-file alone (the yearly rows, the published totals, the summary, the months, the gaps, the sources),
-read when the file is opened; the answers that depend on a request (a day for `as_of`, a page of
-events, a breakdown) are the same queries with the request's bounds. The record is frozen, and so are
-its rows: a route that adds something to a row (its sentence) makes a copy.
+SQL (app.queries) loads the base rows: every event's facts in date order, the official yearly
+totals, the stated "since 2022" totals, the gaps and the sources. Every figure built from them (a
+year's row, the summary, a month, what the records held when a total was stated) is defined once,
+here, in Python over those rows, for the whole record or as it stood on a day: the answers that
+depend on the file alone are computed when it is opened, the rest per request by the same functions.
+Pages of events and breakdowns are read by SQL per request. The record is frozen, and so are its
+rows: a sentence is filled in on a copy.
 """
 
+import bisect
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any
@@ -17,11 +21,12 @@ from fastapi import Depends, Request
 
 from app import queries
 from app.db import Dataset
-from app.queries import EventFilter
+from app.queries import EventFact, EventFilter, OfficialYear
 from app.schemas import (
     Dimension,
     ExchangeRow,
     MonthlyRow,
+    OtherTotal,
     PublishedTotalRow,
     ReconciliationRow,
     SourceRow,
@@ -35,6 +40,36 @@ from app.schemas import (
 # EventFilter is how a route asks the record for events; routes read nothing but the record.
 __all__ = ["EventFilter", "Record", "RecordDep", "WideUnits", "get_record", "load_record"]
 
+HEADLINE_PUBLISHER = "coordination_hq"
+INVASION = dt.date(2022, 2, 24)
+
+
+@dataclass(frozen=True)
+class Sums:
+    """What a run of events holds: the sums are None where no figure of theirs is known."""
+
+    events: int
+    undisclosed: int
+    on_record: int | None  # exchanges and local swaps
+    released: int | None  # releases outside any exchange
+
+
+def sums(events: Iterable[EventFact]) -> Sums:
+    """What the events hold: the one definition of "on record"."""
+    count = undisclosed = 0
+    on_record: int | None = None
+    released: int | None = None
+    for event in events:
+        count += 1
+        figure = event.returned_to_ukraine
+        if figure is None:
+            undisclosed += 1
+        elif event.kind == "release":
+            released = (released or 0) + figure
+        else:
+            on_record = (on_record or 0) + figure
+    return Sums(count, undisclosed, on_record, released)
+
 
 @dataclass(frozen=True)
 class WideUnits:
@@ -47,35 +82,154 @@ class WideUnits:
 
 @dataclass(frozen=True)
 class Record:
-    """The dataset's figures (see the module's docstring)."""
+    """The dataset's base rows and the figures that depend on the file alone (see the module)."""
 
     dataset: Dataset
-    yearly: tuple[YearlyRow, ...]
-    totals: tuple[PublishedTotalRow, ...]
-    summary: Summary
-    monthly: tuple[MonthlyRow, ...]
+    events: tuple[EventFact, ...]  # in (date, id) order
+    dates: tuple[str, ...]  # each event's date, for bisecting a day
+    official: tuple[OfficialYear, ...]
+    remainder_notes: Mapping[int, str]
+    totals: tuple[PublishedTotalRow, ...]  # in (as_of, publisher) order
     reconciliation: tuple[ReconciliationRow, ...]
     sources: tuple[SourceRow, ...]
     # The dates of the events of each exchange (or agreement) that came in stages, for `exchange_stages`.
     stage_dates: Mapping[int | str, tuple[str, ...]]
     # The wide breakdown's columns of each dimension, with their labels.
     wide_columns: Mapping[str, tuple[list[str], dict[str, dict[str, str]]]]
+    # The whole record's figures (as it stands): yearly_rows(None), summary_on(None), months(None, None).
+    yearly: tuple[YearlyRow, ...] = ()
+    summary: Summary | None = None
+    monthly: tuple[MonthlyRow, ...] = ()
 
-    def yearly_on(self, day: dt.date | None) -> tuple[YearlyRow, ...]:
-        """Every year's row, as the record stood on `day` (None: as it stands)."""
-        return self.yearly if day is None else tuple(queries.yearly_totals(self.dataset.db, None, None, day))
+    def upto(self, day: dt.date | None) -> int:
+        """How many events are dated on or before `day` (None: all of them)."""
+        return len(self.dates) if day is None else bisect.bisect_right(self.dates, day.isoformat())
+
+    def yearly_rows(self, day: dt.date | None) -> tuple[YearlyRow, ...]:
+        """Every year with an official total or event records, as the record stood on `day` (None: as it
+        stands): the events dated by then, and the totals of the years that had ended by then (a
+        yearly total is never published before its year ends)."""
+        if day is None and self.yearly:
+            return self.yearly
+        official = {row.year: row for row in self.official if day is None or row.year < day.year}
+        # A year in progress already lists the sources its total will have (as the API always has).
+        sources = {row.year: row.source_urls for row in self.official}
+        by_year: dict[int, list[EventFact]] = {}
+        for event in self.events[: self.upto(day)]:
+            by_year.setdefault(int(event.date[:4]), []).append(event)
+        rows: list[YearlyRow] = []
+        complete, summed = True, None  # a running total stops at the first year without an official one
+        for year in sorted(official.keys() | by_year.keys()):
+            total, previous, held = official.get(year), official.get(year - 1), by_year.get(year)
+            figures = sums(held or [])
+            returned = total.returned_to_ukraine if total else None
+            complete = complete and total is not None
+            summed = summed if returned is None else (summed or 0) + returned
+            by = f" by {day.isoformat()}" if day else ""
+            rows.append(
+                YearlyRow(
+                    year=year,
+                    returned_to_ukraine=returned,
+                    exchanges=total.exchanges if total else None,
+                    basis=total.basis if total else "no_official_total",
+                    derivation=total.derivation
+                    if total
+                    else f"No official total for {year} has been published{by}. The event records are summed "
+                    "in on_record_returned_to_ukraine; they are not a total.",
+                    change_from_previous_year=_minus(returned, previous.returned_to_ukraine if previous else None),
+                    cumulative_returned_to_ukraine=summed if complete else None,
+                    recorded_events=figures.events,
+                    source_urls=sources.get(year, []),
+                    events_undisclosed=figures.undisclosed,
+                    on_record_returned_to_ukraine=figures.on_record,
+                    on_record_released_outside_exchanges=figures.released,
+                    unaccounted_remainder=_minus(returned, figures.on_record or 0) if held else None,
+                    remainder_note=self.remainder_notes.get(year),
+                    publisher=total.publisher if total else None,
+                    publisher_label=total.publisher_label if total else None,
+                    publisher_label_uk=total.publisher_label_uk if total else None,
+                    reported_on=total.reported_on if total else None,
+                    sentence="",
+                )
+            )
+        return tuple(rows)
 
     def summary_on(self, day: dt.date | None) -> Summary | None:
-        """The summary as the record stood on `day` (None: as it stands), or None before any total."""
-        return self.summary if day is None else queries.summary(self.dataset.db, day)
+        """The headline since-invasion total as the record stood on `day` (None: as it stands): the
+        Coordination Headquarters' latest, every other body's latest beside it, what the yearly totals
+        and the event records add up to; None before any total was stated."""
+        if day is None and self.summary is not None:
+            return self.summary
+        stated = [row for row in self.totals if day is None or row.as_of <= day]
+        if not stated:
+            return None
+        ours = [row for row in stated if row.publisher == HEADLINE_PUBLISHER]
+        head = max(ours or stated, key=lambda row: row.as_of)
+        latest = {row.publisher: row for row in stated if row.publisher != head.publisher}  # date order: the last
+        others = sorted(latest.values(), key=lambda row: (row.as_of, row.publisher), reverse=True)
+        years = [row for row in self.official if day is None or row.year < day.year]
+        held = self.events[: self.upto(day)]
+        figures = sums(held)
+        ordinals = [e.exchange_ordinal for e in held[: self.upto(head.as_of)] if e.exchange_ordinal is not None]
+        known = [event for event in held if event.returned_to_ukraine is not None]
+        largest = max(known, key=lambda event: event.returned_to_ukraine or 0, default=None)  # the first of equals
+        return Summary(
+            since=INVASION,
+            as_of=head.as_of,
+            returned_to_ukraine=head.returned_to_ukraine,
+            exchanges=max(ordinals, default=None),
+            basis="reported",
+            note=head.scope_note,
+            first_recorded_event_id=held[0].id if held else None,
+            first_recorded_event_date=held[0].date if held else None,
+            last_recorded_event_id=held[-1].id if held else None,
+            last_recorded_event_date=held[-1].date if held else None,
+            largest_recorded_event_id=largest.id if largest else None,
+            largest_recorded_event_returned_to_ukraine=largest.returned_to_ukraine if largest else None,
+            source_urls=head.source_urls,
+            publisher=head.publisher,
+            publisher_label=head.publisher_label,
+            publisher_label_uk=head.publisher_label_uk,
+            returned_is_lower_bound=head.returned_is_lower_bound,
+            exchanges_stated=head.exchanges,
+            exchanges_stated_is_lower_bound=head.exchanges_is_lower_bound,
+            evidence=head.evidence,
+            other_publishers_latest=[OtherTotal.model_validate(row, from_attributes=True) for row in others],
+            yearly_totals_add_up_to=sum(row.returned_to_ukraine or 0 for row in years),
+            yearly_totals_through=max((row.year for row in years), default=None),
+            on_record_returned_to_ukraine=figures.on_record or 0,
+            on_record_released_outside_exchanges=figures.released or 0,
+            recorded_events=figures.events,
+            events_undisclosed=figures.undisclosed,
+            sentence="",
+        )
 
     def months(self, first: dt.date | None, last: dt.date | None) -> tuple[MonthlyRow, ...]:
-        """Each month with events from `first` to `last` (either open)."""
-        if first is None and last is None:
+        """Each calendar month with events from `first` to `last` (either open): what its records
+        hold, never a zero for an unknown sum; months without events have no row."""
+        if first is None and last is None and self.monthly:
             return self.monthly
-        return tuple(queries.monthly(self.dataset.db, EventFilter(date_from=first, date_to=last)))
+        lo = bisect.bisect_left(self.dates, first.isoformat()) if first else 0
+        by_month: dict[str, list[EventFact]] = {}
+        for event in self.events[lo : max(lo, self.upto(last))]:
+            by_month.setdefault(event.date[:7], []).append(event)
+        rows = []
+        for month, held in by_month.items():
+            figures = sums(held)
+            rows.append(
+                MonthlyRow(
+                    month=month,
+                    recorded_events=figures.events,
+                    on_record_returned_to_ukraine=figures.on_record,
+                    on_record_released_outside_exchanges=figures.released,
+                    events_undisclosed=figures.undisclosed,
+                    exchanges=len({e.exchange_ordinal for e in held if e.exchange_ordinal is not None}),
+                    event_ids=[event.id for event in held],
+                )
+            )
+        return tuple(rows)
 
-    def events(self, filters: EventFilter, limit: int, offset: int) -> tuple[int, list[ExchangeRow]]:
+    def events_page(self, filters: EventFilter, limit: int, offset: int) -> tuple[int, list[ExchangeRow]]:
         """How many events the filters let through, and one page of them in date order."""
         total, ids = queries.exchange_ids(self.dataset.db, filters, limit=limit, offset=offset)
         return total, self.events_by_id(ids, filters.as_of)
@@ -92,7 +246,7 @@ class Record:
 
     def newest_events(self, count: int) -> list[ExchangeRow]:
         """The `count` newest events, newest first."""
-        return self.events_by_id(queries.newest_event_ids(self.dataset.db, count))
+        return self.events_by_id([event.id for event in reversed(self.events[-count:])])
 
     def breakdown(self, event: ExchangeRow, dimension: Dimension) -> tuple[list[UnitRow], UnitsMeta]:
         """An event's breakdown in one dimension, and how many of its people it accounts for."""
@@ -109,25 +263,52 @@ class Record:
         return queries.package_rows(self.dataset.db, resource, columns)
 
 
+def _minus(value: int | None, other: int | None) -> int | None:
+    return None if value is None or other is None else value - other
+
+
+def _stated_totals(stated: Sequence[dict[str, Any]], events: Sequence[EventFact]) -> tuple[PublishedTotalRow, ...]:
+    """Each stated total beside what the exchanges and local swaps on record held by its date (the
+    totals come in date order, so the events are summed once, a run between two dates at a time)."""
+    dates = [event.date for event in events]
+    rows, held, counted = [], 0, 0
+    for total in stated:
+        upto = bisect.bisect_right(dates, total["as_of"])
+        held += sums(events[counted:upto]).on_record or 0
+        counted = max(counted, upto)
+        rows.append(
+            PublishedTotalRow(
+                **total,
+                on_record_by_then=held,
+                difference_from_record=total["returned_to_ukraine"] - held,
+                sentence="",
+            )
+        )
+    return tuple(rows)
+
+
 def load_record(dataset: Dataset) -> Record:
-    """Read the record of an open, verified dataset."""
+    """Read the record of an open, verified dataset, and work out its figures as it stands."""
     db = dataset.db
-    summary = queries.summary(db)
-    assert summary is not None  # the data checks require a Coordination Headquarters total
+    events = tuple(queries.event_facts(db))
     stage_dates = {key: tuple(dates) for key, dates in queries.exchange_stage_dates(db).items()}
     wide = queries.wide_columns(db)
-    return Record(
+    base = Record(
         dataset=dataset,
-        yearly=tuple(queries.yearly_totals(db, None, None)),
-        totals=tuple(queries.totals(db)),
-        summary=summary,
-        monthly=tuple(queries.monthly(db, EventFilter())),
+        events=events,
+        dates=tuple(event.date for event in events),
+        official=tuple(queries.official_years(db)),
+        remainder_notes=MappingProxyType(queries.remainder_notes(db)),
+        totals=_stated_totals(queries.stated_totals(db), events),
         reconciliation=tuple(queries.reconciliation(db)),
         sources=tuple(queries.sources(db)),
         stage_dates=MappingProxyType(stage_dates),
         wide_columns=MappingProxyType(
             {dimension: (columns, queries.column_labels(db, columns)) for dimension, columns in wide.items()}
         ),
+    )
+    return dataclasses.replace(
+        base, yearly=base.yearly_rows(None), summary=base.summary_on(None), monthly=base.months(None, None)
     )
 
 

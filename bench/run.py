@@ -11,7 +11,7 @@ access log off, each pinned to CPU 0 while wrk runs on CPU 1:
             walks a list of valid, distinct query strings), where the endpoint has enough of them.
 
 Then a flood: 32 connections sending unique URLs for 30 s while a second client (one connection)
-asks /stats/yearly; its p99 is reported beside its idle p99. At 100,000 events, each endpoint's
+asks /stats/yearly; its p99 is reported beside its idle p99. On both databases, each endpoint's
 uncached latency is also measured with one connection (no queueing): the time one request takes.
 """
 
@@ -376,7 +376,8 @@ def bench(database: Path, label: str, endpoints: list[str], args: argparse.Names
             f"Start-up to a healthy /health: {startup:.2f} s. Worker RSS after start-up: {rss_start:.0f} MB.",
             "",
             f"req/s (wrk -c{args.connections}, mean of the rounds); ratios: cached ÷ limit, uncached ÷ floor, "
-            "unique ÷ floor, each the median of the rounds' ratios (targets 0.85, 0.50, 0.50).",
+            "unique ÷ floor, each the median of the rounds' ratios (targets: cached 0.80; uncached and "
+            "unique 0.30, 0.40 as a stretch).",
             "",
             "| endpoint | bytes | floor | limit | cached | **cached/limit** | uncached | **uncached/floor** "
             "| unique | **unique/floor** | p99 ms cached / uncached / unique | errors |",
@@ -458,10 +459,9 @@ def main() -> int:
     print(header)
     tables = [header]
     real = args.only or ENDPOINTS
-    args.latency = False
+    args.latency = True  # p99 at one connection: 5 ms on the real data, 50 ms at 100,000 events (issue 19)
     tables.append(bench(args.database, "Real data (83 events, 44 published totals)", real, args))
     synthetic = [path for path in (args.only or [*ENDPOINTS, DEEP_PAGE]) if path not in EXPORTS]
-    args.latency = True
     tables.append(bench(args.synthetic, "Synthetic, 100,000 events", synthetic, args))
     report = "\n".join(tables)
     out = ROOT / "var" / "bench.md"

@@ -92,7 +92,7 @@ async def exchanges(
     """
     first, last = date_range(date_from, date_to)
     filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
-    total, rows = record.events(filters, limit, offset)
+    total, rows = record.events_page(filters, limit, offset)
     meta = PageMeta(
         as_of=as_of or record.dataset.as_of,
         total=total,

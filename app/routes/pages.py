@@ -76,7 +76,7 @@ async def index(
     event_year = year or (years[-1] if years else None)
     events: list[ExchangeRow] = []
     if event_year is not None:
-        events = record.events(EventFilter(year=event_year), limit=MAX_LIMIT, offset=0)[1]
+        events = record.events_page(EventFilter(year=event_year), limit=MAX_LIMIT, offset=0)[1]
     units: list[UnitRow] = []
     units_meta: UnitsMeta | None = None
     for event in reversed(events):  # the breakdown of the year's latest event that has one
@@ -84,7 +84,8 @@ async def index(
         if rows and event.returned_to_ukraine is not None:
             units, units_meta = rows, meta
             break
-    summary = record.summary
+    summary = record.summary_on(None)
+    assert summary is not None  # the data checks require a Coordination Headquarters total
     facts = page.PageFacts(
         summary=sentences.quoted([summary], chosen)[0],
         yearly=sentences.quoted(record.yearly, chosen),

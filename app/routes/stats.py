@@ -61,7 +61,7 @@ async def yearly(
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    rows = [r for r in record.yearly_on(as_of) if (year_from or r.year) <= r.year <= (year_to or r.year)]
+    rows = [r for r in record.yearly_rows(as_of) if (year_from or r.year) <= r.year <= (year_to or r.year)]
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or record.dataset.as_of))
     return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
