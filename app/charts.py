@@ -7,7 +7,7 @@ from html import escape
 from itertools import groupby, pairwise
 from urllib.parse import urlsplit
 
-from app.i18n import TEXT
+from app.i18n import TEXT, number
 from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, UnitRow, UnitsMeta, YearlyRow
 
 WIDTH = 640
@@ -40,11 +40,6 @@ class Rect:
 def short_date(day: dt.date, lang: str) -> str:
     """A day and month no reader can misread: 3 Jan / 3 січ (never 03.01, day or month first?)."""
     return f"{day.day} {TEXT[lang]['months'].split()[day.month - 1]}"
-
-
-def number(value: int, lang: str) -> str:
-    """Digits grouped as each language prints them: 3,956 / 3 956."""
-    return f"{value:,}".replace(",", "\u00a0" if lang == "uk" else ",")
 
 
 def column_bars(

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app import sentences
 from app.i18n import LangParam, language
 from app.problems import bad_parameter
 
@@ -227,14 +226,11 @@ def respond(
     chart: Callable[[str], str] | None = None,
 ) -> Response:
     """Render an envelope `{data, meta}` as the representation asked for (`chart` draws the SVG);
-    rows with a `sentence` get theirs in the asked language, on copies."""
+    rows with a `sentence` come from the record with it in the asked language."""
     headers = dict(headers or {})
     columns = _columns(envelope)
     data = envelope.data  # type: ignore[attr-defined]
     rows = data if isinstance(data, list) else [data]
-    if "sentence" in columns:
-        rows = sentences.quoted(rows, rep.lang)
-        envelope = envelope.model_copy(update={"data": rows if isinstance(data, list) else rows[0]})
     if rep.format == "svg" or "sentence" in columns:  # the body depends on the language: caches must key on it
         headers["Vary"] = "Accept-Language"
     if rep.format == "svg" and chart is not None:

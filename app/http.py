@@ -7,6 +7,7 @@ CORSMiddleware and GZipMiddleware would redo their work per request and leave CO
 request without Origin, which a shared cache would then serve to browsers.
 """
 
+import functools
 import gzip
 import hashlib
 from collections import OrderedDict
@@ -120,10 +121,11 @@ class ResponseCache:
         self.bytes = 0
 
 
-def _coding(accept_encoding: str) -> str:
+@functools.lru_cache(maxsize=256)  # clients send a handful of distinct values
+def _coding(accept_encoding: bytes) -> str:
     """The best content coding the client takes: br, then gzip, then identity."""
     accepted: dict[str, float] = {}
-    for part in accept_encoding.lower().split(","):
+    for part in accept_encoding.decode("latin-1").lower().split(","):
         name, _, params = part.strip().partition(";")
         quality = 1.0
         if params.strip().startswith("q="):
@@ -147,6 +149,14 @@ def _refusal(scope: Scope) -> ProblemError | None:
     """The problem with a request too costly or too odd to route, else None."""
     raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
     query: bytes = scope["query_string"]
+    headers = scope["headers"]
+    if (  # the usual request, far from every limit, is told at a glance
+        len(raw_path) + len(query) <= MAX_URL_BYTES
+        and b"%" not in raw_path
+        and query.count(b"&") + 1 < MAX_QUERY_PARAMETERS
+        and sum([len(name) + len(value) for name, value in headers]) <= MAX_HEADER_BYTES
+    ):
+        return None
     if query.count(b"&") + 1 > MAX_QUERY_PARAMETERS:
         return bad_parameter("query", "too many parameters", f"at most {MAX_QUERY_PARAMETERS}")
     if len(raw_path) + len(query) > MAX_URL_BYTES:
@@ -229,7 +239,7 @@ class HttpLayer:
             # A body too large to keep would be compressed afresh for every request: send it as it is.
             entry.compressible = entry.compressible and self.cache.fits(entry)
             self.cache.put(key, entry)
-        variant = self._variant(entry, _coding(headers.get(b"accept-encoding", b"").decode("latin-1")), dataset)
+        variant = self._variant(entry, _coding(headers.get(b"accept-encoding", b"")), dataset)
         if self._not_modified(headers, variant.tag, dataset):
             unchanged = [(n, v) for n, v in variant.headers if n not in NOT_MODIFIED_DROPS]
             await send({"type": "http.response.start", "status": 304, "headers": unchanged})

@@ -181,6 +181,11 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+def number(value: int, lang: str) -> str:
+    """Digits grouped as each language prints them: 3,956 / 3 956."""
+    return f"{value:,}".replace(",", "\u00a0" if lang == "uk" else ",")
+
+
 def language(request: Request) -> str:
     """`?lang=` (en or uk) first, then the Accept-Language header, then English."""
     asked = request.query_params.get("lang")

@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         dependencies=[Depends(reject_unknown_parameters)],
         docs_url=None,
         redoc_url=None,
+        # This service exports no OpenTelemetry data; with it off, FastAPI does not look for a
+        # configured provider on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     problems.install(app)
     openapi.install(app)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 
 from app import charts
-from app.i18n import TEXT
+from app.i18n import TEXT, number
 from app.schemas import (
     ExchangeRow,
     OtherTotal,
@@ -101,7 +101,7 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
     summary = facts.summary
 
     def n(value: int | None) -> str:
-        return "" if value is None else charts.number(value, lang)
+        return "" if value is None else number(value, lang)
 
     def embed(path: str, alt: str) -> str:
         return _embed(t["embed"], base + path, alt)

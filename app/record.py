@@ -21,6 +21,7 @@ from fastapi import Depends, Request
 
 from app import queries
 from app.db import Dataset
+from app.i18n import LANGUAGES
 from app.queries import EventFact, EventFilter, OfficialYear
 from app.schemas import (
     Dimension,
@@ -36,6 +37,7 @@ from app.schemas import (
     WideUnitRow,
     YearlyRow,
 )
+from app.sentences import quoted
 
 # EventFilter is how a route asks the record for events; routes read nothing but the record.
 __all__ = ["EventFilter", "Record", "RecordDep", "WideUnits", "get_record", "load_record"]
@@ -81,6 +83,15 @@ class WideUnits:
 
 
 @dataclass(frozen=True)
+class InLanguage:
+    """The whole record's rows that carry a quote-ready sentence, with it in one language."""
+
+    yearly: tuple[YearlyRow, ...]
+    totals: tuple[PublishedTotalRow, ...]
+    summary: Summary
+
+
+@dataclass(frozen=True)
 class Record:
     """The dataset's base rows and the figures that depend on the file alone (see the module)."""
 
@@ -89,28 +100,42 @@ class Record:
     dates: tuple[str, ...]  # each event's date, for bisecting a day
     official: tuple[OfficialYear, ...]
     remainder_notes: Mapping[int, str]
-    totals: tuple[PublishedTotalRow, ...]  # in (as_of, publisher) order
+    totals: tuple[PublishedTotalRow, ...]  # in (as_of, publisher) order, without sentences
     reconciliation: tuple[ReconciliationRow, ...]
     sources: tuple[SourceRow, ...]
     # The dates of the events of each exchange (or agreement) that came in stages, for `exchange_stages`.
     stage_dates: Mapping[int | str, tuple[str, ...]]
     # The wide breakdown's columns of each dimension, with their labels.
     wide_columns: Mapping[str, tuple[list[str], dict[str, dict[str, str]]]]
-    # The whole record's figures (as it stands): yearly_rows(None), summary_on(None), months(None, None).
-    yearly: tuple[YearlyRow, ...] = ()
-    summary: Summary | None = None
+    # The whole record's figures as it stands, made when the file is opened: its months, and the
+    # rows with a sentence in each language.
     monthly: tuple[MonthlyRow, ...] = ()
+    languages: Mapping[str, InLanguage] = dataclasses.field(default_factory=dict)
 
     def upto(self, day: dt.date | None) -> int:
         """How many events are dated on or before `day` (None: all of them)."""
         return len(self.dates) if day is None else bisect.bisect_right(self.dates, day.isoformat())
 
-    def yearly_rows(self, day: dt.date | None) -> tuple[YearlyRow, ...]:
+    def yearly_rows(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
+        """Every year's row with its sentence in `lang`, as the record stood on `day` (None: as it stands)."""
+        return list(self.languages[lang].yearly) if day is None else quoted(self._yearly(day), lang)
+
+    def summary_on(self, day: dt.date | None, lang: str) -> Summary | None:
+        """The summary with its sentence in `lang` as the record stood on `day` (None: as it stands);
+        None before any total was stated."""
+        if day is None:
+            return self.languages[lang].summary
+        summary = self._summary(day)
+        return quoted([summary], lang)[0] if summary else None
+
+    def totals_in(self, lang: str) -> tuple[PublishedTotalRow, ...]:
+        """Every stated total with its sentence in `lang`."""
+        return self.languages[lang].totals
+
+    def _yearly(self, day: dt.date | None) -> list[YearlyRow]:
         """Every year with an official total or event records, as the record stood on `day` (None: as it
         stands): the events dated by then, and the totals of the years that had ended by then (a
         yearly total is never published before its year ends)."""
-        if day is None and self.yearly:
-            return self.yearly
         official = {row.year: row for row in self.official if day is None or row.year < day.year}
         # A year in progress already lists the sources its total will have (as the API always has).
         sources = {row.year: row.source_urls for row in self.official}
@@ -152,14 +177,12 @@ class Record:
                     sentence="",
                 )
             )
-        return tuple(rows)
+        return rows
 
-    def summary_on(self, day: dt.date | None) -> Summary | None:
+    def _summary(self, day: dt.date | None) -> Summary | None:
         """The headline since-invasion total as the record stood on `day` (None: as it stands): the
         Coordination Headquarters' latest, every other body's latest beside it, what the yearly totals
         and the event records add up to; None before any total was stated."""
-        if day is None and self.summary is not None:
-            return self.summary
         stated = [row for row in self.totals if day is None or row.as_of <= day]
         if not stated:
             return None
@@ -229,24 +252,25 @@ class Record:
             )
         return tuple(rows)
 
-    def events_page(self, filters: EventFilter, limit: int, offset: int) -> tuple[int, list[ExchangeRow]]:
-        """How many events the filters let through, and one page of them in date order."""
+    def events_page(self, filters: EventFilter, limit: int, offset: int, lang: str) -> tuple[int, list[ExchangeRow]]:
+        """How many events the filters let through, and one page of them in date order, each with its
+        sentence in `lang`."""
         total, ids = queries.exchange_ids(self.dataset.db, filters, limit=limit, offset=offset)
-        return total, self.events_by_id(ids, filters.as_of)
+        return total, self._events(ids, lang, filters.as_of)
 
-    def events_by_id(self, ids: list[str], as_of: dt.date | None = None) -> list[ExchangeRow]:
-        """The events of `ids` that exist, in that order (as of a day: the stages held by then)."""
-        found = queries.exchange_rows(self.dataset.db, ids, self.stage_dates, as_of)
-        return [found[event_id] for event_id in ids if event_id in found]
-
-    def event(self, event_id: str) -> ExchangeRow | None:
-        """One event, or None."""
-        rows = self.events_by_id([event_id])
+    def event(self, event_id: str, lang: str) -> ExchangeRow | None:
+        """One event with its sentence in `lang`, or None."""
+        rows = self._events([event_id], lang)
         return rows[0] if rows else None
 
-    def newest_events(self, count: int) -> list[ExchangeRow]:
-        """The `count` newest events, newest first."""
-        return self.events_by_id([event.id for event in reversed(self.events[-count:])])
+    def newest_events(self, count: int, lang: str) -> list[ExchangeRow]:
+        """The `count` newest events, newest first, each with its sentence in `lang`."""
+        return self._events([event.id for event in reversed(self.events[-count:])], lang)
+
+    def _events(self, ids: list[str], lang: str, as_of: dt.date | None = None) -> list[ExchangeRow]:
+        """The events of `ids` that exist, in that order (as of a day: the stages held by then)."""
+        found = queries.exchange_rows(self.dataset.db, ids, self.stage_dates, as_of)
+        return quoted([found[event_id] for event_id in ids if event_id in found], lang)
 
     def breakdown(self, event: ExchangeRow, dimension: Dimension) -> tuple[list[UnitRow], UnitsMeta]:
         """An event's breakdown in one dimension, and how many of its people it accounts for."""
@@ -307,9 +331,15 @@ def load_record(dataset: Dataset) -> Record:
             {dimension: (columns, queries.column_labels(db, columns)) for dimension, columns in wide.items()}
         ),
     )
-    return dataclasses.replace(
-        base, yearly=base.yearly_rows(None), summary=base.summary_on(None), monthly=base.months(None, None)
-    )
+    summary = base._summary(None)
+    assert summary is not None  # the data checks require a Coordination Headquarters total
+    languages = {
+        lang: InLanguage(
+            tuple(quoted(base._yearly(None), lang)), tuple(quoted(base.totals, lang)), *quoted([summary], lang)
+        )
+        for lang in LANGUAGES
+    }
+    return dataclasses.replace(base, monthly=base.months(None, None), languages=MappingProxyType(languages))
 
 
 async def get_record(request: Request) -> Record:

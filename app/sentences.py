@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TypeVar, cast
 
-from app.charts import number
+from app.i18n import number
 from app.schemas import ExchangeRow, PublishedTotalRow, Summary, YearlyRow
 
 MONTHS_EN = [

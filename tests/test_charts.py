@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
-from app import charts
+from app import charts, i18n
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -37,7 +37,7 @@ def test_dates_on_charts_cannot_be_misread() -> None:
 
 
 def test_numbers_are_grouped_per_language() -> None:
-    assert (charts.number(3956, "en"), charts.number(3956, "uk")) == ("3,956", "3\u00a0956")
+    assert (i18n.number(3956, "en"), i18n.number(3956, "uk")) == ("3,956", "3\u00a0956")
 
 
 def _svg(client: TestClient, path: str) -> ET.Element:

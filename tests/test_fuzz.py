@@ -66,7 +66,7 @@ def test_any_accept_header_chooses_an_offered_format_or_none(accept: str) -> Non
 
 @given(HEADER_TEXT)
 def test_any_accept_encoding_chooses_a_coding_we_have(accept_encoding: str) -> None:
-    assert _coding(accept_encoding) in {"br", "gzip", "identity"}
+    assert _coding(accept_encoding.encode("latin-1", "replace")) in {"br", "gzip", "identity"}
 
 
 @given(HEADER_TEXT)

@@ -44,12 +44,12 @@ def test_figures_change_when_the_database_changes(build_edited: BuildEdited) -> 
 def test_an_unexpected_failure_is_a_500_problem_without_a_traceback(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(_row: object, _lang: str) -> str:
+    def broken(_rows: object, _lang: str) -> str:
         raise RuntimeError("/secret/path/app.py exploded")
 
-    monkeypatch.setattr("app.sentences.total", broken)
     with TestClient(create_app(Settings(database_url=database_url)), raise_server_exceptions=False) as client:
-        response = client.get("/stats/summary")
+        monkeypatch.setattr("app.record.quoted", broken)
+        response = client.get("/stats/summary?as_of=2025-06-01")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["access-control-allow-origin"] == "*"

@@ -51,12 +51,16 @@ ExchangeId = Annotated[
 ]
 
 
-async def exchange_or_404(record: RecordDep, exchange_id: ExchangeId) -> ExchangeRow:
-    """The event named in the path, or a 404 that says which ids exist."""
-    row = record.event(exchange_id)
+def _event_or_404(record: RecordDep, exchange_id: str, lang: str) -> ExchangeRow:
+    row = record.event(exchange_id, lang)
     if row is None:
         raise ProblemError(404, f"No exchange with id '{exchange_id}'. Ids are event dates; GET /exchanges lists them.")
     return row
+
+
+async def exchange_or_404(record: RecordDep, exchange_id: ExchangeId) -> ExchangeRow:
+    """The event named in the path, or a 404 that says which ids exist."""
+    return _event_or_404(record, exchange_id, "en")
 
 
 Exchange = Annotated[ExchangeRow, Depends(exchange_or_404)]
@@ -92,7 +96,7 @@ async def exchanges(
     """
     first, last = date_range(date_from, date_to)
     filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
-    total, rows = record.events_page(filters, limit, offset)
+    total, rows = record.events_page(filters, limit, offset, rep.lang)
     meta = PageMeta(
         as_of=as_of or record.dataset.as_of,
         total=total,
@@ -143,9 +147,10 @@ async def wide_units(
 
 
 @data_route(router, "/{exchange_id}", response_model=ExchangeOne, summary="One return event")
-async def one_exchange(record: RecordDep, rep: SentenceRep, exchange: Exchange) -> Response:
+async def one_exchange(record: RecordDep, rep: SentenceRep, exchange_id: ExchangeId) -> Response:
     """One event with both sides' counts, notes on disputed figures, its sources and a quote-ready
     sentence (`?lang=uk` for Ukrainian). Also at `/exchanges/{exchange_id}.csv`."""
+    exchange = _event_or_404(record, exchange_id, rep.lang)
     meta = SourcedMeta(as_of=record.dataset.as_of, source_urls=exchange.source_urls)
     return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
 

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app import sentences
 from app.i18n import TEXT, LangParam, language
 from app.openapi import DATA_RESPONSES
 from app.record import RecordDep
@@ -44,7 +43,7 @@ def _entry(feed: ET.Element, day: dt.date, row: ExchangeRow | PublishedTotalRow,
             ("alternate", "application/json", f"{base}/stats/totals?{query}"),
             ("related", "text/html", f"{base}/?lang={lang}#totals"),
         ]
-    title = sentences.sentence(row, lang)
+    title = row.sentence
     entry = ET.SubElement(feed, "entry")
     ET.SubElement(entry, "id").text = entry_id
     ET.SubElement(entry, "title").text = title
@@ -87,8 +86,8 @@ async def feed(
     chosen = language(request)
     base = str(request.base_url).rstrip("/")
     newest: list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]] = [
-        *((event.date, f"event {event.id}", event) for event in record.newest_events(MAX_ENTRIES)),
-        *((total.as_of, f"total {total.id}", total) for total in record.totals),
+        *((event.date, f"event {event.id}", event) for event in record.newest_events(MAX_ENTRIES, chosen)),
+        *((total.as_of, f"total {total.id}", total) for total in record.totals_in(chosen)),
     ]
     newest.sort(key=lambda item: (item[0], item[1]), reverse=True)
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": chosen})

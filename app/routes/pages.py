@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from app import page, sentences
+from app import page
 from app.formats import negotiate
 from app.i18n import LangParam, language
 from app.openapi import DATA_RESPONSES
@@ -76,7 +76,7 @@ async def index(
     event_year = year or (years[-1] if years else None)
     events: list[ExchangeRow] = []
     if event_year is not None:
-        events = record.events_page(EventFilter(year=event_year), limit=MAX_LIMIT, offset=0)[1]
+        events = record.events_page(EventFilter(year=event_year), MAX_LIMIT, 0, chosen)[1]
     units: list[UnitRow] = []
     units_meta: UnitsMeta | None = None
     for event in reversed(events):  # the breakdown of the year's latest event that has one
@@ -84,17 +84,17 @@ async def index(
         if rows and event.returned_to_ukraine is not None:
             units, units_meta = rows, meta
             break
-    summary = record.summary_on(None)
+    summary = record.summary_on(None, chosen)
     assert summary is not None  # the data checks require a Coordination Headquarters total
     facts = page.PageFacts(
-        summary=sentences.quoted([summary], chosen)[0],
-        yearly=sentences.quoted(record.yearly, chosen),
+        summary=summary,
+        yearly=record.yearly_rows(None, chosen),
         event_years=years,
         event_year=event_year,
-        events=sentences.quoted(events, chosen),
+        events=events,
         units=units,
         units_meta=units_meta,
-        totals=sentences.quoted(record.totals, chosen),
+        totals=record.totals_in(chosen),
         reconciliation=record.reconciliation,
         sources=record.sources,
         record_ends=summary.last_recorded_event_date,

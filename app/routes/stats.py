@@ -61,7 +61,7 @@ async def yearly(
     """
     if year_from is not None and year_to is not None and year_from > year_to:
         raise bad_parameter("year_to", f"{year_to} is before year_from {year_from}", "a year >= year_from")
-    rows = [r for r in record.yearly_rows(as_of) if (year_from or r.year) <= r.year <= (year_to or r.year)]
+    rows = [r for r in record.yearly_rows(as_of, rep.lang) if (year_from or r.year) <= r.year <= (year_to or r.year)]
     envelope = YearlyList(data=rows, meta=Meta(as_of=as_of or record.dataset.as_of))
     return respond(rep, envelope, "yearly", chart=lambda lang: charts.yearly_chart(rows, lang))
 
@@ -70,9 +70,10 @@ async def yearly(
 async def one_year(record: RecordDep, rep: SentenceRep, year: Annotated[int, Path(ge=1, le=9999)]) -> Response:
     """One year's figure with its quote-ready sentence: 404 for a year without figures.
     Also at `/stats/yearly/{year}.csv`."""
-    row = next((row for row in record.yearly if row.year == year), None)
+    every = record.yearly_rows(None, rep.lang)
+    row = next((row for row in every if row.year == year), None)
     if row is None:
-        years = ", ".join(str(row.year) for row in record.yearly)
+        years = ", ".join(str(row.year) for row in every)
         raise ProblemError(404, f"No figures for year {year}; years with figures: {years}.")
     meta = SourcedMeta(as_of=record.dataset.as_of, source_urls=row.source_urls)
     return respond(rep, YearlyOne(data=row, meta=meta), f"yearly-{year}")
@@ -107,7 +108,7 @@ async def summary(record: RecordDep, rep: SentenceRep, as_of: AsOf) -> Response:
     scope) with a quote-ready sentence, the latest total of every other body beside it, and what the
     yearly totals and the event records add up to; `as_of=YYYY-MM-DD` for the record as it stood that
     day. Also at `/stats/summary.csv`."""
-    row = record.summary_on(as_of)
+    row = record.summary_on(as_of, rep.lang)
     if row is None:
         first = record.totals[0].as_of
         raise ProblemError(404, f"No official total had been published by {as_of}; the first is from {first}.")
@@ -147,7 +148,7 @@ async def totals(
         last = min(last or as_of, as_of)
     rows = [
         r
-        for r in record.totals
+        for r in record.totals_in(rep.lang)
         if (publisher is None or r.publisher == publisher)
         and (first is None or r.as_of >= first)
         and (last is None or r.as_of <= last)
