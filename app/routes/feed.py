@@ -86,7 +86,7 @@ async def feed(
     chosen = language(request)
     base = str(request.base_url).rstrip("/")
     newest: list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]] = [
-        *((event.date, f"event {event.id}", event) for event in record.newest_events(MAX_ENTRIES, chosen)),
+        *((event.date, f"event {event.id}", event) for event in record.newest_events(entries, chosen)),
         *((total.as_of, f"total {total.id}", total) for total in record.totals_in(chosen)),
     ]
     newest.sort(key=lambda item: (item[0], item[1]), reverse=True)
