@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
 N ?= 100000
 DB ?= var/synth-100k.db
 
-.PHONY: run test lint types pytest seed db clean browser synth bench profile soak audit lock reference
+.PHONY: run test lint types pytest seed db glossary clean browser synth bench profile soak audit lock reference
 
 # Debian packages the tests and benchmarks need; installed only when missing (as root).
 define apt_install
@@ -19,27 +19,43 @@ define apt_install
 	  || echo "warning: $(1) is missing and cannot be installed without root (apt-get install $(2))"
 endef
 
-$(BIN)/.installed: pyproject.toml
+# Three sets of packages, each installed once: what serving needs (make run); frictionless, to
+# validate data/ when it changes (make seed); the developer tools (make test, bench).
+$(VENV)/.runtime: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.edit: $(VENV)/.runtime
+	$(BIN)/pip install --quiet -e '.[edit]'
+	touch $@
+
+$(BIN)/.installed: $(VENV)/.edit
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# data/ is the source of truth: validate it (frictionless, then the data checks) and render seed.sql.
-# On any problem it prints one line per problem and leaves seed.sql as it was.
-seed.sql: $(wildcard data/*.csv) data/datapackage.json app/seed.py app/checks.py $(wildcard migrations/versions/*.py) | $(BIN)/.installed
+# data/ is the source of truth. `make seed` renders it and compares the result with seed.sql (the
+# contents, not the files' times): the same, and nothing is done; different, and data/ is validated
+# (frictionless, then the data checks) and seed.sql rewritten; a seed.sql edited by hand is refused.
+# On any problem it prints one line per problem, exits 1 and leaves seed.sql as it was.
+seed: $(VENV)/.edit
 	$(BIN)/python -m app.seed
 
-seed: seed.sql
+# docs/editing.md's glossary, made anew from the descriptions in data/datapackage.json.
+glossary: $(VENV)/.runtime
+	$(BIN)/python -m app.seed --glossary docs/editing.md
 
-# The one way to build the database: migrations, then seed.sql, then the data checks.
-$(DATABASE): $(BIN)/.installed seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py app/db.py
+# The one way to build the database: migrations, then seed.sql, then the data checks. seed.sql is
+# rewritten only when its contents change, so its time tells make whether to rebuild.
+db: seed
+	@$(MAKE) --no-print-directory $(DATABASE)
+
+$(DATABASE): $(VENV)/.runtime seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py app/db.py
 	$(BIN)/python -m app.build_db
 
-db: $(DATABASE)
-
-run: $(DATABASE)
+run: db
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m app.serve
 
 lint: $(BIN)/.installed
@@ -75,17 +91,17 @@ var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versio
 	$(BIN)/python -m bench.synth --events 100000 --database $@
 
 # Project vs. the floor (a constant-body FastAPI route), real data and 100,000 events; see BENCHMARKS.md.
-bench: $(DATABASE) var/synth-100k.db
+bench: db var/synth-100k.db $(BIN)/.installed
 	$(call apt_install,wrk,wrk)
 	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-100k.db
 
 # Where one uncached request spends its time (pyinstrument, in-process): make profile URL=/stats/summary
 URL ?= /stats/yearly?as_of=2025-06-01
-profile: $(DATABASE)
+profile: db $(BIN)/.installed
 	$(BIN)/python -m bench.profile "$(URL)"
 
 # 64 connections for 60 s over every read endpoint: zero errors, memory within 10%.
-soak: $(DATABASE)
+soak: db $(BIN)/.installed
 	$(call apt_install,wrk,wrk)
 	$(BIN)/python -m bench.soak --database $(DATABASE)
 

@@ -10,6 +10,7 @@ The one way to build it, used by the Makefile, the tests and the Dockerfile:
 """
 
 import argparse
+import hashlib
 import os
 import sqlite3
 import sys
@@ -23,6 +24,26 @@ from app.config import ROOT, get_settings
 from app.db import checked_marker, record_checked, sqlite_path
 
 SEED = ROOT / "seed.sql"
+# seed.sql's first line: the SHA-256 of the rest, as `make seed` wrote it. A file whose rest no longer
+# matches was edited by hand, and is refused: the facts are edited in data/.
+STAMP = "-- seed.sql, sha256 {digest}: generated from data/ by `make seed`; edit data/, never this file.\n"
+
+
+class SeedEditedError(Exception):
+    """seed.sql differs from what `make seed` wrote; the message is one line naming the fix."""
+
+
+def stamped(sql: str) -> str:
+    """The SQL as seed.sql holds it: after a first line recording its digest."""
+    return STAMP.format(digest=hashlib.sha256(sql.encode()).hexdigest()) + sql
+
+
+def unstamped(text: str) -> str:
+    """The SQL of a seed.sql that `make seed` wrote, or SeedEditedError if it was changed since."""
+    first, _, sql = text.partition("\n")
+    if first + "\n" != STAMP.format(digest=hashlib.sha256(sql.encode()).hexdigest()):
+        raise SeedEditedError("edited by hand since `make seed` wrote it; edit data/ instead and run `make seed`")
+    return sql
 
 
 def alembic_config(database_url: str) -> Config:
@@ -47,7 +68,7 @@ def build(database_url: str, seed_sql: str | None = None) -> Path:
         connection = sqlite3.connect(building, isolation_level=None)
         try:
             connection.execute("PRAGMA foreign_keys = ON")
-            connection.executescript(SEED.read_text("utf-8") if seed_sql is None else seed_sql)
+            connection.executescript(unstamped(SEED.read_text("utf-8")) if seed_sql is None else seed_sql)
             check(connection)
             connection.execute("ANALYZE")
             connection.execute("VACUUM")
@@ -69,7 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     database_url = get_settings().database_url
     try:
-        path = build(database_url, args.seed.read_text("utf-8"))
+        text = args.seed.read_text("utf-8")
+        path = build(database_url, unstamped(text) if text.startswith("-- seed.sql, sha256 ") else text)
+    except SeedEditedError as error:
+        print(f"build_db: {args.seed}: {error}", file=sys.stderr)
+        return 1
     except DataCheckError as error:
         print(f"build_db: {database_url}: {error}", file=sys.stderr)
         return 1

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     access_log: bool = False
     # Rendered responses kept in memory per worker (0 turns the cache off, for measuring).
     response_cache_bytes: int = 32 * 1024 * 1024
+    # How often a worker looks whether `make db` replaced the database file, and switches to the new
+    # one (seconds; 0: never, serve the file opened at start-up until restarted).
+    reload_seconds: float = 2.0
 
 
 def get_settings() -> Settings:

@@ -1,14 +1,19 @@
 """The FastAPI app: lifespan, middleware, routers; nothing else."""
 
+import asyncio
+import contextlib
 import gc
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import Depends, FastAPI
 
 from app import openapi, problems
 from app.config import Settings, get_settings
-from app.db import Dataset, open_dataset, settle_long_lived
+from app.db import Dataset, UnusableDatabaseError, open_dataset, settle_long_lived, sqlite_path
 from app.http import HttpLayer
 from app.params import reject_unknown_parameters
 from app.record import load_record
@@ -24,6 +29,40 @@ Unknown figures are null, never zero. Read-only. Every data endpoint also answer
 """
 
 
+log = logging.getLogger("uvicorn.error")
+
+
+def _file_identity(path: Path) -> tuple[int, int, int] | None:
+    """What changes when `make db` moves a new file into place: its inode, mtime and size."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+async def follow_database_file(app: FastAPI, settings: Settings) -> None:
+    """Serve a rebuilt database once `make db` has replaced the file: open and verify it beside the
+    one being served, then switch every later request to it. A file that fails verification is
+    logged and the served one kept; requests in flight finish on the record they started with."""
+    path = sqlite_path(settings.database_url)
+    seen = _file_identity(path)
+    while True:
+        await asyncio.sleep(settings.reload_seconds)
+        now = _file_identity(path)
+        if now is None or now == seen:
+            continue
+        seen = now
+        try:
+            dataset = await asyncio.to_thread(open_dataset, settings)
+            record = await asyncio.to_thread(load_record, dataset)
+        except UnusableDatabaseError as error:
+            log.warning("not switching to the rebuilt database: %s", error)
+            continue
+        app.state.dataset, app.state.record = dataset, record  # one step: no request sees a mix
+        log.info("serving the rebuilt database %s (digest %s)", path, dataset.digest[:12])
+
+
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment).
 
@@ -36,7 +75,12 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         app.state.dataset = dataset or open_dataset(settings)
         app.state.record = load_record(app.state.dataset)
         settle_long_lived()
+        follower = asyncio.create_task(follow_database_file(app, settings)) if settings.reload_seconds > 0 else None
         yield
+        if follower is not None:
+            follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await follower
         app.state.dataset.db.close()
         gc.unfreeze()
 

@@ -189,12 +189,6 @@ def exchange_ids(db: sqlite3.Connection, filters: EventFilter, *, limit: int, of
     return total, [event_id for (event_id,) in db.execute(sql, {**params, "limit": limit, "offset": offset})]
 
 
-def newest_event_ids(db: sqlite3.Connection, count: int) -> list[str]:
-    """The ids of the `count` newest events, newest first."""
-    sql = "SELECT id FROM return_event ORDER BY date DESC, id DESC LIMIT ?"
-    return [event_id for (event_id,) in db.execute(sql, [count])]
-
-
 def exchange_rows(
     db: sqlite3.Connection,
     ids: list[str],
@@ -361,7 +355,7 @@ def sources(db: sqlite3.Connection) -> list[SourceRow]:
                    SELECT as_of || '-' || publisher AS total FROM published_total_source
                    WHERE source_id = s.id ORDER BY as_of, publisher)
                ) AS supports_totals
-        FROM source s ORDER BY s.id"""
+        FROM source s ORDER BY s.url"""
     return [SourceRow(**row) for row in _rows(db, sql)]
 
 
@@ -385,7 +379,7 @@ _PACKAGE_SQL = {
     "reconciliation": "SELECT * FROM reconciliation ORDER BY rowid",
     "categories": "SELECT * FROM category ORDER BY rowid",
     "publishers": "SELECT * FROM publisher ORDER BY rowid",
-    "sources": "SELECT * FROM source ORDER BY id",
+    "sources": "SELECT * FROM source ORDER BY url",
 }
 
 

@@ -15,21 +15,22 @@ Only then is seed.sql replaced.
 """
 
 import argparse
+import calendar
 import csv
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from frictionless import Error, Package, errors
-
-from app.build_db import build
+from app.build_db import SeedEditedError, build, stamped, unstamped
 from app.checks import DataCheckError
 from app.config import ROOT
 
@@ -49,30 +50,120 @@ class DataError(Exception):
         self.problems = problems
 
 
-def _place(error: Error) -> str:
-    """`data/events.csv: row 7, column kind` for a row or cell error; the file alone otherwise."""
-    if not isinstance(error, errors.RowError):
-        return ""
-    column = getattr(error, "field_name", None)
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"')
+_FIRST_ROW = re.compile(r"row at position (\d+)")
+_FOREIGN = re.compile(r'lookup table "(\w+)"')
+
+
+def _not_a_date(value: str) -> str:
+    """Why `value` is not a YYYY-MM-DD date, in words."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if match is None:
+        return f"{value} is not a date: write it as YYYY-MM-DD, e.g. 2026-06-30"
+    year, month, _ = map(int, match.groups())
+    if not 1 <= month <= 12:
+        return f"{value} is not a date (there is no month {month})"
+    days = calendar.monthrange(year, month)[1]
+    return f"{value} is not a date ({MONTHS[month - 1]} {year} has {days} days)"
+
+
+def _duplicate(error: Any, resource: dict[str, Any]) -> str:
+    key = resource["schema"]["primaryKey"]
+    cells = dict(zip([f["name"] for f in resource["schema"]["fields"]], error.cells, strict=False))
+    shown = ", ".join(cells.get(name, "") for name in key)
+    first = _FIRST_ROW.search(error.note)
+    rows = f"rows {first.group(1)} and {error.row_number}" if first else f"row {error.row_number}"
+    fix = f": a second event on one day takes the id {shown}-2" if key == ["id"] else ""
+    return f"{' and '.join(key)} {shown} is used twice ({rows}){fix}"
+
+
+def _unknown_reference(error: Any) -> str:
+    table = _FOREIGN.search(error.note)
+    where = f"data/{table.group(1)}.csv" if table else "the file it refers to"
+    values = re.search(r'values "([^"]*)"', error.note)
+    shown = values.group(1) if values else ""
+    return f"column {', '.join(error.field_names)}: {shown!r} is not in {where}; add it there first"
+
+
+def _wrong_type(column: str, value: str, kind: str) -> str:
+    if kind == "date":
+        return f"column {column}: {_not_a_date(value)}"
+    wanted = {"integer": "a whole number (leave the cell empty if it is unknown)", "boolean": "true or false"}
+    return f"column {column}: {value!r} is not {wanted.get(kind, f'a {kind}')}"
+
+
+def _not_allowed(column: str, value: str, note: str, description: str) -> str:
+    constraint = _CONSTRAINT.search(note)
+    name, limit = constraint.groups() if constraint else ("", "")
+    if name == "required":
+        return f"column {column} is required and is empty: {description}"
+    if name == "enum":
+        allowed = ", ".join(re.findall(r"'([^']*)'", limit))
+        return f"column {column}: {value!r} is not allowed; allowed: {allowed}"
+    if name in ("minimum", "maximum"):
+        return (
+            f"column {column}: {value} is {'below the minimum' if name == 'minimum' else 'above the maximum'}, {limit}"
+        )
+    return f"column {column}: {value[:80]!r} does not fit: {description}"
+
+
+def _problem(error: Any, field: dict[str, Any] | None, resource: dict[str, Any] | None) -> str:
+    """One frictionless row error as an editor reads it: the column, the bad value, what is allowed."""
+    from frictionless import errors  # noqa: PLC0415 - only a changed data/ needs it (make run does not)
+
+    value, column = str(getattr(error, "cell", "") or ""), getattr(error, "field_name", "")
+    if isinstance(error, errors.PrimaryKeyError) and resource is not None:
+        return _duplicate(error, resource)
     if isinstance(error, errors.ForeignKeyError):
-        column = ", ".join(error.field_names)
-    elif isinstance(error, errors.PrimaryKeyError):
-        column = "primary key"
-    return f"row {error.row_number}" + (f", column {column}" if column else "")
+        return _unknown_reference(error)
+    if isinstance(error, errors.TypeError):
+        return _wrong_type(column, value, (field or {}).get("type", ""))
+    if isinstance(error, errors.ConstraintError):
+        return _not_allowed(column, value, error.note, (field or {}).get("description", ""))
+    if isinstance(error, errors.MissingCellError | errors.ExtraCellError):
+        return f"the row has {'fewer' if isinstance(error, errors.MissingCellError) else 'more'} cells than the header"
+    return f"{error.type}: {error.note}"
 
 
-def validate_package(data: Path) -> list[str]:
-    """Every problem the frictionless library finds in data/datapackage.json and its CSV files."""
+def validate_package(data: Path) -> tuple[list[str], dict[str, set[int]]]:
+    """Every problem the frictionless library finds in data/datapackage.json and its CSV files, one
+    line each (file, row as a spreadsheet numbers it, column, value, what is allowed), and the rows
+    with a problem in each file."""
+    from frictionless import Package, errors  # noqa: PLC0415 - only a changed data/ needs it
+
+    descriptor = json.loads((data / "datapackage.json").read_text("utf-8"))
+    resources = {resource["path"]: resource for resource in descriptor["resources"]}
     report = Package(str(data / "datapackage.json"), basepath=str(data)).validate()
-    problems = []
+    problems: list[str] = []
+    bad_rows: dict[str, set[int]] = {}
     for task in report.tasks:
         shown = _display(data / task.place)
+        resource = resources.get(task.place)
+        fields = {field["name"]: field for field in (resource or {}).get("schema", {}).get("fields", [])}
         for error in task.errors:
-            place = _place(error)
-            problems.append(f"{shown}: {place + ': ' if place else ''}{error.type}: {error.note}")
+            if isinstance(error, errors.RowError):
+                bad_rows.setdefault(task.place, set()).add(error.row_number)
+                field = fields.get(getattr(error, "field_name", ""))
+                problems.append(f"{shown} row {error.row_number}: {_problem(error, field, resource)}")
+            else:
+                problems.append(f"{shown}: {error.type}: {error.note}")
     for error in report.errors:
         problems.append(f"{_display(data / 'datapackage.json')}: {error.type}: {error.note}")
-    return problems
+    return problems, bad_rows
 
 
 def _display(path: Path) -> str:
@@ -82,9 +173,11 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read(data: Path, name: str) -> list[dict[str, str]]:
+def _read(data: Path, name: str, skip: Mapping[str, set[int]] | None = None) -> list[dict[str, str]]:
+    """A data file's rows, leaving out those `skip` names by row number (the header is row 1)."""
+    left_out = (skip or {}).get(name, set())
     with (data / name).open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file))
+        return [row for number, row in enumerate(csv.DictReader(file), start=2) if number not in left_out]
 
 
 def _sql(value: Any) -> str:
@@ -109,6 +202,11 @@ def _insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES\n" + ",\n".join(values) + ";\n"
 
 
+def source_id(url: str) -> int:
+    """A source's id: the first four bytes of its URL's SHA-256, so that it never changes meaning."""
+    return int.from_bytes(hashlib.sha256(url.encode()).digest()[:4], "big")
+
+
 def _published_on(url: str, bylines: dict[str, dict[str, str]]) -> str | None:
     if bylines.get(url, {}).get("published_on"):
         return bylines[url]["published_on"]
@@ -121,13 +219,25 @@ def _published_on(url: str, bylines: dict[str, dict[str, str]]) -> str | None:
         return None
 
 
-def render(data: Path = DATA) -> str:
-    """The seed SQL for the data files, byte for byte the same for the same data."""
-    events = _read(data, "events.csv")
-    yearly = _read(data, "yearly.csv")
-    totals = _read(data, "published_totals.csv")
-    bylines = {row["url"]: row for row in _read(data, "sources.csv")}
-    # Each URL is one source, numbered in order of first appearance: years, events, totals.
+def render(data: Path = DATA, skip: Mapping[str, set[int]] | None = None) -> str:
+    """The seed SQL for the data files (less the rows `skip` names), byte for byte the same for the same data."""
+    categories, publishers = _labels(data, "categories.csv", skip), _labels(data, "publishers.csv", skip)
+    events = _read(data, "events.csv", skip)
+    yearly = _read(data, "yearly.csv", skip)
+    totals = _read(data, "published_totals.csv", skip)
+    breakdown = _read(data, "breakdown.csv", skip)
+    if skip:  # rows left out (they failed the package's own rules) take the rows that point at them along
+        publisher_codes = {code for code, _, _ in publishers} | {""}
+        category_codes = {code for code, _, _ in categories} | {""}
+        event_ids = {r["id"] for r in events}
+        yearly = [r for r in yearly if r["publisher"] in publisher_codes]
+        totals = [r for r in totals if r["publisher"] in publisher_codes]
+        breakdown = [
+            r for r in breakdown if r["event_id"] in event_ids and {r["category"], r["part_of"]} <= category_codes
+        ]
+    bylines = {row["url"]: row for row in _read(data, "sources.csv", skip)}
+    # Each URL is one source; its id derives from the URL alone (source_id), so adding, removing or
+    # reordering URLs never changes another source's id.
     figures = [
         *(("yearly_total_source", (int(r["year"]),), r["source_urls"]) for r in yearly),
         *(("return_event_source", (r["id"],), r["source_urls"]) for r in events),
@@ -137,17 +247,20 @@ def render(data: Path = DATA) -> str:
     links: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _, _ in figures}
     for table, key, urls in figures:
         for position, url in enumerate(urls.split(URL_SEPARATOR), start=1):
-            source_id = source_ids.setdefault(url, len(source_ids) + 1)
-            links[table].append((*key, source_id, position))
+            source_ids[url] = source_id(url)
+            links[table].append((*key, source_ids[url], position))
+    clashes = len(source_ids) - len(set(source_ids.values()))
+    if clashes:
+        raise DataError([f"{_display(data)}: {clashes} source URL(s) share an id with another; change source_id()"])
     sources = [
         (
-            source_id,
+            number,
             url,
             urlsplit(url).netloc.removeprefix("www."),
             _published_on(url, bylines),
             bylines.get(url, {}).get("title") or None,
         )
-        for url, source_id in source_ids.items()
+        for url, number in sorted(source_ids.items(), key=lambda item: item[1])
     ]
     event_columns = [
         "id", "date", "exchange_ordinal", "exchange_stage", "kind", "agreement", "returned_to_ukraine",
@@ -166,8 +279,8 @@ def render(data: Path = DATA) -> str:
         "-- The schema is owned by migrations/ (alembic upgrade head runs first).\n"
         "BEGIN;\n",
         _insert("source", ["id", "url", "publisher", "published_on", "title"], sources),
-        _insert("category", LABELS, _labels(data, "categories.csv")),
-        _insert("publisher", LABELS, _labels(data, "publishers.csv")),
+        _insert("category", LABELS, categories),
+        _insert("publisher", LABELS, publishers),
         _insert(
             "yearly_total",
             ["year", "returned_to_ukraine", "exchanges", "basis", "derivation", "publisher", "reported_on"],
@@ -196,7 +309,7 @@ def render(data: Path = DATA) -> str:
             ["event_id", "dimension", "category", "people", "part_of", "note"],
             (
                 (r["event_id"], r["dimension"], r["category"], int(r["people"]), r["part_of"], r["note"])
-                for r in _read(data, "breakdown.csv")
+                for r in breakdown
             ),
         ),
         _insert(
@@ -235,7 +348,7 @@ def render(data: Path = DATA) -> str:
             ["kind", "subject", "unaccounted", "note"],
             (
                 (r["kind"], r["subject"], _integer(r["unaccounted"]), r["note"])
-                for r in _read(data, "reconciliation.csv")
+                for r in _read(data, "reconciliation.csv", skip)
             ),
         ),
         "COMMIT;\n",
@@ -243,35 +356,107 @@ def render(data: Path = DATA) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _labels(data: Path, name: str) -> list[tuple[str, str, str]]:
-    return [(r["code"], r["label_en"], r["label_uk"]) for r in _read(data, name)]
+def _labels(data: Path, name: str, skip: Mapping[str, set[int]] | None = None) -> list[tuple[str, str, str]]:
+    return [(r["code"], r["label_en"], r["label_uk"]) for r in _read(data, name, skip)]
 
 
 def generate(data: Path = DATA) -> str:
-    """Validate data/, render the SQL and prove it builds and passes every data check; return it."""
-    problems = validate_package(data)
-    if problems:
-        raise DataError(problems)
-    sql = render(data)
+    """Validate data/, render the SQL and prove it builds and passes every data check; return it.
+
+    Every problem is reported in one run: the rows' own (frictionless), then the cross-row checks
+    over the rows that passed them."""
+    problems, bad_rows = validate_package(data)
+    try:
+        sql = render(data, bad_rows)
+    except (ValueError, KeyError) as error:  # a row the package let through that still cannot be rendered
+        raise DataError([*problems, f"{_display(data)}: cannot render: {error}"]) from None
     with tempfile.TemporaryDirectory() as scratch:
         try:
             build(f"sqlite:///{Path(scratch) / 'check.db'}", sql)
         except DataCheckError as error:
-            raise DataError([f"{_display(data)}: {violation}" for violation in error.violations]) from None
+            problems += [f"{_display(data)}: {violation}" for violation in error.violations]
         except sqlite3.Error as error:
-            raise DataError([f"{_display(data)}: the rendered seed does not load: {error}"]) from None
+            problems.append(f"{_display(data)}: the rows that passed do not load together: {error}")
+    if problems:
+        raise DataError(problems)
     return sql
 
 
 def write(sql: str, output: Path) -> bool:
-    """Replace `output` with `sql` atomically; False (file untouched) when it already holds it."""
-    if output.is_file() and output.read_text("utf-8") == sql:
-        output.touch()  # newer than data/, so make does not ask again
+    """Replace `output` with `sql`, stamped, atomically; False (file untouched) when it already holds it."""
+    text = stamped(sql)
+    if output.is_file() and output.read_text("utf-8") == text:
         return False
     partial = output.with_name(output.name + ".partial")
-    partial.write_text(sql, "utf-8")
+    partial.write_text(text, "utf-8")
     os.replace(partial, output)
     return True
+
+
+def _current(output: Path, data: Path) -> bool:
+    """Whether `output` already holds what data/ renders (then nothing needs validating again)."""
+    try:
+        return output.is_file() and output.read_text("utf-8") == stamped(render(data))
+    except (ValueError, KeyError, OSError):  # data/ that does not render: validation names the problem
+        return False
+
+
+def hand_edit(output: Path, data: Path) -> str | None:
+    """If `output` was changed since `make seed` wrote it, one line saying so and where it first
+    differs from what data/ renders; None otherwise (or when there is no file yet)."""
+    if not output.is_file():
+        return None
+    text = output.read_text("utf-8")
+    try:
+        unstamped(text)
+    except SeedEditedError as error:
+        try:
+            rendered = render(data).splitlines()
+        except (ValueError, KeyError, OSError):
+            rendered = []
+        lines = text.splitlines()[1:]
+        number = next((n for n, (a, b) in enumerate(zip(lines, rendered, strict=False), start=2) if a != b), None)
+        if number is None:
+            number = min(len(lines), len(rendered)) + 2
+        found = lines[number - 2] if number - 2 < len(lines) else "(nothing)"
+        wanted = rendered[number - 2] if number - 2 < len(rendered) else "(nothing)"
+        at = next((i for i, (a, b) in enumerate(zip(found, wanted, strict=False)) if a != b), 0)
+        found, wanted = found[max(0, at - 30) : at + 30], wanted[max(0, at - 30) : at + 30]
+        return f"{_display(output)}: {error}: line {number} holds {found!r} where data/ gives {wanted!r}"
+    return None
+
+
+GLOSSARY_START = (
+    "<!-- glossary: generated from data/datapackage.json by `make glossary`; edit the descriptions there -->"
+)
+GLOSSARY_END = "<!-- end of glossary -->"
+
+
+def glossary(descriptor: dict[str, Any]) -> str:
+    """Every column of every data file, as Markdown: its type, whether it is required, what is
+    allowed, and its description (all from the data package)."""
+    parts = []
+    for resource in descriptor["resources"]:
+        parts += [f"### `{resource['path']}`", "", resource.get("title", ""), ""]
+        parts += ["| column | type | required | allowed | what it holds |", "|---|---|---|---|---|"]
+        for field in resource["schema"]["fields"]:
+            constraints = field.get("constraints", {})
+            allowed = ", ".join(
+                [f"`{value}`" for value in constraints.get("enum", [])]
+                + [f"{name} {constraints[name]}" for name in ("minimum", "maximum") if name in constraints]
+            )
+            required = "yes" if constraints.get("required") else ""
+            description = field.get("description", "").replace("|", "\\|")
+            parts.append(f"| `{field['name']}` | {field['type']} | {required} | {allowed} | {description} |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def with_glossary(guide: str, descriptor: dict[str, Any]) -> str:
+    """The editor's guide with its glossary section made anew from the data package."""
+    before, _, rest = guide.partition(GLOSSARY_START + "\n")
+    _, _, after = rest.partition(GLOSSARY_END)
+    return f"{before}{GLOSSARY_START}\n\n{glossary(descriptor)}\n{GLOSSARY_END}{after}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,7 +464,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="the data package folder (default: data/)")
     parser.add_argument("--output", type=Path, default=SEED, help="where to write the SQL (default: seed.sql)")
+    parser.add_argument("--glossary", type=Path, help="rewrite this guide's glossary from the data package instead")
     args = parser.parse_args(argv)
+    if args.glossary is not None:
+        descriptor = json.loads((args.data / "datapackage.json").read_text("utf-8"))
+        args.glossary.write_text(with_glossary(args.glossary.read_text("utf-8"), descriptor), "utf-8")
+        print(f"seed: {_display(args.glossary)}: glossary written from the data package")
+        return 0
+    edited = hand_edit(args.output, args.data)
+    if edited is not None:
+        print(f"seed: {edited}; {_display(args.output)} left as it was", file=sys.stderr)
+        return 1
+    if _current(args.output, args.data):
+        print(f"seed: {_display(args.output)} unchanged: it is what data/ renders")
+        return 0
     try:
         sql = generate(args.data)
     except DataError as error:

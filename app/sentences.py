@@ -9,6 +9,7 @@ the body's grammatical gender.
 import datetime as dt
 from collections.abc import Sequence
 from typing import TypeVar, cast
+from urllib.parse import urlsplit
 
 from app.i18n import number
 from app.schemas import ExchangeRow, PublishedTotalRow, Summary, YearlyRow
@@ -136,35 +137,51 @@ def _which(event: ExchangeRow, lang: str) -> str:
     return f"the {nth(ordinal, lang)} exchange" if ordinal else "the exchange"
 
 
+# An event's sentence: what happened, then whose figure it is, by the figure's evidence.
 EVENT_SENTENCES = {
     "en": {
         "undisclosed": "The number of people Ukraine brought back from Russian captivity in {which} of {day} "
         "was not disclosed.",
-        "release": "{figure} {verb} freed from Russian captivity outside an exchange on {day}, Ukraine's official "
-        "figure; they are not in the exchange totals.",
-        "local_swap": "Ukraine brought back {figure} in a local prisoner swap on {day}, Ukraine's official figure.",
-        "exchange": "Ukraine brought back {figure} from Russian captivity in {which} of {day}, Ukraine's official "
-        "figure.",
+        "release": "{figure} {verb} freed from Russian captivity outside an exchange on {day}, {whose}; they are "
+        "not in the exchange totals.",
+        "local_swap": "Ukraine brought back {figure} in a local prisoner swap on {day}, {whose}.",
+        "exchange": "Ukraine brought back {figure} from Russian captivity in {which} of {day}, {whose}.",
     },
     "uk": {
         "undisclosed": "Скільки людей Україна повернула з російського полону {day} під час {which}, не оприлюднено.",
-        "release": "{day} з російського полону поза обміном звільнено {figure} (офіційні дані України); їх не "
-        "враховано в підсумках обмінів.",
-        "local_swap": "{day} Україна повернула {figure} у місцевому обміні полоненими (офіційні дані України).",
-        "exchange": "{day} Україна повернула з російського полону {figure} під час {which} (офіційні дані України).",
+        "release": "{day} з російського полону поза обміном звільнено {figure} ({whose}); їх не враховано в "
+        "підсумках обмінів.",
+        "local_swap": "{day} Україна повернула {figure} у місцевому обміні полоненими ({whose}).",
+        "exchange": "{day} Україна повернула з російського полону {figure} під час {which} ({whose}).",
+    },
+}
+WHOSE = {
+    "en": {
+        "confirmed": "Ukraine's official figure",
+        "single_source": "according to a single source ({source})",
+        "conflict": "the figure served here; sources give different figures (see the note)",
+    },
+    "uk": {
+        "confirmed": "офіційні дані України",
+        "single_source": "за даними одного джерела: {source}",
+        "conflict": "число, подане тут; джерела наводять різні числа (див. примітку)",
     },
 }
 
 
 def exchange(event: ExchangeRow, lang: str) -> str:
-    """One event: an exchange or a stage of one, a local swap, a release, or an undisclosed figure."""
+    """One event: an exchange or a stage of one, a local swap, a release, or an undisclosed figure;
+    a confirmed figure reads as Ukraine's official one, a single source's is attributed to it, and a
+    figure on which sources differ says so."""
     count = event.returned_to_ukraine
     template = "undisclosed" if count is None else event.kind
+    source = urlsplit(event.source_urls[0]).netloc.removeprefix("www.") if event.source_urls else ""
     return EVENT_SENTENCES[lang][template].format(
         day=long_date(event.date, lang),
         which=_which(event, lang),
         figure=people(count, lang) if count is not None else "",
         verb="was" if count == 1 else "were",
+        whose=WHOSE[lang].get(event.evidence, WHOSE[lang]["confirmed"]).format(source=source),
     )
 
 

@@ -184,9 +184,8 @@ def test_command_line_build_reports_a_failed_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seed = tmp_path / "broken.sql"
-    seed.write_text(
-        replace_once("'UAE', 3405,", "'UAE', 3406,")((Path(__file__).parent.parent / "seed.sql").read_text())
-    )
+    sql = (Path(__file__).parent.parent / "seed.sql").read_text().partition("\n")[2]  # as SQL, not as seed.sql
+    seed.write_text(replace_once("'UAE', 3405,", "'UAE', 3406,")(sql))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     assert main(["--seed", str(seed)]) == 1
     assert "event 2024-07-17" in capsys.readouterr().err

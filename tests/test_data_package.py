@@ -3,7 +3,9 @@ current, bad rows never land, and adding an exchange is one edit and one command
 
 import csv
 import io
+import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -13,9 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from frictionless import Package
 
+from app.build_db import stamped
 from app.config import ROOT, Settings
 from app.main import create_app
-from app.seed import DATA, SEED, main, render, validate_package
+from app.seed import DATA, SEED, main, render, validate_package, with_glossary
 
 VENV = ROOT / ".venv"
 
@@ -34,7 +37,7 @@ def test_frictionless_finds_the_data_package_valid() -> None:
         "sources",
     ]
     assert [task.stats["rows"] for task in report.tasks] == [83, 305, 4, 44, 12, 19, 8, 1]
-    assert validate_package(DATA) == []
+    assert validate_package(DATA) == ([], {})
 
 
 def test_events_csv_keeps_the_shared_column_names() -> None:
@@ -47,7 +50,7 @@ def test_events_csv_keeps_the_shared_column_names() -> None:
 
 def test_seed_sql_is_generated_from_data_and_current() -> None:
     # Fails when data/ changed and `make seed` was not run (or seed.sql was edited by hand).
-    assert render(DATA) == SEED.read_text("utf-8"), "seed.sql is stale: run `make seed`"
+    assert stamped(render(DATA)) == SEED.read_text("utf-8"), "seed.sql is stale: run `make seed`"
 
 
 def test_rendering_is_deterministic_to_the_byte(tmp_path: Path) -> None:
@@ -89,37 +92,38 @@ BAD_ROWS = [
     pytest.param(
         "breakdown.csv",
         _replace("2022-03-01,service,territorial_defence,5,,", "2022-03-01,service,territorial_defence,-5,,"),
-        "breakdown.csv: row 2, column people: constraint-error",
+        "breakdown.csv row 2: column people: -5 is below the minimum, 0",
         id="negative count",
     ),
     pytest.param(
         "events.csv",
         _replace("2024-12-30,2024-12-30,59,", "2024-12-30,2024-12-32,59,"),
-        "events.csv: row 58, column date: type-error",
+        "events.csv row 58: column date: 2024-12-32 is not a date (December 2024 has 31 days)",
         id="impossible date",
     ),
     pytest.param(
         "breakdown.csv",
         _replace("2024-12-30,service,navy,24,,", "2024-12-30,service,marines,24,,"),
-        "breakdown.csv: row 257, column category: foreign-key",
+        "breakdown.csv row 257: column category: 'marines' is not in data/categories.csv; add it there first",
         id="unknown category",
     ),
     pytest.param(
         "events.csv",
         _replace("2022-04-15,2022-04-15,,,local_swap,", "2022-04-15,2022-04-15,,,swap,"),
-        "events.csv: row 8, column kind: constraint-error",
+        "events.csv row 8: column kind: 'swap' is not allowed; allowed: exchange, local_swap, release",
         id="unknown kind",
     ),
     pytest.param(
         "events.csv",
         _replace("2024-01-31,2024-01-31,50,", "2024-01-03,2024-01-31,50,"),
-        "events.csv: row 48, column primary key: primary-key",
+        "events.csv row 48: id 2024-01-03 is used twice (rows 47 and 48): a second event on one day takes the id "
+        "2024-01-03-2",
         id="duplicate id",
     ),
     pytest.param(
         "breakdown.csv",
         _append("2099-01-01,service,civilians,3,,"),
-        "breakdown.csv: row 307, column event_id: foreign-key",
+        "breakdown.csv row 307: column event_id: '2099-01-01' is not in data/events.csv; add it there first",
         id="breakdown of an unknown event",
     ),
     pytest.param(
@@ -131,8 +135,16 @@ BAD_ROWS = [
     ),
     pytest.param(
         "events.csv",
+        _set_cell("2024-05-31", "source_urls", "www.example.org/no-scheme"),
+        "events.csv row 50: column source_urls: 'www.example.org/no-scheme' does not fit: The sources of the "
+        "figure: one or more http(s) URLs separated by ' | ', the first one first.",
+        id="source without https://",
+    ),
+    pytest.param(
+        "events.csv",
         _set_cell("2024-05-31", "source_urls", ""),
-        "events.csv: row 50, column source_urls: constraint-error",
+        "events.csv row 50: column source_urls is required and is empty: The sources of the figure: one or more "
+        "http(s) URLs separated by ' | ', the first one first.",
         id="missing source",
     ),
 ]
@@ -183,7 +195,9 @@ def _make(repository: Path, *targets: str) -> subprocess.CompletedProcess[str]:
     # This checkout's virtual environment, taken as installed (-o): the copy has none of its own.
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     return subprocess.run(
-        ["make", "--no-print-directory", f"VENV={VENV}", "-o", f"{VENV}/bin/.installed", *targets],
+        ["make", "--no-print-directory", f"VENV={VENV}"]
+        + [option for stamp in (".runtime", ".edit", "bin/.installed") for option in ("-o", f"{VENV}/{stamp}")]
+        + list(targets),
         cwd=repository,
         env=environment,
         capture_output=True,
@@ -205,7 +219,9 @@ def test_make_seed_db_refuses_a_bad_row_and_keeps_the_database(tmp_path: Path) -
     events.write_text(events.read_text("utf-8").replace(",local_swap,", ",swap,", 1), "utf-8")
     result = _make(repository, "seed", "db")
     assert result.returncode != 0
-    assert "data/events.csv: row 2, column kind: constraint-error" in result.stderr
+    assert "data/events.csv row 2: column kind: 'swap' is not allowed; allowed: exchange, local_swap, release" in (
+        result.stderr
+    )
     assert (database.read_bytes(), (repository / "seed.sql").read_bytes()) == before
 
 
@@ -271,3 +287,68 @@ def test_adding_an_exchange_is_one_edit_and_one_command(tmp_path: Path) -> None:
         units = client.get("/exchanges/2026-07-01/units").json()["meta"]
         assert (units["accounted_for"], units["unattributed"]) == (140, 10)
     assert "('2026-07-01', '2026-07-01', 74, NULL, 'exchange'," in (repository / "seed.sql").read_text("utf-8")
+
+
+def _source_ids(sql: str) -> dict[str, int]:
+    """Each source URL's id in a rendered seed (the rows of its `INSERT INTO source`)."""
+    block = sql.split("INSERT INTO source ", 1)[1].split(";\n", 1)[0]
+    return {url: int(number) for number, url in re.findall(r"^  \((\d+), '([^']+)'", block, re.MULTILINE)}
+
+
+def test_adding_a_url_to_an_early_event_changes_no_other_source_id(tmp_path: Path) -> None:
+    before = _source_ids(render(DATA))
+
+    def add_url(text: str) -> str:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        rows[0]["source_urls"] = "https://example.org/an-earlier-report | " + rows[0]["source_urls"]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+
+    after = _source_ids(render(_data_copy(tmp_path, "events.csv", add_url)))
+    assert len(after) == len(before) + 1
+    assert {url: after[url] for url in before} == before
+
+
+@pytestmark_make
+def test_a_hand_edited_seed_is_refused_in_one_line_and_nothing_changes(tmp_path: Path) -> None:
+    repository = _repository_copy(tmp_path)
+    assert _make(repository, "db").returncode == 0
+    database, seed = repository / "var" / "returns.db", repository / "seed.sql"
+    seed.write_text(seed.read_text("utf-8").replace("'UAE', 3405,", "'UAE', 3406,", 1), "utf-8")
+    before = (database.read_bytes(), seed.read_bytes())
+    result = _make(repository, "db")
+    assert result.returncode != 0
+    refusal = [line for line in result.stderr.splitlines() if line.startswith("seed: ")]
+    assert len(refusal) == 1, result.stderr
+    assert "seed.sql: edited by hand since `make seed` wrote it; edit data/ instead and run `make seed`" in refusal[0]
+    assert "3406" in refusal[0] and "3405" in refusal[0]  # what it holds, and what data/ gives
+    assert (database.read_bytes(), seed.read_bytes()) == before
+
+
+def test_every_column_is_described_and_the_editors_glossary_is_current() -> None:
+    descriptor = json.loads((DATA / "datapackage.json").read_text("utf-8"))
+    undescribed = [
+        f"{resource['name']}.{field['name']}"
+        for resource in descriptor["resources"]
+        for field in resource["schema"]["fields"]
+        if not field.get("description")
+    ]
+    assert undescribed == []
+    guide = (ROOT / "docs" / "editing.md").read_text("utf-8")
+    assert with_glossary(guide, descriptor) == guide, "docs/editing.md's glossary is stale: run `make glossary`"
+
+
+def test_row_problems_and_cross_row_problems_come_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _data_copy(tmp_path, "events.csv", _replace("2024-10-18,2024-10-18,", "2024-10-18,2024-06-31,"))
+    breakdown = data / "breakdown.csv"
+    part = _replace("2024-12-30,service,territorial_defence,17,", "2024-12-30,service,territorial_defence,88,")
+    breakdown.write_text(part(breakdown.read_text("utf-8")), "utf-8")
+    assert main(["--data", str(data), "--output", str(tmp_path / "seed.sql")]) == 1
+    err = capsys.readouterr().err
+    assert "column date: 2024-06-31 is not a date (June 2024 has 30 days)" in err
+    assert "event 2024-12-30: service row territorial_defence (88) exceeds its parent armed_forces (87)" in err

@@ -1,9 +1,12 @@
 """Quote-ready sentences: exact text per basis and kind, in English and Ukrainian."""
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
 
 from app import sentences
+from app.schemas import ExchangeRow
 
 CASES = [
     pytest.param(
@@ -126,3 +129,69 @@ def test_csv_carries_the_sentence_in_the_asked_language(client: TestClient) -> N
     text = client.get("/stats/yearly.csv", params={"lang": "uk"}).text
     assert text.splitlines()[0].endswith(",sentence")
     assert "У 2024 році Україна повернула" in text
+
+
+def _event(evidence: str) -> ExchangeRow:
+    return ExchangeRow(
+        id="2025-10-02",
+        date=dt.date(2025, 10, 2),
+        exchange_ordinal=69,
+        exchange_stage=None,
+        exchange_stages=None,
+        returned_to_ukraine=205,
+        returned_to_russia=185,
+        returned_to_russia_note=None,
+        mediator=None,
+        running_total_after=None,
+        note=None,
+        source_urls=["https://www.example.org/a", "https://second.example/b"],
+        kind="exchange",
+        agreement=None,
+        evidence=evidence,
+        breakdown_note=None,
+        sentence="",
+    )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "english", "ukrainian"),
+    [
+        (
+            "confirmed",
+            "Ukraine brought back 205 people from Russian captivity in the 69th exchange of 2 October 2025, "
+            "Ukraine's official figure.",
+            "2 жовтня 2025 року Україна повернула з російського полону 205 людей під час 69-го обміну (офіційні "
+            "дані України).",
+        ),
+        (
+            "single_source",
+            "Ukraine brought back 205 people from Russian captivity in the 69th exchange of 2 October 2025, "
+            "according to a single source (example.org).",
+            "2 жовтня 2025 року Україна повернула з російського полону 205 людей під час 69-го обміну (за даними "
+            "одного джерела: example.org).",
+        ),
+        (
+            "conflict",
+            "Ukraine brought back 205 people from Russian captivity in the 69th exchange of 2 October 2025, the "
+            "figure served here; sources give different figures (see the note).",
+            "2 жовтня 2025 року Україна повернула з російського полону 205 людей під час 69-го обміну (число, "
+            "подане тут; джерела наводять різні числа (див. примітку)).",
+        ),
+    ],
+)
+def test_an_event_sentence_says_whose_figure_it_is(evidence: str, english: str, ukrainian: str) -> None:
+    event = _event(evidence)
+    assert (sentences.exchange(event, "en"), sentences.exchange(event, "uk")) == (english, ukrainian)
+
+
+def test_an_undisclosed_figure_is_still_said_to_be_undisclosed() -> None:
+    event = _event("undisclosed").model_copy(update={"returned_to_ukraine": None})
+    assert sentences.exchange(event, "en") == (
+        "The number of people Ukraine brought back from Russian captivity in the 69th exchange of 2 October 2025 "
+        "was not disclosed."
+    )
+
+
+def test_a_served_conflicting_event_says_sources_differ(client: TestClient) -> None:
+    sentence = client.get("/exchanges/2023-07-06").json()["data"]["sentence"]
+    assert sentence.endswith("the figure served here; sources give different figures (see the note).")
