@@ -209,19 +209,61 @@ def _make(repository: Path, *targets: str) -> subprocess.CompletedProcess[str]:
 pytestmark_make = pytest.mark.skipif(not (VENV / "bin" / "python").exists(), reason="needs the project's .venv")
 
 
+EDITOR_MISTAKES = [
+    pytest.param(
+        "events.csv",
+        _replace("2024-12-30,2024-12-30,59,", "2024-12-30,2024-06-31,59,"),
+        "data/events.csv row 58: column date: 2024-06-31 is not a date (June 2024 has 30 days)",
+        id="impossible date",
+    ),
+    pytest.param(
+        "events.csv",
+        lambda text: text + text.splitlines()[-1] + "\n",  # the last event again
+        "data/events.csv row 85: id 2026-05-15 is used twice (rows 84 and 85): a second event on one day takes "
+        "the id 2026-05-15-2",
+        id="duplicate id",
+    ),
+    pytest.param(
+        "breakdown.csv",
+        _replace("2024-12-30,service,territorial_defence,17,", "2024-12-30,service,territorial_defence,88,"),
+        "event 2024-12-30: service row territorial_defence (88) exceeds its parent armed_forces (87)",
+        id="parts over the total",
+    ),
+    pytest.param(
+        "events.csv",
+        _set_cell("2024-05-31", "source_urls", ""),
+        "data/events.csv row 50: column source_urls is required and is empty",
+        id="missing source",
+    ),
+    pytest.param(
+        "events.csv",
+        _set_cell("2024-05-31", "source_urls", "www.example.org/no-scheme"),
+        "data/events.csv row 50: column source_urls: 'www.example.org/no-scheme' does not fit",
+        id="invalid source",
+    ),
+    pytest.param(
+        "events.csv",
+        lambda text: text.replace(",local_swap,", ",swap,", 1),
+        "data/events.csv row 2: column kind: 'swap' is not allowed; allowed: exchange, local_swap, release",
+        id="unknown kind",
+    ),
+]
+
+
 @pytestmark_make
-def test_make_seed_db_refuses_a_bad_row_and_keeps_the_database(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "edit", "problem"), EDITOR_MISTAKES)
+def test_make_seed_db_refuses_a_mistake_and_keeps_seed_sql_and_the_database(
+    tmp_path: Path, name: str, edit: CsvEdit, problem: str
+) -> None:
     repository = _repository_copy(tmp_path)
     assert _make(repository, "db").returncode == 0
     database = repository / "var" / "returns.db"
     before = (database.read_bytes(), (repository / "seed.sql").read_bytes())
-    events = repository / "data" / "events.csv"
-    events.write_text(events.read_text("utf-8").replace(",local_swap,", ",swap,", 1), "utf-8")
+    path = repository / "data" / name
+    path.write_text(edit(path.read_text("utf-8")), "utf-8")
     result = _make(repository, "seed", "db")
-    assert result.returncode != 0
-    assert "data/events.csv row 2: column kind: 'swap' is not allowed; allowed: exchange, local_swap, release" in (
-        result.stderr
-    )
+    assert result.returncode == 2  # make's own status when a step fails (the step exits 1)
+    assert problem in result.stderr, result.stderr
     assert (database.read_bytes(), (repository / "seed.sql").read_bytes()) == before
 
 
