@@ -19,22 +19,21 @@ define apt_install
 	  || echo "warning: $(1) is missing and cannot be installed without root (apt-get install $(2))"
 endef
 
-# Three sets of packages, each installed once (editable as a plain .pth to the checkout, which
-# setuptools installs without warnings): what serving needs (make run); frictionless, to
+# Three sets of packages, each installed once: what serving needs (make run); frictionless, to
 # validate data/ when it changes (make seed); the developer tools (make test, bench).
 $(VENV)/.runtime: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e .
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.edit: $(VENV)/.runtime
-	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[edit]'
+	$(BIN)/pip install --quiet -e '.[edit]'
 	touch $@
 
 $(BIN)/.installed: $(VENV)/.edit
-	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 # data/ is the source of truth. `make seed` renders it and compares the result with seed.sql (the
