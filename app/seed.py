@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from app.build_db import SeedEditedError, build, stamped, unstamped
 from app.checks import DataCheckError
 from app.config import ROOT
+from app.sentences import MONTHS_EN
 
 DATA = ROOT / "data"
 SEED = ROOT / "seed.sql"
@@ -50,20 +51,6 @@ class DataError(Exception):
         self.problems = problems
 
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"')
 _FIRST_ROW = re.compile(r"row at position (\d+)")
 _FOREIGN = re.compile(r'lookup table "(\w+)"')
@@ -78,7 +65,7 @@ def _not_a_date(value: str) -> str:
     if not 1 <= month <= 12:
         return f"{value} is not a date (there is no month {month})"
     days = calendar.monthrange(year, month)[1]
-    return f"{value} is not a date ({MONTHS[month - 1]} {year} has {days} days)"
+    return f"{value} is not a date ({MONTHS_EN[month - 1]} {year} has {days} days)"
 
 
 def _duplicate(error: Any, resource: dict[str, Any]) -> str:
