@@ -108,13 +108,18 @@ class ResponseCache:
             return
         self.entries[key] = entry
         self.bytes += entry.size
-        while self.bytes > self.max_bytes:
+        self._trim()
+
+    def grew(self, key: tuple[Any, ...], entry: Entry, added: int) -> None:
+        """Count the bytes of a variant added to the entry kept for `key` (another is not kept)."""
+        if self.entries.get(key) is entry:
+            self.bytes += added
+            self._trim()
+
+    def _trim(self) -> None:
+        while self.bytes > self.max_bytes and self.entries:
             _, dropped = self.entries.popitem(last=False)
             self.bytes -= dropped.size
-
-    def grew(self, before: int, entry: Entry) -> None:
-        """Count the bytes of a variant added to a kept entry."""
-        self.bytes += entry.size - before
 
     def clear(self) -> None:
         self.entries.clear()
@@ -239,7 +244,7 @@ class HttpLayer:
             # A body too large to keep would be compressed afresh for every request: send it as it is.
             entry.compressible = entry.compressible and self.cache.fits(entry)
             self.cache.put(key, entry)
-        variant = self._variant(entry, _coding(headers.get(b"accept-encoding", b"")), dataset)
+        variant = self._variant(key, entry, _coding(headers.get(b"accept-encoding", b"")), dataset)
         if self._not_modified(headers, variant.tag, dataset):
             unchanged = [(n, v) for n, v in variant.headers if n not in NOT_MODIFIED_DROPS]
             await send({"type": "http.response.start", "status": 304, "headers": unchanged})
@@ -282,7 +287,7 @@ class HttpLayer:
         digest.update(body)
         return Entry(headers, body, digest.hexdigest()[:32], compressible=True)
 
-    def _variant(self, entry: Entry, asked: str, dataset: Any) -> Variant:
+    def _variant(self, key: tuple[Any, ...], entry: Entry, asked: str, dataset: Any) -> Variant:
         """The entry in the coding a client asked for (made once per coding, then reused)."""
         coding = asked if len(entry.body) >= COMPRESS_FROM and entry.compressible else "identity"
         variant = entry.variants.get(coding)
@@ -307,10 +312,9 @@ class HttpLayer:
         ]
         if coding != "identity":
             headers.append((b"content-encoding", coding.encode()))
-        before = entry.size
         variant = entry.variants[coding] = Variant(headers, body, tag)
         if coding != "identity":
-            self.cache.grew(before, entry)
+            self.cache.grew(key, entry, len(body))
         return variant
 
     @staticmethod

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.db import open_dataset
-from app.http import ENTRY_OVERHEAD, Entry, ResponseCache
+from app.http import ENTRY_OVERHEAD, Entry, ResponseCache, Variant
 from app.main import create_app
 from app.record import load_record
 from tests.conftest import BuildEdited, replace_once
@@ -29,6 +29,18 @@ def test_an_entry_larger_than_a_fifth_of_the_cache_is_not_kept() -> None:
     cache = ResponseCache(max_bytes=10 * 8192)
     cache.put(("big",), _entry(3 * 8192))
     assert cache.get(("big",)) is None and cache.bytes == 0
+
+
+def test_compressed_variants_count_against_the_bound_only_for_kept_entries() -> None:
+    cache = ResponseCache(max_bytes=10 * 8192)
+    kept, other = _entry(8192), _entry(8192)
+    cache.put(("kept",), kept)
+    for entry in (kept, other):
+        entry.variants["gzip"] = Variant([], b"z" * 1000, "tag-gzip")
+    cache.grew(("kept",), kept, 1000)
+    cache.grew(("kept",), other, 1000)  # an entry rendered beside the kept one, never kept itself
+    cache.grew(("gone",), other, 1000)
+    assert cache.bytes == kept.size == 8192 + 1000
 
 
 def test_a_rebuilt_database_is_answered_from_itself_not_from_what_was_kept(
