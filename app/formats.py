@@ -191,13 +191,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool = False) -> bytes:
+def csv_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """RFC 4180 CSV (CRLF line ends, UTF-8): a header row, then one line per row; null is empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     writer.writerows([_cell(value) for value in row] for row in rows)
-    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode()
+    return buffer.getvalue().encode()
 
 
 def _columns(envelope: BaseModel) -> list[str]:
@@ -208,10 +208,11 @@ def _columns(envelope: BaseModel) -> list[str]:
     return list(model.model_fields)
 
 
-def table_response(rep: Representation, filename: str, table: bytes) -> Response:
-    """A CSV table whose columns a route chose itself (the wide breakdown, a package resource),
-    delivered as every other CSV is: BOM and download on request, described by the package."""
-    headers = {"Link": DESCRIBED_BY}
+def table_response(rep: Representation, filename: str, table: bytes, headers: dict[str, str] | None = None) -> Response:
+    """A CSV table as every CSV is delivered: BOM and download on request, described by the package
+    (beside the route's own `headers`, such as its paging links)."""
+    headers = dict(headers or {})
+    headers["Link"] = ", ".join(filter(None, [headers.get("Link"), DESCRIBED_BY]))
     if rep.download:
         headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     body = "\ufeff".encode() + table if rep.bom else table
@@ -236,10 +237,8 @@ def respond(
     if rep.format == "svg" and chart is not None:
         body = chart(rep.lang).encode()
     elif rep.format == "csv":
-        body = csv_table(columns, ([row[c] for c in columns] for row in (r.model_dump(mode="json") for r in rows)))
-        if rep.bom:
-            body = "\ufeff".encode() + body
-        headers["Link"] = ", ".join(filter(None, [headers.get("Link"), DESCRIBED_BY]))
+        cells = ([row[c] for c in columns] for row in (r.model_dump(mode="json") for r in rows))
+        return table_response(rep, filename, csv_table(columns, cells), headers)
     else:
         body = envelope.model_dump_json().encode()
     if rep.download:
