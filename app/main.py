@@ -5,6 +5,7 @@ import contextlib
 import gc
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -56,7 +57,7 @@ async def follow_database_file(app: FastAPI, settings: Settings) -> None:
         try:
             dataset = await asyncio.to_thread(open_dataset, settings)
             record = await asyncio.to_thread(load_record, dataset)
-        except UnusableDatabaseError as error:
+        except (UnusableDatabaseError, OSError, sqlite3.Error) as error:  # e.g. the file replaced again meanwhile
             log.warning("not switching to the rebuilt database: %s", error)
             continue
         app.state.dataset, app.state.record = dataset, record  # one step: no request sees a mix
