@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
 N ?= 100000
 DB ?= var/synth-100k.db
 
-.PHONY: run test lint types pytest seed db glossary clean browser synth bench profile soak audit lock reference
+.PHONY: run edge test lint types pytest seed db glossary clean browser edge-server synth bench profile soak audit lock reference
 
 # Debian packages the tests and benchmarks need; installed only when missing (as root).
 define apt_install
@@ -58,6 +58,12 @@ $(DATABASE): $(VENV)/.runtime seed.sql alembic.ini $(wildcard migrations/*.py mi
 run: db
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m app.serve
 
+# nginx on EDGE_PORT as the HTTP cache in front of the app on PORT (WEB_CONCURRENCY workers);
+# deploy/nginx.conf.template is its config. Ctrl-C stops both.
+EDGE_PORT ?= 8080
+edge: db edge-server
+	HOST=$(HOST) PORT=$(PORT) EDGE_PORT=$(EDGE_PORT) $(BIN)/python -m deploy.edge
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -70,8 +76,11 @@ types: $(BIN)/.installed
 browser:
 	$(call apt_install,chromium,chromium)
 
+edge-server:
+	$(call apt_install,nginx,nginx)
+
 # pytest exits 5 when it collected no tests: that is a failure here, not a pass.
-pytest: $(BIN)/.installed browser
+pytest: $(BIN)/.installed browser edge-server
 	$(BIN)/coverage run -m pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	  [ $$status -eq 0 ] || exit $$status

@@ -1,10 +1,5 @@
 """The real database, built once per session from the migrations and seed.sql, and clients on it."""
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +11,7 @@ from app.build_db import SEED, build
 from app.config import Settings
 from app.main import create_app
 from bench.run import free_port
+from deploy.edge import running_app
 
 SeedEditor = Callable[[str], str]
 BuildEdited = Callable[[SeedEditor], str]
@@ -62,28 +58,8 @@ def replace_once(old: str, new: str) -> SeedEditor:
 def running_server(database_url: str, **env: str) -> Iterator[str]:
     """The real server process (python -m app.serve) on a free port; yields its base URL."""
     port = free_port()
-    environment = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), "HOST": "127.0.0.1", **env}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.serve"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(f"server did not start: {output}") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stderr:
-            process.stderr.close()
+    with running_app(port, DATABASE_URL=database_url, **env):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,159 @@
+"""nginx as the HTTP cache in front of the app: its config, and `make edge`, which runs both.
+
+    python -m deploy.edge   # EDGE_PORT (8080) in front of PORT (8000); WEB_CONCURRENCY app workers
+
+The config is deploy/nginx.conf.template filled in here; the 503 it answers when the app is down and
+nothing is cached is the app's own problem document.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from string import Template
+
+from app.config import get_settings
+from app.problems import problem_body
+
+TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+UNAVAILABLE = (
+    "The service is restarting or down, and the edge keeps no copy of this answer. Try again in a few seconds."
+)
+RETRY_AFTER_SECONDS = 5
+START_SECONDS = 20
+
+
+class EdgeError(RuntimeError):
+    """nginx or the app could not be started."""
+
+
+def nginx_path() -> str | None:
+    """Debian's nginx (in /usr/sbin, which a non-root PATH may lack), or None."""
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+
+
+def nginx_config(state: Path, listen: str, app: str, workers: str = "auto", cache_size: str = "1g") -> str:
+    """The nginx config for an edge listening on `listen` in front of the app at `app` (host:port)."""
+    unavailable = problem_body(503, UNAVAILABLE).decode()
+    if "'" in unavailable or "$" in unavailable:  # nginx would read them as quotes or variables
+        raise ValueError("the 503 problem document cannot hold ' or $")
+    fields = {
+        "state": str(state),
+        "listen": listen,
+        "app": app,
+        "workers": workers,
+        "cache_size": cache_size,
+        "retry_after": str(RETRY_AFTER_SECONDS),
+        "unavailable": unavailable,
+    }
+    config = Template(TEMPLATE.read_text("utf-8")).safe_substitute(fields)  # nginx's own $variables stay
+    if "${" in config:
+        raise ValueError(f"{TEMPLATE.name} names a field this code does not fill: {config[config.index('${') :][:40]}")
+    return config
+
+
+def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], what: str) -> None:
+    """Return once something listens on host:port; raise if `process` ends or it takes too long."""
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise EdgeError(f"{what} stopped at start-up (exit {process.returncode})") from None
+            if time.monotonic() > deadline:
+                raise EdgeError(f"{what} did not listen on {host}:{port} within {START_SECONDS} s") from None
+            time.sleep(0.05)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a child to stop (SIGTERM: uvicorn and nginx both finish what they serve), then make sure."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def running_nginx(port: int, app: str, host: str = "127.0.0.1", workers: str = "auto") -> Iterator[Path]:
+    """nginx on host:port in front of the app at `app` (host:port); yields its state folder (logs, cache)."""
+    nginx = nginx_path()
+    if nginx is None:
+        raise EdgeError("nginx is not installed (apt-get install nginx; `make edge` does it as root)")
+    # Run as root, nginx's workers run as nobody: they must be able to enter the folder of their cache.
+    state = Path(tempfile.mkdtemp(prefix="captivity-returns-edge-"))
+    try:
+        state.chmod(0o755)
+        config = state / "nginx.conf"
+        config.write_text(nginx_config(state, f"{host}:{port}", app, workers), "utf-8")
+        command = [nginx, "-p", str(state), "-c", str(config), "-e", str(state / "error.log")]
+        devnull = subprocess.DEVNULL
+        process = subprocess.Popen(command, stdin=devnull, stdout=devnull, stderr=devnull)
+        try:
+            wait_for_port(host, port, process, "nginx")
+        except EdgeError as error:
+            raise EdgeError(f"{error}: {(state / 'error.log').read_text('utf-8', 'replace').strip()}") from None
+        try:
+            yield state
+        finally:
+            stop(process)
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+
+
+@contextmanager
+def running_app(port: int, host: str = "127.0.0.1", **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """The app (python -m app.serve) on host:port, once /health answers."""
+    environment = {**os.environ, "HOST": host, "PORT": str(port), **env}
+    process = subprocess.Popen([sys.executable, "-m", "app.serve"], env=environment, stdin=subprocess.DEVNULL)
+    try:
+        wait_for_port(host, port, process, "the app")
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://{host}:{port}/health", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise EdgeError("the app did not answer /health") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        stop(process)
+
+
+def main() -> int:
+    """Serve the app through nginx until interrupted."""
+    settings = get_settings()
+    edge_port = int(os.environ.get("EDGE_PORT", "8080"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the context managers' clean-up
+    try:
+        with ExitStack() as stack:
+            app = stack.enter_context(running_app(settings.port, settings.host))
+            state = stack.enter_context(running_nginx(edge_port, f"{settings.host}:{settings.port}", settings.host))
+            origin = f"http://{settings.host}:{settings.port}/ ({settings.web_concurrency} app worker(s))"
+            edge = f"http://{settings.host}:{edge_port}/ (nginx, its cache and logs in {state})"
+            print(f"edge: {edge} in front of {origin}; Ctrl-C stops both", flush=True)
+            app.wait()
+            return 1  # the app stopped on its own: its own message says why
+    except EdgeError as error:
+        print(f"edge: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
