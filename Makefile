@@ -99,10 +99,12 @@ synth: $(BIN)/.installed
 var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versions/*.py) app/checks.py app/build_db.py app/db.py
 	$(BIN)/python -m bench.synth --events 100000 --database $@
 
-# Project vs. the floor (a constant-body FastAPI route), real data and 100,000 events; see BENCHMARKS.md.
-bench: db var/synth-100k.db $(BIN)/.installed
+# Project vs. the floor (a constant-body FastAPI route), real data and 100,000 events; see docs/benchmarks.md.
+# Then the edge: nginx's cached answers against the same limit, and how many requests reach the app.
+bench: db var/synth-100k.db $(BIN)/.installed edge-server
 	$(call apt_install,wrk,wrk)
 	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-100k.db
+	$(BIN)/python -m bench.edge --database $(DATABASE)
 
 # Where one uncached request spends its time (pyinstrument, in-process): make profile URL=/stats/summary
 URL ?= /stats/yearly?as_of=2025-06-01

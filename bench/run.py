@@ -56,6 +56,10 @@ DEEP_PAGE = "/exchanges?limit=100&offset=99000"
 # under wrk's 32 connections it queues for minutes and spoils every row after it, so the synthetic
 # run leaves it out; the real-data run measures it.
 EXPORTS = {"/data/events.csv"}
+# A bench app under the project's own uvicorn flags: python -c UVICORN_OPTIONS.format("module:app").
+UVICORN_OPTIONS = (
+    "import uvicorn, app.serve as s, app.config as c; uvicorn.run('{}', **s.uvicorn_options(c.get_settings()))"
+)
 UNIQUE_URLS = 40_000  # more than one run sends, so no unique-URL request is ever a repeat
 MIN_UNIQUE_URLS = 2_000
 LUA = """
@@ -341,9 +345,6 @@ def bench(database: Path, label: str, endpoints: list[str], args: argparse.Names
         "HOST": "127.0.0.1",
     }
     serve = [sys.executable, "-m", "app.serve"]
-    options = (
-        "import uvicorn, app.serve as s, app.config as c; uvicorn.run('{}', **s.uvicorn_options(c.get_settings()))"
-    )
     ports = [free_port() for _ in range(4)]
     cache = str(args.response_cache_bytes)
     project, startup = start(serve, {**env, "PORT": str(ports[0]), "RESPONSE_CACHE_BYTES": cache}, ports[0], "/health")
@@ -357,14 +358,14 @@ def bench(database: Path, label: str, endpoints: list[str], args: argparse.Names
         (work / "limit.json").write_text(json.dumps(answers))
         sizes = ",".join(str(s) for s in {0, *(len(body) for _, _, body in answers.values())})
         floor, _ = start(
-            [sys.executable, "-c", options.format("bench.floor_app:app")],
+            [sys.executable, "-c", UVICORN_OPTIONS.format("bench.floor_app:app")],
             {**env, "PORT": str(ports[2]), "FLOOR_SIZES": sizes},
             ports[2],
             "/b0",
         )
         processes.append(floor)
         limit, _ = start(
-            [sys.executable, "-c", options.format("bench.limit_app:app")],
+            [sys.executable, "-c", UVICORN_OPTIONS.format("bench.limit_app:app")],
             {**env, "PORT": str(ports[3]), "LIMIT_RESPONSES": str(work / "limit.json")},
             ports[3],
             endpoints[0],

@@ -1,6 +1,7 @@
 """nginx as the HTTP cache in front of the app: its config, and `make edge`, which runs both.
 
-    python -m deploy.edge   # EDGE_PORT (8080) in front of PORT (8000); WEB_CONCURRENCY app workers
+    python -m deploy.edge                   # EDGE_PORT (8080) in front of PORT (8000), WEB_CONCURRENCY workers
+    python -m deploy.edge --print-config DIR  # the config only, its cache and logs in DIR (for a server's nginx)
 
 The config is deploy/nginx.conf.template filled in here; the 503 it answers when the app is down and
 nothing is cached is the app's own problem document.
@@ -135,9 +136,16 @@ def running_app(port: int, host: str = "127.0.0.1", **env: str) -> Iterator[subp
 
 
 def main() -> int:
-    """Serve the app through nginx until interrupted."""
+    """Serve the app through nginx until interrupted, or print the config."""
     settings = get_settings()
     edge_port = int(os.environ.get("EDGE_PORT", "8080"))
+    if sys.argv[1:2] == ["--print-config"] and len(sys.argv) == 3:
+        state = Path(sys.argv[2]).resolve()
+        print(nginx_config(state, f"{settings.host}:{edge_port}", f"{settings.host}:{settings.port}"), end="")
+        return 0
+    if sys.argv[1:]:
+        print("usage: python -m deploy.edge [--print-config DIR]", file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the context managers' clean-up
     try:
         with ExitStack() as stack:
