@@ -7,7 +7,7 @@ from html import escape
 from itertools import groupby, pairwise
 from urllib.parse import urlsplit
 
-from app.i18n import TEXT, number
+from app.i18n import TEXT, label, number
 from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, UnitRow, UnitsMeta, YearlyRow
 
 WIDTH = 640
@@ -220,14 +220,15 @@ def exchange_groups(events: Sequence[ExchangeRow]) -> list[list[ExchangeRow]]:
     return [list(group) for _, group in groupby(events, key=key)]
 
 
-def _timeline_notes(groups: Sequence[Sequence[ExchangeRow]], t: dict[str, str]) -> list[str]:
+def _timeline_notes(groups: Sequence[Sequence[ExchangeRow]], t: dict[str, str], lang: str) -> list[str]:
     """The lines under a timeline that say how stages, swaps, releases and unknowns are drawn."""
     notes = []
     for group in groups:
         if len(group) > 1 and group[0].exchange_ordinal is not None:
             notes.append(t["stages_note"].format(ordinal=group[0].exchange_ordinal, stages=len(group)))
         elif len(group) > 1:
-            notes.append(t["agreement_note"].format(agreement=group[0].agreement, stages=len(group)))
+            agreement = label("agreement", group[0].agreement or "", lang)
+            notes.append(t["agreement_note"].format(agreement=agreement, stages=len(group)))
     kinds = {e.kind for group in groups for e in group}
     if "local_swap" in kinds:
         notes.append(t["local_swap_note"])
@@ -291,7 +292,7 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
             body.append(_text(rect.x, height - 84, short_date(group[0].date, lang).split()[1], 10, color=MUTED))
         month = group[0].date.month
     body.append(_text(16, height - 70, f"{t['exchange']} / {t['date']}", 10, color=MUTED))
-    notes = _timeline_notes(groups, t)
+    notes = _timeline_notes(groups, t, lang)
     for i, note in enumerate(notes[:4]):
         body.append(_text(16, height - 56 + i * 12, note, 10, color=MUTED))
     urls = [u for e in events for u in e.source_urls]
@@ -468,7 +469,7 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
         body.append(_text(x + 30, y, names[publisher], 10))
     body.append(_text(16, height - 44, t["totals_note"], 10, color=MUTED))
     urls = [u for r in rows for u in r.source_urls]
-    desc = t["totals_desc"] + " " + "; ".join(f"{r.as_of} {r.publisher}: {r.returned_to_ukraine}" for r in rows)
+    desc = t["totals_desc"] + " " + "; ".join(f"{r.as_of} {names[r.publisher]}: {r.returned_to_ukraine}" for r in rows)
     return _frame(height, t["totals"], desc, body, _source(t, urls, "totals_source_line"), lang)
 
 

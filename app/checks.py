@@ -77,6 +77,16 @@ GAPS = """
     FROM gaps"""
 
 # Each rule is a query that returns (subject, detail) for every row that breaks it.
+# Every free-text note beside its Ukrainian version (NULL where none is written yet), and where it is.
+NOTES = """
+    SELECT returned_to_russia_note AS en, returned_to_russia_note_uk AS uk, 'event ' || id AS place FROM return_event
+    UNION ALL SELECT note, note_uk, 'event ' || id FROM return_event
+    UNION ALL SELECT breakdown_note, breakdown_note_uk, 'event ' || id FROM return_event
+    UNION ALL SELECT note, note_uk, 'breakdown of ' || event_id || ', ' || dimension || ' ' || category FROM breakdown
+    UNION ALL SELECT derivation, derivation_uk, 'year ' || year FROM yearly_total
+    UNION ALL SELECT scope_note, scope_note_uk, 'total of ' || publisher || ' as of ' || as_of FROM published_total
+    UNION ALL SELECT note, note_uk, 'gap ' || kind || ' ' || subject FROM reconciliation"""
+
 RULES: dict[str, str] = {
     # An id is the event's date, with a -n suffix for a second event on one date.
     "id_is_date": """
@@ -191,6 +201,15 @@ RULES: dict[str, str] = {
         SELECT 'total of ' || t.publisher || ' as of ' || t.as_of, 'no source' FROM published_total t
         WHERE NOT EXISTS (SELECT 1 FROM published_total_source l
                           WHERE l.as_of = t.as_of AND l.publisher = t.publisher)""",
+    # A Ukrainian note is the English one in Ukrainian: it has one, and one English note reads the same
+    # in Ukrainian wherever it stands (the service looks a note's Ukrainian version up by its English).
+    "ukrainian_note_beside_english": f"""
+        SELECT place, 'a Ukrainian note without the English note it translates' FROM ({NOTES})
+        WHERE uk IS NOT NULL AND uk <> '' AND (en IS NULL OR en = '')
+        UNION ALL
+        SELECT min(place), 'the same English note has ' || count(DISTINCT uk) || ' Ukrainian versions: '
+               || group_concat(DISTINCT place)
+        FROM ({NOTES}) WHERE uk IS NOT NULL AND uk <> '' GROUP BY en HAVING count(DISTINCT uk) > 1""",
     "has_figures": """
         SELECT 'database', 'holds no Coordination Headquarters total'
         WHERE NOT EXISTS (SELECT 1 FROM published_total WHERE publisher = 'coordination_hq')

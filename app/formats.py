@@ -173,7 +173,7 @@ async def sentence_representation(
     bom: Bom = False,
     lang: LangParam = None,
 ) -> Representation:
-    """The representation of a route whose rows carry a quote-ready `sentence` in the asked language."""
+    """The representation of a route whose rows carry a quote-ready `sentence` or notes in the asked language."""
     del format, lang  # read by negotiate() and language()
     return Representation(negotiate(request), download, bom, language(request))
 
@@ -227,12 +227,13 @@ def respond(
     chart: Callable[[str], str] | None = None,
 ) -> Response:
     """Render an envelope `{data, meta}` as the representation asked for (`chart` draws the SVG);
-    rows with a `sentence` come from the record with it in the asked language."""
+    rows with a `sentence` or notes come from the record in the asked language."""
     headers = dict(headers or {})
     columns = _columns(envelope)
     data = envelope.data  # type: ignore[attr-defined]
     rows = data if isinstance(data, list) else [data]
-    if rep.format == "svg" or "sentence" in columns:  # the body depends on the language: caches must key on it
+    # The body depends on the language (a chart, a sentence, notes): caches must key on it.
+    if rep.format == "svg" or "sentence" in columns or "notes_in_english" in columns:
         headers["Vary"] = "Accept-Language"
     if rep.format == "svg" and chart is not None:
         body = chart(rep.lang).encode()

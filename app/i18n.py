@@ -1,8 +1,12 @@
-"""The page's and charts' words in English and Ukrainian, and how a request picks its language."""
+"""The page's and charts' words in English and Ukrainian, the labels of every code, the notes in the
+asked language, and how a request picks its language."""
 
-from typing import Annotated, Literal
+import re
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import Query, Request
+from pydantic import BaseModel
 
 from app.problems import bad_parameter
 
@@ -28,6 +32,89 @@ GAP_LABELS: dict[str, dict[str, str]] = {
         "label_uk": "номер обміну, якого не має жодна подія",
     },
 }
+
+# The words for every code the API serves, in English and Ukrainian: the page, the charts and the feed
+# show them, and each row carries its codes' Ukrainian labels (`kind_label_uk`, ...).
+LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "kind": {
+        "exchange": {"en": "exchange", "uk": "обмін"},
+        "local_swap": {"en": "local swap", "uk": "місцевий обмін"},
+        "release": {"en": "release outside an exchange", "uk": "звільнення поза обміном"},
+    },
+    "agreement": {
+        "istanbul-1": {"en": "Istanbul-1", "uk": "Стамбул-1"},
+        "istanbul-2": {"en": "Istanbul-2", "uk": "Стамбул-2"},
+    },
+    "evidence": {
+        "confirmed": {"en": "confirmed", "uk": "підтверджено"},
+        "single_source": {"en": "single source", "uk": "одне джерело"},
+        "conflict": {"en": "sources conflict", "uk": "джерела суперечать"},
+        "undisclosed": {"en": "undisclosed", "uk": "не оприлюднено"},
+    },
+    "basis": {
+        "reported": {"en": "reported", "uk": "повідомлено"},
+        "derived": {"en": "derived", "uk": "обчислено"},
+        "no_official_total": {"en": "no official total", "uk": "офіційного підсумку немає"},
+    },
+    "dimension": {
+        "service": {"en": "service or status", "uk": "служба або статус"},
+        "rank": {"en": "rank", "uk": "звання"},
+        "sex": {"en": "sex", "uk": "стать"},
+    },
+}
+
+
+def label(field: str, code: str, lang: str) -> str:
+    """The word for one code of a field (`kind`, `agreement`, ...) in `lang`."""
+    return LABELS[field][code][lang]
+
+
+def with_labels_uk(data: object, fields: Sequence[str]) -> object:
+    """Row data with a `<field>_label_uk` beside each of `fields` that holds a code (None beside None)."""
+    if not isinstance(data, dict):
+        return data
+    return {
+        **{
+            f"{name}_label_uk": label(name, data[name], "uk") if data.get(name) is not None else None for name in fields
+        },
+        **data,
+    }
+
+
+# The fields that hold our free-text notes. With `lang=uk` each is served in its Ukrainian version
+# (data/, the `*_uk` columns); one with none yet stays English and is named in `notes_in_english`.
+NOTE_FIELDS = ("derivation", "remainder_note", "note", "scope_note", "breakdown_note", "returned_to_russia_note")
+NOTES_IN_ENGLISH = (
+    "The note fields of this row served in English because no Ukrainian version is written yet; empty "
+    "unless Ukrainian was asked."
+)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def in_language(rows: Sequence[ModelT], lang: str, notes: Mapping[str, str]) -> list[ModelT]:
+    """Copies of the rows with their notes in `lang`: `notes` maps each English note to its
+    Ukrainian version; a note with none (and no Ukrainian of its own) stays English, named in the
+    row's `notes_in_english`. Rows nested in a row (a list of them) are done the same way."""
+    if lang == "en":
+        return list(rows)
+    done = []
+    for row in rows:
+        update: dict[str, object] = {}
+        english = []
+        for name, value in row:
+            if name in NOTE_FIELDS and isinstance(value, str) and value:
+                if value in notes:
+                    update[name] = notes[value]
+                elif not _CYRILLIC.search(value):  # the code writes its own notes in the asked language
+                    english.append(name)
+            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+                update[name] = in_language(value, lang, notes)
+        if "notes_in_english" in type(row).model_fields:
+            update["notes_in_english"] = english
+        done.append(row.model_copy(update=update))
+    return done
+
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -102,6 +189,12 @@ TEXT: dict[str, dict[str, str]] = {
         "monthly_source": "Source: the event records of this service (exchanges and local swaps with figures),\n"
         "each sourced per event; see /exchanges",
         "feed_title": "Returns from Russian captivity to Ukraine: new records",
+        "no_total": "No official total for {year} has been published{by}. The event records are summed in "
+        "on_record_returned_to_ukraine; they are not a total.",
+        "no_total_by": " by {day}",
+        "in_english": "in English",
+        "cite_bodies": "Coordination Headquarters for the Treatment of Prisoners of War, other official bodies and "
+        "the sources listed per figure",
         "copy": "Quote",
     },
     "uk": {
@@ -176,6 +269,12 @@ TEXT: dict[str, dict[str, str]] = {
         "monthly_source": "Джерело: записи про події цього сервісу (обміни й місцеві обміни з числом),\n"
         "кожна з власними джерелами; див. /exchanges",
         "feed_title": "Повернення з російського полону в Україну: нові записи",
+        "no_total": "Офіційного підсумку за {year} рік{by} не оприлюднено. Події у записах підсумовано в "
+        "on_record_returned_to_ukraine; це не підсумок.",
+        "no_total_by": " станом на {day}",
+        "in_english": "англійською",
+        "cite_bodies": "Координаційний штаб з питань поводження з військовополоненими, інші офіційні органи та "
+        "джерела, наведені для кожного числа",
         "copy": "Цитата",
     },
 }

@@ -51,6 +51,7 @@ class YearlyTotal(SQLModel, table=True):
     exchanges: int | None = None
     basis: str
     derivation: str
+    derivation_uk: str | None = None  # the note in Ukrainian (optional), as every *_uk below
     publisher: str | None = Field(default=None, foreign_key="publisher.code")
     reported_on: date | None = None
 
@@ -89,6 +90,7 @@ class PublishedTotal(SQLModel, table=True):
     returned_to_ukraine: int
     exchanges: int | None = None
     scope_note: str
+    scope_note_uk: str | None = None
     evidence: str
     returned_is_lower_bound: bool
     exchanges_is_lower_bound: bool
@@ -124,6 +126,7 @@ class Reconciliation(SQLModel, table=True):
     subject: str = Field(primary_key=True)
     unaccounted: int | None = None
     note: str
+    note_uk: str | None = None
 
     __table_args__ = (
         CheckConstraint("kind IN ('year_total', 'running_total', 'exchange_ordinal')", name="kind_known"),
@@ -146,10 +149,13 @@ class ReturnEvent(SQLModel, table=True):
     evidence: str
     returned_to_russia: int | None = None
     returned_to_russia_note: str | None = None
+    returned_to_russia_note_uk: str | None = None
     mediator: str | None = None
     running_total_after: int | None = None
     note: str | None = None
+    note_uk: str | None = None
     breakdown_note: str | None = None
+    breakdown_note_uk: str | None = None
 
     __table_args__ = (
         Index("ix_return_event_date_id", "date", "id"),
@@ -184,6 +190,7 @@ class Breakdown(SQLModel, table=True):
     people: int
     part_of: str | None = None
     note: str | None = None
+    note_uk: str | None = None
 
     __table_args__ = (
         # A part_of row is a subset of a row of the same event and dimension.

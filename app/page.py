@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 
 from app import charts
-from app.i18n import TEXT, number
+from app.i18n import TEXT, label, number
 from app.schemas import (
     ExchangeRow,
     OtherTotal,
@@ -48,15 +48,38 @@ ol.sources {{ font-size: .85rem; columns: 2; }}
 """
 
 
+@dataclass(frozen=True)
+class English:
+    """A note shown on the Ukrainian page in English, because no Ukrainian version is written yet:
+    marked as English for screen readers and translation tools, and said to be English."""
+
+    text: str
+
+    def html(self) -> str:
+        return f'<span lang="en">{escape(self.text)}</span> <small>({escape(TEXT["uk"]["in_english"])})</small>'
+
+
+def _cell(cell: object) -> str:
+    """A table cell's HTML: text escaped, an English note marked, a tuple of such parts joined."""
+    if isinstance(cell, tuple):
+        return "".join(_cell(part) for part in cell)
+    if isinstance(cell, English):
+        return cell.html()
+    return escape("" if cell is None else str(cell))
+
+
+def _note(row: YearlyRow | PublishedTotalRow | ReconciliationRow, name: str) -> str | English:
+    """One note of a row as the page shows it: marked where it is English on a Ukrainian page."""
+    text: str = getattr(row, name)
+    return English(text) if name in row.notes_in_english else text
+
+
 def _table(caption: str, head: Sequence[tuple[str, bool]], rows: Sequence[Sequence[object]]) -> str:
     """An HTML table; numeric columns (flag True) are right-aligned."""
     th = "".join(f'<th scope="col"{" class=n" if numeric else ""}>{escape(name)}</th>' for name, numeric in head)
     body = "".join(
         "<tr>"
-        + "".join(
-            f"<td{' class=n' if head[i][1] else ''}>{escape('' if cell is None else str(cell))}</td>"
-            for i, cell in enumerate(row)
-        )
+        + "".join(f"<td{' class=n' if head[i][1] else ''}>{_cell(cell)}</td>" for i, cell in enumerate(row))
         + "</tr>"
         for row in rows
     )
@@ -127,7 +150,7 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
                 n(r.on_record_returned_to_ukraine),
                 n(r.unaccounted_remainder),
                 r.events_undisclosed,
-                t[r.basis] + (f": {r.derivation}" if r.basis == "derived" else ""),
+                (t[r.basis], ": ", _note(r, "derivation")) if r.basis == "derived" else t[r.basis],
             )
             for r in facts.yearly
         ],
@@ -149,7 +172,7 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
                     e.exchange_ordinal,
                     e.exchange_stage or "",
                     n(e.returned_to_ukraine) if e.returned_to_ukraine is not None else t["undisclosed"],
-                    e.kind + (f", {e.agreement}" if e.agreement else ""),
+                    label("kind", e.kind, lang) + (f", {label('agreement', e.agreement, lang)}" if e.agreement else ""),
                 )
                 for e in facts.events
             ],
@@ -201,7 +224,7 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
                 figure(r.returned_to_ukraine, r.returned_is_lower_bound),
                 figure(r.exchanges, r.exchanges_is_lower_bound) if r.exchanges is not None else "",
                 n(r.on_record_by_then),
-                r.scope_note,
+                _note(r, "scope_note"),
             )
             for r in facts.totals
         ],
@@ -228,7 +251,7 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
                 n(r.stated),
                 n(r.on_record),
                 n(r.unaccounted),
-                r.note,
+                _note(r, "note"),
             )
             for r in facts.reconciliation
         ],
@@ -260,8 +283,7 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
     ends = t["record_ends"].format(date=facts.record_ends.isoformat()) if facts.record_ends else ""
     citation = (
         f"{t['title']}, 2022–{facts.record_ends.year if facts.record_ends else summary.as_of.year}: "
-        f"Coordination Headquarters for the Treatment of Prisoners of War, other official bodies and the "
-        f"sources listed per figure; {t['as_of']} {(facts.record_ends or summary.as_of).isoformat()}. "
+        f"{t['cite_bodies']}; {t['as_of']} {(facts.record_ends or summary.as_of).isoformat()}. "
         f"{base}/stats/yearly"
     )
     return f"""<!doctype html>

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from app.checks import GAPS
+from app.checks import GAPS, NOTES
 from app.i18n import GAP_LABELS  # the words of a gap's kind (app.i18n imports nothing above it)
 from app.schemas import (
     Dimension,
@@ -111,6 +111,12 @@ def official_years(db: sqlite3.Connection) -> list[OfficialYear]:
                {_urls("yearly_total_source", "l.year = y.year")} AS source_urls
         FROM yearly_total y LEFT JOIN publisher b ON b.code = y.publisher ORDER BY y.year"""
     return [OfficialYear(**row) for row in _rows(db, sql)]
+
+
+def note_translations(db: sqlite3.Connection) -> dict[str, str]:
+    """Every note's Ukrainian version, by the English note (the data checks keep it to one)."""
+    sql = f"SELECT en, uk FROM ({NOTES}) WHERE en IS NOT NULL AND en <> '' AND uk IS NOT NULL AND uk <> ''"
+    return dict(db.execute(sql).fetchall())
 
 
 def remainder_notes(db: sqlite3.Connection) -> dict[int, str]:
@@ -371,7 +377,7 @@ _PACKAGE_SQL = {
     "yearly": f"""SELECT *, {_URL_LIST.format(link="yearly_total_source", match="l.year = y.year")} AS source_urls
                   FROM yearly_total y ORDER BY y.rowid""",
     "published_totals": f"""
-        SELECT as_of, publisher, returned_to_ukraine, exchanges, scope_note, evidence,
+        SELECT as_of, publisher, returned_to_ukraine, exchanges, scope_note, scope_note_uk, evidence,
                {_URL_LIST.format(link="published_total_source", match=_TOTAL_MATCH)} AS source_urls,
                CASE WHEN returned_is_lower_bound THEN 'true' ELSE 'false' END AS returned_is_lower_bound,
                CASE WHEN exchanges_is_lower_bound THEN 'true' ELSE 'false' END AS exchanges_is_lower_bound

@@ -15,13 +15,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from pydantic import BaseModel
 
 from app import queries
 from app.db import Dataset
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGES, TEXT, in_language
 from app.queries import EventFact, EventFilter, OfficialYear
 from app.schemas import (
     Dimension,
@@ -43,6 +44,7 @@ from app.sentences import quoted
 __all__ = ["EventFilter", "Record", "RecordDep", "WideUnits", "get_record", "load_record"]
 
 HEADLINE_PUBLISHER = "coordination_hq"
+RowT = TypeVar("RowT", bound=BaseModel)
 INVASION = dt.date(2022, 2, 24)
 
 
@@ -84,11 +86,12 @@ class WideUnits:
 
 @dataclass(frozen=True)
 class InLanguage:
-    """The whole record's rows that carry a quote-ready sentence, with it in one language."""
+    """The whole record's rows that carry a quote-ready sentence or notes, in one language."""
 
     yearly: tuple[YearlyRow, ...]
     totals: tuple[PublishedTotalRow, ...]
     summary: Summary
+    reconciliation: tuple[ReconciliationRow, ...]
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Record:
     dates: tuple[str, ...]  # each event's date, for bisecting a day
     official: tuple[OfficialYear, ...]
     remainder_notes: Mapping[int, str]
+    notes: Mapping[str, str]  # each English note's Ukrainian version, where one is written
     totals: tuple[PublishedTotalRow, ...]  # in (as_of, publisher) order, without sentences
     reconciliation: tuple[ReconciliationRow, ...]
     sources: tuple[SourceRow, ...]
@@ -118,7 +122,9 @@ class Record:
 
     def yearly_rows(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
         """Every year's row with its sentence in `lang`, as the record stood on `day` (None: as it stands)."""
-        return list(self.languages[lang].yearly) if day is None else quoted(self._yearly(day), lang)
+        if day is None:
+            return list(self.languages[lang].yearly)
+        return self._in(quoted(self._yearly(day, lang), lang), lang)
 
     def summary_on(self, day: dt.date | None, lang: str) -> Summary | None:
         """The summary with its sentence in `lang` as the record stood on `day` (None: as it stands);
@@ -126,13 +132,21 @@ class Record:
         if day is None:
             return self.languages[lang].summary
         summary = self._summary(day)
-        return quoted([summary], lang)[0] if summary else None
+        return self._in(quoted([summary], lang), lang)[0] if summary else None
 
     def totals_in(self, lang: str) -> tuple[PublishedTotalRow, ...]:
         """Every stated total with its sentence in `lang`."""
         return self.languages[lang].totals
 
-    def _yearly(self, day: dt.date | None) -> list[YearlyRow]:
+    def reconciliation_in(self, lang: str) -> tuple[ReconciliationRow, ...]:
+        """Every documented gap, its note in `lang`."""
+        return self.languages[lang].reconciliation
+
+    def _in(self, rows: Sequence[RowT], lang: str) -> list[RowT]:
+        """The rows with their notes in `lang` (see app.i18n.in_language)."""
+        return in_language(rows, lang, self.notes)
+
+    def _yearly(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
         """Every year with an official total or event records, as the record stood on `day` (None: as it
         stands): the events dated by then, and the totals of the years that had ended by then (a
         yearly total is never published before its year ends)."""
@@ -150,17 +164,14 @@ class Record:
             returned = total.returned_to_ukraine if total else None
             complete = complete and total is not None
             summed = summed if returned is None else (summed or 0) + returned
-            by = f" by {day.isoformat()}" if day else ""
+            by = TEXT[lang]["no_total_by"].format(day=day.isoformat()) if day else ""
             rows.append(
                 YearlyRow(
                     year=year,
                     returned_to_ukraine=returned,
                     exchanges=total.exchanges if total else None,
                     basis=total.basis if total else "no_official_total",
-                    derivation=total.derivation
-                    if total
-                    else f"No official total for {year} has been published{by}. The event records are summed "
-                    "in on_record_returned_to_ukraine; they are not a total.",
+                    derivation=total.derivation if total else TEXT[lang]["no_total"].format(year=year, by=by),
                     change_from_previous_year=_minus(returned, previous.returned_to_ukraine if previous else None),
                     cumulative_returned_to_ukraine=summed if complete else None,
                     recorded_events=figures.events,
@@ -270,11 +281,13 @@ class Record:
     def _events(self, ids: list[str], lang: str, as_of: dt.date | None = None) -> list[ExchangeRow]:
         """The events of `ids` that exist, in that order (as of a day: the stages held by then)."""
         found = queries.exchange_rows(self.dataset.db, ids, self.stage_dates, as_of)
-        return quoted([found[event_id] for event_id in ids if event_id in found], lang)
+        return self._in(quoted([found[event_id] for event_id in ids if event_id in found], lang), lang)
 
-    def breakdown(self, event: ExchangeRow, dimension: Dimension) -> tuple[list[UnitRow], UnitsMeta]:
-        """An event's breakdown in one dimension, and how many of its people it accounts for."""
-        return queries.breakdown(self.dataset.db, event, dimension, self.dataset.as_of)
+    def breakdown(self, event: ExchangeRow, dimension: Dimension, lang: str) -> tuple[list[UnitRow], UnitsMeta]:
+        """An event's breakdown in one dimension, its notes in `lang`, and how many of its people it
+        accounts for."""
+        rows, meta = queries.breakdown(self.dataset.db, event, dimension, self.dataset.as_of)
+        return self._in(rows, lang), meta
 
     def wide_units(self, dimension: Dimension, first: dt.date | None, last: dt.date | None) -> WideUnits:
         """Every event's breakdown from `first` to `last` (either open), one column per category."""
@@ -323,6 +336,7 @@ def load_record(dataset: Dataset) -> Record:
         dates=tuple(event.date for event in events),
         official=tuple(queries.official_years(db)),
         remainder_notes=MappingProxyType(queries.remainder_notes(db)),
+        notes=MappingProxyType(queries.note_translations(db)),
         totals=_stated_totals(queries.stated_totals(db), events),
         reconciliation=tuple(queries.reconciliation(db)),
         sources=tuple(queries.sources(db)),
@@ -335,7 +349,10 @@ def load_record(dataset: Dataset) -> Record:
     assert summary is not None  # the data checks require a Coordination Headquarters total
     languages = {
         lang: InLanguage(
-            tuple(quoted(base._yearly(None), lang)), tuple(quoted(base.totals, lang)), *quoted([summary], lang)
+            yearly=tuple(base._in(quoted(base._yearly(None, lang), lang), lang)),
+            totals=tuple(base._in(quoted(base.totals, lang), lang)),
+            summary=base._in(quoted([summary], lang), lang)[0],
+            reconciliation=tuple(base._in(base.reconciliation, lang)),
         )
         for lang in LANGUAGES
     }

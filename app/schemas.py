@@ -3,7 +3,9 @@
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.i18n import NOTES_IN_ENGLISH, with_labels_uk
 
 Basis = Literal["reported", "derived"]
 YearBasis = Literal["reported", "derived", "no_official_total"]
@@ -23,6 +25,16 @@ class Frozen(BaseModel):
     to fill in its sentence)."""
 
     model_config = ConfigDict(frozen=True)
+
+
+def label_uk(example: str | None = None) -> Any:
+    """A `<code>_label_uk` field: the code beside it in Ukrainian words (app.i18n.LABELS), filled in."""
+    return Field(default=None, description="The code beside it, in Ukrainian.", examples=[example] if example else None)
+
+
+def notes_in_english() -> Any:
+    """The `notes_in_english` field of a row with notes."""
+    return Field(default_factory=list, description=NOTES_IN_ENGLISH, examples=[[]])
 
 
 def quote_ready(example: str) -> Any:
@@ -48,6 +60,7 @@ class YearlyRow(Frozen):
     basis: YearBasis = Field(
         description="`reported` by an official source, `derived` from others, or `no_official_total`."
     )
+    basis_label_uk: str | None = label_uk("повідомлено")
     derivation: str = Field(description="Who reported the figure, or how it was derived, or that none exists.")
     change_from_previous_year: int | None = Field(
         description="This year's figure minus the previous year's; null where either is missing.",
@@ -77,6 +90,7 @@ class YearlyRow(Frozen):
         examples=[220],
     )
     remainder_note: str | None = Field(description="Where the documented remainder lies, in our words.")
+    notes_in_english: list[str] = notes_in_english()
     publisher: PublisherCode | None = Field(description="Who reported the official total; null if derived or none.")
     publisher_label: str | None = Field(examples=["Coordination Headquarters for the Treatment of Prisoners of War"])
     publisher_label_uk: str | None
@@ -88,6 +102,11 @@ class YearlyRow(Frozen):
         "Ukraine brought back 1,358 people from Russian captivity in 2024, according to the "
         "Coordination Headquarters for the Treatment of Prisoners of War (reported on 1 January 2025)."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: Any) -> Any:
+        return with_labels_uk(data, ("basis",))
 
 
 class ExchangeRow(Frozen):
@@ -126,21 +145,30 @@ class ExchangeRow(Frozen):
         description="`exchange` (or one stage of one), `local_swap` (arranged locally, 2022) or `release` "
         "(freed outside any exchange; not in the exchange totals)."
     )
+    kind_label_uk: str | None = label_uk("обмін")
     agreement: Agreement | None = Field(description="The Istanbul agreement an event belongs to, if any.")
+    agreement_label_uk: str | None = label_uk("Стамбул-1")
     evidence: Evidence = Field(
         description="`confirmed` (2+ publishers), `single_source`, `conflict` (note gives each value) or "
         "`undisclosed` (no figure published)."
     )
+    evidence_label_uk: str | None = label_uk("підтверджено")
     breakdown_note: str | None = Field(description="What the published breakdown covers, in our words.")
     exchange_stages: int | None = Field(
         description="How many stages on record the event's exchange (or unnumbered agreement) came in; null "
         "for an event that is not a stage.",
         examples=[3],
     )
+    notes_in_english: list[str] = notes_in_english()
     sentence: str = quote_ready(
         "Ukraine brought back 189 people from Russian captivity in the 59th exchange of 30 December "
         "2024, Ukraine's official figure."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: Any) -> Any:
+        return with_labels_uk(data, ("kind", "agreement", "evidence"))
 
 
 class UnitRow(Frozen):
@@ -152,6 +180,7 @@ class UnitRow(Frozen):
     people: int = Field(examples=[87])
     part_of: str | None = Field(description="The top-level row this row is a subset of; never add it to its parent.")
     note: str | None
+    notes_in_english: list[str] = notes_in_english()
 
 
 class OtherTotal(Frozen):
@@ -165,6 +194,7 @@ class OtherTotal(Frozen):
     returned_is_lower_bound: bool
     exchanges: int | None
     scope_note: str
+    notes_in_english: list[str] = notes_in_english()
 
 
 class Summary(Frozen):
@@ -216,6 +246,7 @@ class Summary(Frozen):
     )
     recorded_events: int = Field(examples=[83])
     events_undisclosed: int = Field(examples=[11])
+    notes_in_english: list[str] = notes_in_english()
     sentence: str = quote_ready(
         "The Coordination Headquarters for the Treatment of Prisoners of War said on 11 March 2026 "
         "that 8,050 people had been brought back from Russian captivity since February 2022."
@@ -236,6 +267,7 @@ class PublishedTotalRow(Frozen):
     exchanges_is_lower_bound: bool = Field(description="true where the body said 'more than' the count.")
     scope_note: str = Field(description="What the total counts, in our words.")
     evidence: Literal["confirmed", "single_source", "conflict"] = Field(examples=["single_source"])
+    evidence_label_uk: str | None = label_uk("одне джерело")
     on_record_by_then: int = Field(
         description="What the exchanges and local swaps on record up to as_of add up to.", examples=[7325]
     )
@@ -243,10 +275,16 @@ class PublishedTotalRow(Frozen):
         description="returned_to_ukraine minus on_record_by_then: bodies count differently.", examples=[725]
     )
     source_urls: list[str]
+    notes_in_english: list[str] = notes_in_english()
     sentence: str = quote_ready(
         "The Ukrainian Parliament Commissioner for Human Rights said on 6 March 2026 that 6,922 people "
         "had been brought back from Russian captivity since February 2022."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: Any) -> Any:
+        return with_labels_uk(data, ("evidence",))
 
 
 class MonthlyRow(Frozen):
@@ -285,6 +323,7 @@ class ReconciliationRow(Frozen):
     on_record: int | None = Field(description="What the event records give for it.", examples=[2090])
     unaccounted: int | None = Field(description="stated minus on_record; null for a missing ordinal.", examples=[220])
     note: str = Field(description="Where the gap lies, in our words.")
+    notes_in_english: list[str] = notes_in_english()
 
 
 class SourceRow(Frozen):

@@ -124,8 +124,8 @@ BROKEN = [
     ),
     pytest.param(
         replace_once(
-            "'exchange', NULL, 10, 'confirmed', NULL, 'not reported', 'Vatican'",
-            "'exchange', NULL, NULL, 'confirmed', NULL, 'not reported', 'Vatican'",
+            "'exchange', NULL, 10, 'confirmed', NULL, 'not reported', 'не повідомлено', 'Vatican'",
+            "'exchange', NULL, NULL, 'confirmed', NULL, 'not reported', 'не повідомлено', 'Vatican'",
         ),
         "undisclosed_has_no_figure",
         "event 2024-06-28",

@@ -167,7 +167,7 @@ YEARS = {
         "12 return events in 2024 drawn as 11 bars",
         "The 53th exchange came in 2 stages, drawn as one bar.",
     ),
-    2025: ("22 return events in 2025 drawn as 12 bars", "The istanbul-2 stages (9) are drawn as one bar."),
+    2025: ("22 return events in 2025 drawn as 12 bars", "The Istanbul-2 stages (9) are drawn as one bar."),
     2026: (
         "4 return events in 2026 drawn as 4 bars",
         "Dashed box with ?: a figure that was never disclosed (unknown, not zero).",

@@ -41,10 +41,12 @@ def test_frictionless_finds_the_data_package_valid() -> None:
 
 
 def test_events_csv_keeps_the_shared_column_names() -> None:
+    """The researched originals' columns, in their order, each note with its Ukrainian version beside it."""
     header = (DATA / "events.csv").read_text("utf-8").splitlines()[0]
     assert header == (
         "id,date,exchange_ordinal,exchange_stage,kind,agreement,returned_to_ukraine,evidence,returned_to_russia,"
-        "returned_to_russia_note,mediator,running_total_after,note,breakdown_note,source_urls"
+        "returned_to_russia_note,returned_to_russia_note_uk,mediator,running_total_after,note,note_uk,"
+        "breakdown_note,breakdown_note_uk,source_urls"
     )
 
 
@@ -278,10 +280,13 @@ NEW_EVENT = {
     "evidence": "single_source",
     "returned_to_russia": "150",
     "returned_to_russia_note": "hypothetical figure for the test",
+    "returned_to_russia_note_uk": "гіпотетичне число для тесту",
     "mediator": "UAE",
     "running_total_after": "",
     "note": "A hypothetical exchange added by the test suite.",
+    "note_uk": "Гіпотетичний обмін, доданий набором тестів.",
     "breakdown_note": "",
+    "breakdown_note_uk": "",
     "source_urls": "https://example.org/hypothetical-74th-exchange",
 }
 
@@ -304,6 +309,7 @@ def test_adding_an_exchange_is_one_edit_and_one_command(tmp_path: Path) -> None:
             "people": "140",
             "part_of": "",
             "note": "",
+            "note_uk": "",
         },
     )
     result = _make(repository, "seed", "db")
@@ -328,6 +334,9 @@ def test_adding_an_exchange_is_one_edit_and_one_command(tmp_path: Path) -> None:
         assert summary["last_recorded_event_id"] == "2026-07-01"
         units = client.get("/exchanges/2026-07-01/units").json()["meta"]
         assert (units["accounted_for"], units["unattributed"]) == (140, 10)
+        event = client.get("/exchanges/2026-07-01?lang=uk").json()["data"]
+        assert (event["note"], event["notes_in_english"]) == ("Гіпотетичний обмін, доданий набором тестів.", [])
+    assert "warning" not in result.stderr  # every note written in both languages
     assert "('2026-07-01', '2026-07-01', 74, NULL, 'exchange'," in (repository / "seed.sql").read_text("utf-8")
 
 

@@ -19,10 +19,14 @@ def test_dec_30_exchange_is_exact(client: TestClient) -> None:
         "running_total_after": 3956,
         "note": "One outlet (Al Jazeera) counts it as the 60th exchange; Ukrainian official sources say the 59th.",
         "kind": "exchange",
+        "kind_label_uk": "обмін",
         "agreement": None,
+        "agreement_label_uk": None,
         "evidence": "confirmed",
+        "evidence_label_uk": "підтверджено",
         "breakdown_note": None,
         "exchange_stages": None,
+        "notes_in_english": [],
         "sentence": "Ukraine brought back 189 people from Russian captivity in the 59th exchange of 30 December "
         "2024, Ukraine's official figure.",
     }

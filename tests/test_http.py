@@ -140,11 +140,12 @@ def test_json_and_csv_of_one_resource_have_different_etags(client: TestClient) -
 
 
 def test_caching_headers(client: TestClient) -> None:
-    headers = client.get("/exchanges/2024-12-30/units").headers
+    headers = client.get("/sources").headers
     assert headers["cache-control"] == "public, max-age=300, stale-while-revalidate=86400"
     assert headers["vary"] == "Accept, Accept-Encoding"
-    # A body with a sentence in it differs by language, so shared caches must key on it.
+    # A body with a sentence or notes in it differs by language, so shared caches must key on it.
     assert client.get("/exchanges/2024-12-30").headers["vary"] == "Accept, Accept-Encoding, Accept-Language"
+    assert client.get("/exchanges/2024-12-30/units").headers["vary"] == "Accept, Accept-Encoding, Accept-Language"
     assert headers["x-content-type-options"] == "nosniff"
 
 

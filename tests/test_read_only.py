@@ -31,7 +31,8 @@ def test_write_methods_answer_405(client: TestClient, method: str, path: str) ->
 def test_figures_change_when_the_database_changes(build_edited: BuildEdited) -> None:
     """No answer lives in code: a database with other figures gives other answers."""
     edit = replace_once(
-        "('2024-12-30', 'service', 'navy', 24, NULL, NULL)", "('2024-12-30', 'service', 'navy', 23, NULL, NULL)"
+        "('2024-12-30', 'service', 'navy', 24, NULL, NULL, NULL)",
+        "('2024-12-30', 'service', 'navy', 23, NULL, NULL, NULL)",
     )
     url = build_edited(edit)
     with TestClient(create_app(Settings(database_url=url))) as client:

@@ -172,7 +172,7 @@ async def units(
     """How an event's people divide by service, rank or sex, and how many the published
     breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.
     Also at `/exchanges/{exchange_id}/units.csv`, and drawn as a chart at `.../units.svg`."""
-    rows, meta = record.breakdown(exchange, dimension)
+    rows, meta = record.breakdown(exchange, dimension, rep.lang)
     return respond(
         rep,
         UnitList(data=rows, meta=meta),

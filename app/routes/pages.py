@@ -80,7 +80,7 @@ async def index(
     units: list[UnitRow] = []
     units_meta: UnitsMeta | None = None
     for event in reversed(events):  # the breakdown of the year's latest event that has one
-        rows, meta = record.breakdown(event, "service")
+        rows, meta = record.breakdown(event, "service", chosen)
         if rows and event.returned_to_ukraine is not None:
             units, units_meta = rows, meta
             break
@@ -95,7 +95,7 @@ async def index(
         units=units,
         units_meta=units_meta,
         totals=record.totals_in(chosen),
-        reconciliation=record.reconciliation,
+        reconciliation=record.reconciliation_in(chosen),
         sources=record.sources,
         record_ends=summary.last_recorded_event_date,
     )

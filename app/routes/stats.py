@@ -160,9 +160,9 @@ async def totals(
 
 
 @data_route(router, "/reconciliation", response_model=ReconciliationList, summary="Where the records and totals differ")
-async def reconciliation(record: RecordDep, rep: Rep) -> Response:
+async def reconciliation(record: RecordDep, rep: SentenceRep) -> Response:
     """Every documented gap between the event records and an official figure, with its size: yearly
     remainders, breaks in the running total, exchange numbers no event carries. The build fails on
     any gap not listed here. Also at `/stats/reconciliation.csv`."""
-    envelope = ReconciliationList(data=list(record.reconciliation), meta=Meta(as_of=record.dataset.as_of))
+    envelope = ReconciliationList(data=list(record.reconciliation_in(rep.lang)), meta=Meta(as_of=record.dataset.as_of))
     return respond(rep, envelope, "reconciliation")
