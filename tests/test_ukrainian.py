@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.build_db import ROOT
 from app.checks import DataCheckError
-from app.config import Settings
+from app.config import ROOT, Settings
 from app.main import create_app
 from app.seed import missing_translations
 from tests.conftest import BuildEdited, replace_once
