@@ -433,6 +433,7 @@ class WideUnitRow(Frozen):
     date: dt.date
     exchange_ordinal: int | None = Field(examples=[59])
     kind: Kind
+    kind_label_uk: str | None = label_uk("обмін")
     people: dict[str, int | None] = Field(
         description="People per column of `meta.columns`: a top-level category, or `X_within_Y` for a category "
         "counted inside another (never add it to Y); null where the published breakdown does not give it.",
@@ -442,9 +443,15 @@ class WideUnitRow(Frozen):
     accounted_for: int = Field(description="The top-level columns added up.", examples=[189])
     unattributed: int | None = Field(description="total - accounted_for; null where the total is undisclosed.")
 
-    def counts(self) -> tuple[int | None, int, int | None]:
-        """total, accounted_for, unattributed: the wide table's last columns."""
-        return self.total, self.accounted_for, self.unattributed
+    def columns(self, categories: list[str]) -> list[int | None]:
+        """The wide table's cells after the event's own: one per category, then total, accounted_for
+        and unattributed."""
+        return [*(self.people[c] for c in categories), self.total, self.accounted_for, self.unattributed]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: Any) -> Any:
+        return with_labels_uk(data, ("kind",))
 
 
 class WideUnitsMeta(Meta):

@@ -138,9 +138,10 @@ async def wide_units(
     name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
     if rep.format != "csv":
         return respond(rep, WideUnitList(data=wide.rows, meta=meta), name)
-    header = ["id", "date", "exchange_ordinal", "kind", *wide.columns, "total", "accounted_for", "unattributed"]
+    header = ["id", "date", "exchange_ordinal", "kind", "kind_label_uk", *wide.columns]
+    header += ["total", "accounted_for", "unattributed"]
     cells = (
-        [r.id, r.date.isoformat(), r.exchange_ordinal, r.kind, *(r.people[c] for c in wide.columns), *r.counts()]
+        [r.id, r.date.isoformat(), r.exchange_ordinal, r.kind, r.kind_label_uk, *r.columns(wide.columns)]
         for r in wide.rows
     )
     return table_response(rep, name, csv_table(header, cells))
