@@ -213,6 +213,7 @@ class Summary(Frozen):
         examples=[73],
     )
     basis: Basis
+    basis_label_uk: str | None = label_uk("повідомлено")
     note: str = Field(description="What the headline figure counts (its scope), in our words.")
     first_recorded_event_id: str | None
     first_recorded_event_date: dt.date | None
@@ -228,6 +229,7 @@ class Summary(Frozen):
     exchanges_stated: int | None = Field(description="The exchange count stated with the headline.", examples=[70])
     exchanges_stated_is_lower_bound: bool
     evidence: Evidence
+    evidence_label_uk: str | None = label_uk("підтверджено")
     other_publishers_latest: list[OtherTotal] = Field(
         description="The latest total of every other body: they count differently, none is 'the' total."
     )
@@ -251,6 +253,11 @@ class Summary(Frozen):
         "The Coordination Headquarters for the Treatment of Prisoners of War said on 11 March 2026 "
         "that 8,050 people had been brought back from Russian captivity since February 2022."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: Any) -> Any:
+        return with_labels_uk(data, ("basis", "evidence"))
 
 
 class PublishedTotalRow(Frozen):
@@ -374,6 +381,7 @@ class UnitsMeta(SourcedMeta):
 
     exchange_id: str
     dimension: Dimension
+    dimension_label_uk: str | None = label_uk("служба або статус")
     total: int | None = Field(description="People returned in the event; null where undisclosed.", examples=[189])
     accounted_for: int = Field(description="Sum of the top-level rows.", examples=[189])
     unattributed: int | None = Field(
@@ -381,6 +389,11 @@ class UnitsMeta(SourcedMeta):
         "total is undisclosed.",
         examples=[0],
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: Any) -> Any:
+        return with_labels_uk(data, ("dimension",))
 
 
 class YearlyList(Frozen):
@@ -458,6 +471,7 @@ class WideUnitsMeta(Meta):
     """Which columns the wide breakdown has, in their fixed order."""
 
     dimension: Dimension
+    dimension_label_uk: str | None = label_uk("служба або статус")
     columns: list[str] = Field(
         description="The top-level categories of the dimension in data/categories.csv order, then the "
         "`X_within_Y` columns: stack the top-level ones and `unattributed` to reach `total`."
@@ -473,6 +487,11 @@ class WideUnitsMeta(Meta):
             }
         ],
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: Any) -> Any:
+        return with_labels_uk(data, ("dimension",))
 
 
 class WideUnitList(Frozen):

@@ -131,6 +131,8 @@ def test_summary_names_its_headline_and_what_the_records_add_up_to(client: TestC
         "recorded_events": 83,
         "events_undisclosed": 11,
         "notes_in_english": [],
+        "basis_label_uk": "повідомлено",
+        "evidence_label_uk": "одне джерело",
     }
     assert "6,235" in data["note"]  # the scope note says how 8,050 differs from the exchange total
     assert len(data["source_urls"]) == 2
