@@ -100,10 +100,10 @@ def test_datasette_opens_the_downloaded_file_and_reads_an_event(live_server: str
 def test_the_wide_breakdown_has_one_column_per_category_in_a_fixed_order(client: TestClient) -> None:
     text = client.get("/exchanges/units.csv").text
     header = text.splitlines()[0].split(",")
-    assert header[:4] == ["id", "date", "exchange_ordinal", "kind"]
+    assert header[:5] == ["id", "date", "exchange_ordinal", "kind", "kind_label_uk"]
     assert header[-3:] == ["total", "accounted_for", "unattributed"]
     body = client.get("/exchanges/units").json()
-    assert header[4:-3] == body["meta"]["columns"]
+    assert header[5:-3] == body["meta"]["columns"]
     assert body["meta"]["columns"][:3] == ["armed_forces", "territorial_defence", "navy"]
     assert "territorial_defence_within_armed_forces" in body["meta"]["columns"]
     assert body["meta"]["labels"]["territorial_defence_within_armed_forces"] == {
@@ -138,7 +138,7 @@ def test_the_wide_breakdown_adds_up_as_each_event_breakdown_does(client: TestCli
 
 def test_the_wide_breakdown_filters_by_year(client: TestClient) -> None:
     rows = client.get("/exchanges/units.csv", params={"year": 2024}).text.strip().split("\r\n")
-    assert len(rows) == 13 and rows[-1].startswith("2024-12-30,2024-12-30,59,exchange,87,")
+    assert len(rows) == 13 and rows[-1].startswith("2024-12-30,2024-12-30,59,exchange,обмін,87,")
     assert rows[-1].endswith(",189,189,0")
 
 
