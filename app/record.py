@@ -6,7 +6,7 @@ year's row, the summary, a month, what the records held when a total was stated)
 here, in Python over those rows, for the whole record or as it stood on a day: the answers that
 depend on the file alone are computed when it is opened, the rest per request by the same functions.
 Pages of events and breakdowns are read by SQL per request. The record is frozen, and so are its
-rows: a sentence is filled in on a copy.
+rows: a sentence, and the notes in the asked language, are filled in on a copy.
 """
 
 import bisect
