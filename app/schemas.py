@@ -1,11 +1,11 @@
 """Response shapes: the public contract. Fields are added, never renamed or removed."""
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.i18n import NOTES_IN_ENGLISH, with_labels_uk
+from app.i18n import LABELS, NOTES_IN_ENGLISH, with_labels_uk
 
 Basis = Literal["reported", "derived"]
 YearBasis = Literal["reported", "derived", "no_official_total"]
@@ -22,9 +22,21 @@ GapKind = Literal["year_total", "running_total", "exchange_ordinal"]
 
 class Frozen(BaseModel):
     """A response shape whose values never change once made (a row shared by requests is copied
-    to fill in its sentence)."""
+    to fill in its sentence). Each `<code>_label_uk` field is filled in from the code beside it."""
 
     model_config = ConfigDict(frozen=True)
+    _coded: ClassVar[tuple[str, ...]] = ()  # the fields whose code has a `_label_uk` beside it
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        named = (name.removesuffix("_label_uk") for name in cls.model_fields if name.endswith("_label_uk"))
+        cls._coded = tuple(name for name in named if name in LABELS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels_uk(cls, data: Any) -> Any:
+        return with_labels_uk(data, cls._coded) if cls._coded else data
 
 
 def label_uk(example: str | None = None) -> Any:
@@ -103,11 +115,6 @@ class YearlyRow(Frozen):
         "Coordination Headquarters for the Treatment of Prisoners of War (reported on 1 January 2025)."
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _labels(cls, data: Any) -> Any:
-        return with_labels_uk(data, ("basis",))
-
 
 class ExchangeRow(Frozen):
     """One return of people to Ukraine: an exchange, a stage of one, a local swap or a release."""
@@ -164,11 +171,6 @@ class ExchangeRow(Frozen):
         "Ukraine brought back 189 people from Russian captivity in the 59th exchange of 30 December "
         "2024, Ukraine's official figure."
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _labels(cls, data: Any) -> Any:
-        return with_labels_uk(data, ("kind", "agreement", "evidence"))
 
 
 class UnitRow(Frozen):
@@ -254,11 +256,6 @@ class Summary(Frozen):
         "that 8,050 people had been brought back from Russian captivity since February 2022."
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _labels(cls, data: Any) -> Any:
-        return with_labels_uk(data, ("basis", "evidence"))
-
 
 class PublishedTotalRow(Frozen):
     """One official "since 2022" total, as one body stated it on one date."""
@@ -287,11 +284,6 @@ class PublishedTotalRow(Frozen):
         "The Ukrainian Parliament Commissioner for Human Rights said on 6 March 2026 that 6,922 people "
         "had been brought back from Russian captivity since February 2022."
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _labels(cls, data: Any) -> Any:
-        return with_labels_uk(data, ("evidence",))
 
 
 class MonthlyRow(Frozen):
@@ -390,11 +382,6 @@ class UnitsMeta(SourcedMeta):
         examples=[0],
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _labels(cls, data: Any) -> Any:
-        return with_labels_uk(data, ("dimension",))
-
 
 class YearlyList(Frozen):
     data: list[YearlyRow]
@@ -461,11 +448,6 @@ class WideUnitRow(Frozen):
         and unattributed."""
         return [*(self.people[c] for c in categories), self.total, self.accounted_for, self.unattributed]
 
-    @model_validator(mode="before")
-    @classmethod
-    def _labels(cls, data: Any) -> Any:
-        return with_labels_uk(data, ("kind",))
-
 
 class WideUnitsMeta(Meta):
     """Which columns the wide breakdown has, in their fixed order."""
@@ -487,11 +469,6 @@ class WideUnitsMeta(Meta):
             }
         ],
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _labels(cls, data: Any) -> Any:
-        return with_labels_uk(data, ("dimension",))
 
 
 class WideUnitList(Frozen):
