@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from string import Template
@@ -61,18 +61,18 @@ def nginx_config(state: Path, listen: str, app: str, workers: str = "auto", cach
     return config
 
 
-def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], what: str) -> None:
-    """Return once something listens on host:port; raise if `process` ends or it takes too long."""
+def wait_until(ready: Callable[[], object], process: subprocess.Popen[bytes], what: str) -> None:
+    """Return once `ready()` stops raising OSError; raise if `process` ends or it takes too long."""
     deadline = time.monotonic() + START_SECONDS
     while True:
         try:
-            with socket.create_connection((host, port), timeout=1):
-                return
+            ready()
+            return
         except OSError:
             if process.poll() is not None:
                 raise EdgeError(f"{what} stopped at start-up (exit {process.returncode})") from None
             if time.monotonic() > deadline:
-                raise EdgeError(f"{what} did not listen on {host}:{port} within {START_SECONDS} s") from None
+                raise EdgeError(f"{what} was not ready within {START_SECONDS} s") from None
             time.sleep(0.05)
 
 
@@ -103,7 +103,7 @@ def running_nginx(port: int, app: str, host: str = "127.0.0.1", workers: str = "
         devnull = subprocess.DEVNULL
         process = subprocess.Popen(command, stdin=devnull, stdout=devnull, stderr=devnull)
         try:
-            wait_for_port(host, port, process, "nginx")
+            wait_until(lambda: socket.create_connection((host, port), timeout=1).close(), process, "nginx")
         except EdgeError as error:
             raise EdgeError(f"{error}: {(state / 'error.log').read_text('utf-8', 'replace').strip()}") from None
         try:
@@ -120,16 +120,9 @@ def running_app(port: int, host: str = "127.0.0.1", **env: str) -> Iterator[subp
     environment = {**os.environ, "HOST": host, "PORT": str(port), **env}
     process = subprocess.Popen([sys.executable, "-m", "app.serve"], env=environment, stdin=subprocess.DEVNULL)
     try:
-        wait_for_port(host, port, process, "the app")
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://{host}:{port}/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise EdgeError("the app did not answer /health") from None
-                time.sleep(0.1)
+        wait_until(
+            lambda: urllib.request.urlopen(f"http://{host}:{port}/health", timeout=2).close(), process, "the app"
+        )
         yield process
     finally:
         stop(process)
