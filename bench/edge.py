@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.run import ENDPOINTS, UVICORN_OPTIONS, Run, free_port, mean, recorded, settle, start, wrk
+from bench.run import ENDPOINTS, UVICORN_OPTIONS, Run, bench_env, free_port, mean, recorded, settle, start, wrk
 from deploy.edge import running_nginx
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -48,15 +48,7 @@ def origin_requests(state: Path) -> int:
 
 def project(database: Path, port: int, max_age: int) -> subprocess.Popen[bytes]:
     """The project, one worker, its response cache on, pinned to CPU 0."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database.resolve()}",
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": "1",
-        "ACCESS_LOG": "false",
-        "CACHE_MAX_AGE": str(max_age),
-    }
+    env = {**bench_env(database), "PORT": str(port), "CACHE_MAX_AGE": str(max_age)}
     process, _ = start([sys.executable, "-m", "app.serve"], env, port, "/health")
     return process
 

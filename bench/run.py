@@ -335,15 +335,20 @@ def endpoint_rows(
     return lines, bad
 
 
-def bench(database: Path, label: str, endpoints: list[str], args: argparse.Namespace) -> str:
-    """Benchmark one database; return its markdown section."""
-    env = {
+def bench_env(database: Path) -> dict[str, str]:
+    """The environment every benchmarked server runs with: the database, one worker, no access log."""
+    return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database.resolve()}",
         "WEB_CONCURRENCY": "1",
         "ACCESS_LOG": "false",
         "HOST": "127.0.0.1",
     }
+
+
+def bench(database: Path, label: str, endpoints: list[str], args: argparse.Namespace) -> str:
+    """Benchmark one database; return its markdown section."""
+    env = bench_env(database)
     serve = [sys.executable, "-m", "app.serve"]
     ports = [free_port() for _ in range(4)]
     cache = str(args.response_cache_bytes)
