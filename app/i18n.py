@@ -8,6 +8,7 @@ from typing import Annotated, Literal, TypeVar
 from fastapi import Query, Request
 from pydantic import BaseModel
 
+from app import vocabulary
 from app.problems import bad_parameter
 
 LANGUAGES = ("en", "uk")
@@ -17,56 +18,16 @@ LangParam = Annotated[
     Query(description="Language of the page, chart or sentences: `en` or `uk` (default: Accept-Language, else en)."),
 ]
 
-# Labels of the kinds of documented gap (GET /stats/reconciliation).
-GAP_LABELS: dict[str, dict[str, str]] = {
-    "year_total": {
-        "label": "yearly total against the events on record",
-        "label_uk": "річний підсумок проти подій у записах",
-    },
-    "running_total": {
-        "label": "running total against the previous one plus the events on record",
-        "label_uk": "наростаючий підсумок проти попереднього з подіями у записах",
-    },
-    "exchange_ordinal": {
-        "label": "exchange number that no event carries",
-        "label_uk": "номер обміну, якого не має жодна подія",
-    },
-}
-
-# The words for every code the API serves, in English and Ukrainian: the page, the charts and the feed
-# show them, and each row carries its codes' Ukrainian labels (`kind_label_uk`, ...).
-LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "kind": {
-        "exchange": {"en": "exchange", "uk": "обмін"},
-        "local_swap": {"en": "local swap", "uk": "місцевий обмін"},
-        "release": {"en": "release outside an exchange", "uk": "звільнення поза обміном"},
-    },
-    "agreement": {
-        "istanbul-1": {"en": "Istanbul-1", "uk": "Стамбул-1"},
-        "istanbul-2": {"en": "Istanbul-2", "uk": "Стамбул-2"},
-    },
-    "evidence": {
-        "confirmed": {"en": "confirmed", "uk": "підтверджено"},
-        "single_source": {"en": "single source", "uk": "одне джерело"},
-        "conflict": {"en": "sources conflict", "uk": "джерела суперечать"},
-        "undisclosed": {"en": "undisclosed", "uk": "не оприлюднено"},
-    },
-    "basis": {
-        "reported": {"en": "reported", "uk": "повідомлено"},
-        "derived": {"en": "derived", "uk": "обчислено"},
-        "no_official_total": {"en": "no official total", "uk": "офіційного підсумку немає"},
-    },
-    "dimension": {
-        "service": {"en": "service or status", "uk": "служба або статус"},
-        "rank": {"en": "rank", "uk": "звання"},
-        "sex": {"en": "sex", "uk": "стать"},
-    },
+# Codes the API computes beside the data package's own (app.vocabulary), with their words.
+COMPUTED_CODES: dict[str, dict[str, dict[str, str]]] = {
+    "basis": {"no_official_total": {"en": "no official total", "uk": "офіційного підсумку немає"}},
 }
 
 
 def label(field: str, code: str, lang: str) -> str:
     """The word for one code of a field (`kind`, `agreement`, ...) in `lang`."""
-    return LABELS[field][code][lang]
+    known = vocabulary.words().get(field, {}).get(code) or COMPUTED_CODES[field][code]
+    return known[lang]
 
 
 def with_labels_uk(data: object, fields: Sequence[str]) -> object:

@@ -1,9 +1,14 @@
-"""Table models: exactly what Alembic tracks (migrations/ must match them, `alembic check` proves it)."""
+"""Table models: exactly what Alembic tracks (migrations/ must match them, `alembic check` proves it).
+
+The CHECK constraints on codes are written from the data package's code lists (app.vocabulary);
+the migrations write them into the database, and tests/test_vocabulary.py holds the two equal."""
 
 from datetime import date
 
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, MetaData
 from sqlmodel import Field, SQLModel
+
+from app.vocabulary import codes, one_of
 
 # Named constraints, so migrations and error messages refer to stable names.
 SQLModel.metadata = MetaData(
@@ -59,7 +64,7 @@ class YearlyTotal(SQLModel, table=True):
         CheckConstraint("year >= 2022", name="year_since_invasion"),
         CheckConstraint("returned_to_ukraine >= 0", name="returned_not_negative"),
         CheckConstraint("exchanges IS NULL OR exchanges >= 0", name="exchanges_not_negative"),
-        CheckConstraint("basis IN ('reported', 'derived')", name="basis_known"),
+        CheckConstraint(one_of("basis", codes("yearly", "basis")), name="basis_known"),
         CheckConstraint("length(derivation) > 0", name="derivation_stated"),
     )
 
@@ -98,7 +103,7 @@ class PublishedTotal(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("returned_to_ukraine >= 0", name="returned_not_negative"),
         CheckConstraint("exchanges IS NULL OR exchanges >= 0", name="exchanges_not_negative"),
-        CheckConstraint("evidence IN ('confirmed', 'single_source', 'conflict')", name="evidence_known"),
+        CheckConstraint(one_of("evidence", codes("published_totals", "evidence")), name="evidence_known"),
     )
 
 
@@ -129,7 +134,7 @@ class Reconciliation(SQLModel, table=True):
     note_uk: str | None = None
 
     __table_args__ = (
-        CheckConstraint("kind IN ('year_total', 'running_total', 'exchange_ordinal')", name="kind_known"),
+        CheckConstraint(one_of("kind", codes("reconciliation", "kind")), name="kind_known"),
         CheckConstraint("length(note) > 0", name="note_stated"),
     )
 
@@ -161,9 +166,11 @@ class ReturnEvent(SQLModel, table=True):
         Index("ix_return_event_date_id", "date", "id"),
         CheckConstraint("exchange_ordinal IS NULL OR exchange_ordinal > 0", name="ordinal_positive"),
         CheckConstraint("exchange_stage IS NULL OR exchange_stage >= 1", name="stage_positive"),
-        CheckConstraint("kind IN ('exchange', 'local_swap', 'release')", name="kind_known"),
-        CheckConstraint("agreement IS NULL OR agreement IN ('istanbul-1', 'istanbul-2')", name="agreement_known"),
-        CheckConstraint("evidence IN ('confirmed', 'single_source', 'conflict', 'undisclosed')", name="evidence_known"),
+        CheckConstraint(one_of("kind", codes("events", "kind")), name="kind_known"),
+        CheckConstraint(
+            "agreement IS NULL OR " + one_of("agreement", codes("events", "agreement")), name="agreement_known"
+        ),
+        CheckConstraint(one_of("evidence", codes("events", "evidence")), name="evidence_known"),
         CheckConstraint("returned_to_ukraine IS NULL OR returned_to_ukraine > 0", name="returned_positive"),
         CheckConstraint("returned_to_russia IS NULL OR returned_to_russia >= 0", name="handed_over_not_negative"),
     )
@@ -198,7 +205,7 @@ class Breakdown(SQLModel, table=True):
             ["event_id", "dimension", "part_of"],
             ["breakdown.event_id", "breakdown.dimension", "breakdown.category"],
         ),
-        CheckConstraint("dimension IN ('service', 'rank', 'sex')", name="dimension_known"),
+        CheckConstraint(one_of("dimension", codes("breakdown", "dimension")), name="dimension_known"),
         CheckConstraint("people >= 0", name="people_not_negative"),
         CheckConstraint("part_of IS NULL OR part_of <> category", name="not_part_of_itself"),
     )

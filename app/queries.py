@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from app import vocabulary
 from app.checks import GAPS, NOTES
-from app.i18n import GAP_LABELS  # the words of a gap's kind (app.i18n imports nothing above it)
+from app.i18n import label
 from app.schemas import (
     Dimension,
     ExchangeRow,
@@ -340,7 +341,10 @@ def reconciliation(db: sqlite3.Connection) -> list[ReconciliationRow]:
         FROM reconciliation r JOIN ({GAPS}) g ON g.kind = r.kind AND g.subject = r.subject
         ORDER BY year, CASE r.kind WHEN 'year_total' THEN 0 WHEN 'running_total' THEN 1 ELSE 2 END, r.subject"""
     rows = _rows(db, sql)
-    return [ReconciliationRow(**row, **GAP_LABELS[row["kind"]]) for row in rows]
+    return [
+        ReconciliationRow(**row, label=label("kind", row["kind"], "en"), label_uk=label("kind", row["kind"], "uk"))
+        for row in rows
+    ]
 
 
 def sources(db: sqlite3.Connection) -> list[SourceRow]:
@@ -365,28 +369,29 @@ def sources(db: sqlite3.Connection) -> list[SourceRow]:
     return [SourceRow(**row) for row in _rows(db, sql)]
 
 
-# Each resource of the data package, rendered from the database in its data file's layout (booleans
-# as true/false, URLs joined with " | ") and in its file's row order (rowid is insertion order).
+# The URLs of one figure in its data file's layout: joined with " | ", the first one first.
 _URL_LIST = """(SELECT group_concat(url, ' | ') FROM (
                   SELECT s.url FROM {link} l JOIN source s ON s.id = l.source_id WHERE {match} ORDER BY l.position))"""
-_TOTAL_MATCH = "l.as_of = t.as_of AND l.publisher = t.publisher"
-_PACKAGE_SQL = {
-    "events": f"""SELECT *, {_URL_LIST.format(link="return_event_source", match="l.event_id = e.id")} AS source_urls
-                  FROM return_event e ORDER BY e.rowid""",
-    "breakdown": "SELECT * FROM breakdown ORDER BY rowid",
-    "yearly": f"""SELECT *, {_URL_LIST.format(link="yearly_total_source", match="l.year = y.year")} AS source_urls
-                  FROM yearly_total y ORDER BY y.rowid""",
-    "published_totals": f"""
-        SELECT as_of, publisher, returned_to_ukraine, exchanges, scope_note, scope_note_uk, evidence,
-               {_URL_LIST.format(link="published_total_source", match=_TOTAL_MATCH)} AS source_urls,
-               CASE WHEN returned_is_lower_bound THEN 'true' ELSE 'false' END AS returned_is_lower_bound,
-               CASE WHEN exchanges_is_lower_bound THEN 'true' ELSE 'false' END AS exchanges_is_lower_bound
-        FROM published_total t ORDER BY t.rowid""",
-    "reconciliation": "SELECT * FROM reconciliation ORDER BY rowid",
-    "categories": "SELECT * FROM category ORDER BY rowid",
-    "publishers": "SELECT * FROM publisher ORDER BY rowid",
-    "sources": "SELECT * FROM source ORDER BY url",
-}
+
+
+def _package_sql(resource: str) -> str:
+    """The rows of one resource of the data package, rendered from the database in its data file's
+    layout (booleans as true/false, URLs joined) and its file's row order (rowid is insertion order)."""
+    if resource == "sources":  # every source URL, with what the seed worked out for it
+        return "SELECT * FROM source ORDER BY url"
+    table = vocabulary.TABLES[resource]
+    selected = []
+    for field in vocabulary.fields(resource):
+        name = field["name"]
+        if name == "source_urls":
+            link, key = vocabulary.SOURCE_LINKS[resource]
+            match = " AND ".join(f"l.{column} = t.{own}" for column, own in key.items())
+            selected.append(f"{_URL_LIST.format(link=link, match=match)} AS source_urls")
+        elif field["type"] == "boolean":
+            selected.append(f"CASE WHEN t.{name} THEN 'true' ELSE 'false' END AS {name}")
+        else:
+            selected.append(f"t.{name}")
+    return f"SELECT {', '.join(selected)} FROM {table} t ORDER BY t.rowid"
 
 
 def column_labels(db: sqlite3.Connection, columns: list[str]) -> dict[str, dict[str, str]]:
@@ -405,4 +410,4 @@ def column_labels(db: sqlite3.Connection, columns: list[str]) -> dict[str, dict[
 def package_rows(db: sqlite3.Connection, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
     """The rows of one data package resource, in the given columns."""
     chosen = ", ".join(f'"{column}"' for column in columns)
-    return [tuple(row) for row in db.execute(f"SELECT {chosen} FROM ({_PACKAGE_SQL[resource]})")]
+    return [tuple(row) for row in db.execute(f"SELECT {chosen} FROM ({_package_sql(resource)})")]

@@ -1,23 +1,46 @@
 """Response shapes: the public contract. Fields are added, never renamed or removed."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_validator
+from pydantic_core import CoreSchema, core_schema
 
-from app.i18n import LABELS, NOTES_IN_ENGLISH, with_labels_uk
+from app import vocabulary
+from app.i18n import COMPUTED_CODES, NOTES_IN_ENGLISH, with_labels_uk
 
-Basis = Literal["reported", "derived"]
-YearBasis = Literal["reported", "derived", "no_official_total"]
-Dimension = Literal["service", "rank", "sex"]
-Kind = Literal["exchange", "local_swap", "release"]
-Agreement = Literal["istanbul-1", "istanbul-2"]
-Evidence = Literal["confirmed", "single_source", "conflict", "undisclosed"]
+
+@dataclass(frozen=True)
+class OneOf:
+    """A string that is one of `values`: validated and stated in the OpenAPI schema as pydantic does a
+    Literal, from values known only once data/datapackage.json is read."""
+
+    values: tuple[str, ...]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.literal_schema(list(self.values))
+
+
+def code_of(resource: str, field: str, *computed: str) -> OneOf:
+    """A code of one of the data package's code lists (and any the API computes beside them), so that
+    a new code is added in data/datapackage.json alone."""
+    return OneOf((*vocabulary.codes(resource, field), *computed))
+
+
+Basis = Annotated[str, code_of("yearly", "basis")]
+YearBasis = Annotated[str, code_of("yearly", "basis", *COMPUTED_CODES["basis"])]
+Dimension = Annotated[str, code_of("breakdown", "dimension")]
+Kind = Annotated[str, code_of("events", "kind")]
+Agreement = Annotated[str, code_of("events", "agreement")]
+Evidence = Annotated[str, code_of("events", "evidence")]
+StatedEvidence = Annotated[str, code_of("published_totals", "evidence")]
+GapKind = Annotated[str, code_of("reconciliation", "kind")]
+Resource = Annotated[str, OneOf(tuple(vocabulary.TABLES))]
 # Publishers are data (data/publishers.csv), not code: any code there is valid.
 PublisherCode = Annotated[
     str, Field(description="The body's code (data/publishers.csv), e.g. `coordination_hq`, `ombudsman`.")
 ]
-GapKind = Literal["year_total", "running_total", "exchange_ordinal"]
 
 
 class Frozen(BaseModel):
@@ -31,7 +54,7 @@ class Frozen(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         named = (name.removesuffix("_label_uk") for name in cls.model_fields if name.endswith("_label_uk"))
-        cls._coded = tuple(name for name in named if name in LABELS)
+        cls._coded = tuple(name for name in named if name in vocabulary.words() or name in COMPUTED_CODES)
 
     @model_validator(mode="before")
     @classmethod
@@ -40,7 +63,7 @@ class Frozen(BaseModel):
 
 
 def label_uk(example: str | None = None) -> Any:
-    """A `<code>_label_uk` field: the code beside it in Ukrainian words (app.i18n.LABELS), filled in."""
+    """A `<code>_label_uk` field: the code beside it in Ukrainian words (app.i18n.label), filled in."""
     return Field(default=None, description="The code beside it, in Ukrainian.", examples=[example] if example else None)
 
 
@@ -70,7 +93,7 @@ class YearlyRow(Frozen):
         examples=[11],
     )
     basis: YearBasis = Field(
-        description="`reported` by an official source, `derived` from others, or `no_official_total`."
+        description=vocabulary.description("yearly", "basis") + " Or `no_official_total`: no total published yet."
     )
     basis_label_uk: str | None = label_uk("повідомлено")
     derivation: str = Field(description="Who reported the figure, or how it was derived, or that none exists.")
@@ -148,17 +171,11 @@ class ExchangeRow(Frozen):
     )
     note: str | None = Field(description="Disputed or unusual figures, in our words.")
     source_urls: list[str]
-    kind: Kind = Field(
-        description="`exchange` (or one stage of one), `local_swap` (arranged locally, 2022) or `release` "
-        "(freed outside any exchange; not in the exchange totals)."
-    )
+    kind: Kind = Field(description=vocabulary.description("events", "kind"))
     kind_label_uk: str | None = label_uk("обмін")
     agreement: Agreement | None = Field(description="The Istanbul agreement an event belongs to, if any.")
     agreement_label_uk: str | None = label_uk("Стамбул-1")
-    evidence: Evidence = Field(
-        description="`confirmed` (2+ publishers), `single_source`, `conflict` (note gives each value) or "
-        "`undisclosed` (no figure published)."
-    )
+    evidence: Evidence = Field(description=vocabulary.description("events", "evidence"))
     evidence_label_uk: str | None = label_uk("підтверджено")
     breakdown_note: str | None = Field(description="What the published breakdown covers, in our words.")
     exchange_stages: int | None = Field(
@@ -270,7 +287,7 @@ class PublishedTotalRow(Frozen):
     exchanges: int | None = Field(description="The exchange count stated with the total.", examples=[70])
     exchanges_is_lower_bound: bool = Field(description="true where the body said 'more than' the count.")
     scope_note: str = Field(description="What the total counts, in our words.")
-    evidence: Literal["confirmed", "single_source", "conflict"] = Field(examples=["single_source"])
+    evidence: StatedEvidence = Field(examples=["single_source"])
     evidence_label_uk: str | None = label_uk("одне джерело")
     on_record_by_then: int = Field(
         description="What the exchanges and local swaps on record up to as_of add up to.", examples=[7325]
@@ -309,11 +326,7 @@ class MonthlyRow(Frozen):
 class ReconciliationRow(Frozen):
     """A documented gap between the event records and an official figure, with its size."""
 
-    kind: GapKind = Field(
-        description="`year_total` (a yearly total against the year's events), `running_total` (a stated "
-        "running total against the previous one plus the events between) or `exchange_ordinal` (a number "
-        "no event carries)."
-    )
+    kind: GapKind = Field(description=vocabulary.description("reconciliation", "kind"))
     label: str = Field(examples=["yearly total against the events on record"])
     label_uk: str = Field(examples=["річний підсумок проти подій у записах"])
     subject: str = Field(description="The year, event id or exchange ordinal.", examples=["2025"])

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app import vocabulary
 from app.build_db import SeedEditedError, build, stamped, unstamped
 from app.checks import DataCheckError
 from app.config import ROOT
@@ -38,7 +39,6 @@ from app.sentences import MONTHS_EN
 DATA = ROOT / "data"
 SEED = ROOT / "seed.sql"
 URL_SEPARATOR = " | "
-LABELS = ["code", "label_en", "label_uk"]
 # A /YYYY/MM/DD/ path segment dates most news URLs; sources.csv gives the rest where a byline does.
 _DATE_PATH = re.compile(r"/(\d{4})/(\d{2})/(\d{2})(?:/|$)")
 
@@ -132,9 +132,9 @@ def validate_package(data: Path) -> tuple[list[str], dict[str, set[int]]]:
     with a problem in each file."""
     from frictionless import Package, errors  # noqa: PLC0415 - only a changed data/ needs it
 
-    descriptor = json.loads((data / "datapackage.json").read_text("utf-8"))
+    descriptor = vocabulary.for_validators(json.loads((data / "datapackage.json").read_text("utf-8")))
     resources = {resource["path"]: resource for resource in descriptor["resources"]}
-    report = Package(str(data / "datapackage.json"), basepath=str(data)).validate()
+    report = Package(descriptor, basepath=str(data)).validate()
     problems: list[str] = []
     bad_rows: dict[str, set[int]] = {}
     for task in report.tasks:
@@ -206,36 +206,56 @@ def _published_on(url: str, bylines: dict[str, dict[str, str]]) -> str | None:
         return None
 
 
+def _typed(kind: str, cell: str) -> Any:
+    """A cell as its column's SQL value: an integer as a number, a boolean as 1 or 0, text as it is."""
+    if kind == "integer":
+        return _integer(cell)
+    if kind == "boolean":
+        return cell == "true"
+    return cell
+
+
+def _values(name: str, row: Mapping[str, str]) -> dict[str, Any]:
+    """One data file row as its table's values: every field but `source_urls`, in the file's order."""
+    return {
+        field["name"]: _typed(field["type"], row.get(field["name"], ""))
+        for field in vocabulary.fields(name)
+        if field["name"] != "source_urls"
+    }
+
+
+def _table(name: str, rows: Iterable[Mapping[str, str]]) -> str:
+    """The INSERT of a data file's rows into its table (app.vocabulary.TABLES)."""
+    columns = [column for column in vocabulary.columns(name) if column != "source_urls"]
+    return _insert(vocabulary.TABLES[name], columns, (list(_values(name, row).values()) for row in rows))
+
+
 def render(data: Path = DATA, skip: Mapping[str, set[int]] | None = None) -> str:
     """The seed SQL for the data files (less the rows `skip` names), byte for byte the same for the same data."""
-    categories, publishers = _labels(data, "categories.csv", skip), _labels(data, "publishers.csv", skip)
-    events = _read(data, "events.csv", skip)
-    yearly = _read(data, "yearly.csv", skip)
-    totals = _read(data, "published_totals.csv", skip)
-    breakdown = _read(data, "breakdown.csv", skip)
+    files = {name: _read(data, f"{name}.csv", skip) for name in vocabulary.TABLES}
     if skip:  # rows left out (they failed the package's own rules) take the rows that point at them along
-        publisher_codes = {code for code, _, _ in publishers} | {""}
-        category_codes = {code for code, _, _ in categories} | {""}
-        event_ids = {r["id"] for r in events}
-        yearly = [r for r in yearly if r["publisher"] in publisher_codes]
-        totals = [r for r in totals if r["publisher"] in publisher_codes]
-        breakdown = [
-            r for r in breakdown if r["event_id"] in event_ids and {r["category"], r["part_of"]} <= category_codes
+        publisher_codes = {row["code"] for row in files["publishers"]} | {""}
+        category_codes = {row["code"] for row in files["categories"]} | {""}
+        event_ids = {row["id"] for row in files["events"]}
+        for name in ("yearly", "published_totals"):
+            files[name] = [row for row in files[name] if row["publisher"] in publisher_codes]
+        files["breakdown"] = [
+            row
+            for row in files["breakdown"]
+            if row["event_id"] in event_ids and {row["category"], row["part_of"]} <= category_codes
         ]
-    bylines = {row["url"]: row for row in _read(data, "sources.csv", skip)}
+    bylines = {row["url"]: row for row in files["sources"]}
     # Each URL is one source; its id derives from the URL alone (source_id), so adding, removing or
     # reordering URLs never changes another source's id.
-    figures = [
-        *(("yearly_total_source", (int(r["year"]),), r["source_urls"]) for r in yearly),
-        *(("return_event_source", (r["id"],), r["source_urls"]) for r in events),
-        *(("published_total_source", (r["as_of"], r["publisher"]), r["source_urls"]) for r in totals),
-    ]
     source_ids: dict[str, int] = {}
-    links: dict[str, list[tuple[Any, ...]]] = {table: [] for table, _, _ in figures}
-    for table, key, urls in figures:
-        for position, url in enumerate(urls.split(URL_SEPARATOR), start=1):
-            source_ids[url] = source_id(url)
-            links[table].append((*key, source_ids[url], position))
+    links: dict[str, list[tuple[Any, ...]]] = {}
+    for name, (_, key) in vocabulary.SOURCE_LINKS.items():
+        links[name] = []
+        for row in files[name]:
+            values = _values(name, row)
+            for position, url in enumerate(row["source_urls"].split(URL_SEPARATOR), start=1):
+                source_ids[url] = source_id(url)
+                links[name].append((*(values[column] for column in key.values()), source_ids[url], position))
     clashes = len(source_ids) - len(set(source_ids.values()))
     if clashes:
         raise DataError([f"{_display(data)}: {clashes} source URL(s) share an id with another; change source_id()"])
@@ -249,122 +269,20 @@ def render(data: Path = DATA, skip: Mapping[str, set[int]] | None = None) -> str
         )
         for url, number in sorted(source_ids.items(), key=lambda item: item[1])
     ]
-    event_columns = [
-        "id", "date", "exchange_ordinal", "exchange_stage", "kind", "agreement", "returned_to_ukraine",
-        "evidence", "returned_to_russia", "returned_to_russia_note", "returned_to_russia_note_uk", "mediator",
-        "running_total_after", "note", "note_uk", "breakdown_note", "breakdown_note_uk",
-    ]  # fmt: skip
-    integers = {
-        "exchange_ordinal",
-        "exchange_stage",
-        "returned_to_ukraine",
-        "returned_to_russia",
-        "running_total_after",
-    }
     parts = [
         "-- Data only, generated from data/ by `make seed` (python -m app.seed): never edit by hand.\n"
         "-- The schema is owned by migrations/ (alembic upgrade head runs first).\n"
         "BEGIN;\n",
         _insert("source", ["id", "url", "publisher", "published_on", "title"], sources),
-        _insert("category", LABELS, categories),
-        _insert("publisher", LABELS, publishers),
-        _insert(
-            "yearly_total",
-            [
-                "year",
-                "returned_to_ukraine",
-                "exchanges",
-                "basis",
-                "derivation",
-                "derivation_uk",
-                "publisher",
-                "reported_on",
-            ],
-            (
-                (
-                    int(r["year"]),
-                    int(r["returned_to_ukraine"]),
-                    _integer(r["exchanges"]),
-                    r["basis"],
-                    r["derivation"],
-                    r.get("derivation_uk", ""),
-                    r["publisher"],
-                    r["reported_on"],
-                )
-                for r in yearly
-            ),
-        ),
-        _insert("yearly_total_source", ["year", "source_id", "position"], links["yearly_total_source"]),
-        _insert(
-            "return_event",
-            event_columns,
-            ([_integer(r[c]) if c in integers else r.get(c) for c in event_columns] for r in events),
-        ),
-        _insert("return_event_source", ["event_id", "source_id", "position"], links["return_event_source"]),
-        _insert(
-            "breakdown",
-            ["event_id", "dimension", "category", "people", "part_of", "note", "note_uk"],
-            (
-                (
-                    r["event_id"],
-                    r["dimension"],
-                    r["category"],
-                    int(r["people"]),
-                    r["part_of"],
-                    r["note"],
-                    r.get("note_uk"),
-                )
-                for r in breakdown
-            ),
-        ),
-        _insert(
-            "published_total",
-            [
-                "as_of",
-                "publisher",
-                "returned_to_ukraine",
-                "exchanges",
-                "scope_note",
-                "scope_note_uk",
-                "evidence",
-                "returned_is_lower_bound",
-                "exchanges_is_lower_bound",
-            ],
-            (
-                (
-                    r["as_of"],
-                    r["publisher"],
-                    int(r["returned_to_ukraine"]),
-                    _integer(r["exchanges"]),
-                    r["scope_note"],
-                    r.get("scope_note_uk"),
-                    r["evidence"],
-                    r["returned_is_lower_bound"] == "true",
-                    r["exchanges_is_lower_bound"] == "true",
-                )
-                for r in totals
-            ),
-        ),
-        _insert(
-            "published_total_source",
-            ["as_of", "publisher", "source_id", "position"],
-            links["published_total_source"],
-        ),
-        _insert(
-            "reconciliation",
-            ["kind", "subject", "unaccounted", "note", "note_uk"],
-            (
-                (r["kind"], r["subject"], _integer(r["unaccounted"]), r["note"], r.get("note_uk"))
-                for r in _read(data, "reconciliation.csv", skip)
-            ),
-        ),
-        "COMMIT;\n",
     ]
+    # In the order the foreign keys need: what a row points at is loaded before it.
+    for name in ("categories", "publishers", "yearly", "events", "breakdown", "published_totals", "reconciliation"):
+        parts.append(_table(name, files[name]))
+        if name in links:
+            link, key = vocabulary.SOURCE_LINKS[name]
+            parts.append(_insert(link, [*key, "source_id", "position"], links[name]))
+    parts.append("COMMIT;\n")
     return "\n".join(part for part in parts if part)
-
-
-def _labels(data: Path, name: str, skip: Mapping[str, set[int]] | None = None) -> list[tuple[str, str, str]]:
-    return [(r["code"], r["label_en"], r["label_uk"]) for r in _read(data, name, skip)]
 
 
 def generate(data: Path = DATA) -> str:
@@ -463,7 +381,7 @@ def glossary(descriptor: dict[str, Any]) -> str:
     """Every column of every data file, as Markdown: its type, whether it is required, what is
     allowed, and its description (all from the data package)."""
     parts = []
-    for resource in descriptor["resources"]:
+    for resource in vocabulary.for_validators(descriptor)["resources"]:
         parts += [f"### `{resource['path']}`", "", resource.get("title", ""), ""]
         parts += ["| column | type | required | allowed | what it holds |", "|---|---|---|---|---|"]
         for field in resource["schema"]["fields"]:

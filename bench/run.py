@@ -32,6 +32,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import vocabulary
+
 ROOT = Path(__file__).resolve().parent.parent
 ENDPOINTS = [
     "/stats/yearly",
@@ -186,7 +188,7 @@ def unique_urls(path: str, database: Path) -> list[str]:
         "/stats/summary": [totalled, ["", "&lang=uk"], ["", "&format=csv"]],
         "/stats/totals": [days, ["", *(f"&publisher={p}" for p in publishers)], ["", "&lang=uk"]],
         "/stats/monthly": [days, ["", *(f"&year={y}" for y in years)], ["", "&lang=uk"]],
-        "/exchanges/units": [year_days, ["service", "rank", "sex"], ["", "&bom=1"]],
+        "/exchanges/units": [year_days, list(vocabulary.codes("breakdown", "dimension")), ["", "&bom=1"]],
     }
     if base.removesuffix(".csv").removesuffix(".svg") in spaces:
         space = spaces[base.removesuffix(".csv").removesuffix(".svg")]

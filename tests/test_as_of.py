@@ -1,16 +1,15 @@
-"""`as_of`: the record as it stood on a given day, computed here from the data files for comparison."""
+"""`as_of`: the fixture record as it stood on a given day, computed here from its files for comparison."""
 
 import csv
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.conftest import FIXTURE
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8") as file:
+    with (FIXTURE / name).open(encoding="utf-8") as file:
         return list(csv.DictReader(file))
 
 

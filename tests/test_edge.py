@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from app.build_db import SEED, build
+from app.build_db import build
 from app.db import sqlite_path
 from bench.run import free_port
 from deploy.edge import nginx_path, running_app, running_nginx
-from tests.conftest import replace_once
+from tests.conftest import fixture_seed, replace_once
 
 # Headers only the edge adds (Server, X-Cache-Status), or that describe its own connection or clock.
 EDGE_ONLY = {"date", "age", "server", "connection", "keep-alive", "x-cache-status"}
@@ -241,7 +241,7 @@ def test_a_rebuilt_database_reaches_readers_once_max_age_has_passed(short_lived:
     with short_app(served, port):
         before = ask(edge.url, path)
         assert json.loads(before.body)["data"]["exchanges"] is None
-        build(f"sqlite:///{served}", replace_once("(2022, 1596, NULL,", "(2022, 1596, 40,")(SEED.read_text("utf-8")))
+        build(f"sqlite:///{served}", replace_once("(2022, 1596, NULL,", "(2022, 1596, 40,")(fixture_seed()))
         wait_for("the new ETag at the edge", lambda: ask(edge.url, path).headers["etag"] != before.headers["etag"])
         after, origin = ask(edge.url, path), edge.from_origin(path)
     assert after.seen_by_reader() == origin.seen_by_reader()

@@ -2,11 +2,10 @@
 
 import csv
 from collections import defaultdict
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.conftest import FIXTURE
 
 
 def test_months_add_up_to_the_yearly_on_record_figures_for_every_year(client: TestClient) -> None:
@@ -56,7 +55,7 @@ def test_months_without_events_have_no_row(client: TestClient) -> None:
 
 
 def test_every_month_lists_exactly_its_events(client: TestClient) -> None:
-    with (DATA / "events.csv").open(encoding="utf-8") as file:
+    with (FIXTURE / "events.csv").open(encoding="utf-8") as file:
         expected: dict[str, list[str]] = defaultdict(list)
         for row in csv.DictReader(file):
             expected[row["date"][:7]].append(row["id"])

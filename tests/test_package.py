@@ -14,9 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from frictionless import Package
 
+from app import vocabulary
 from tests.browser import chromium
+from tests.conftest import FIXTURE
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 RESOURCES = [
     "events",
     "breakdown",
@@ -42,8 +43,11 @@ def test_the_package_names_its_licence_sources_as_of_and_version(client: TestCli
     assert (body["as_of"], body["version"]) == ("2026-05-15", "2026.05.15")
     assert body["licenses"][0]["name"] == "CC-BY-4.0" and body["sources"]
     assert body["resources"][0]["path"] == "http://testserver/data/events.csv"
-    schema = json.loads((DATA / "datapackage.json").read_text("utf-8"))["resources"][0]["schema"]
-    assert body["resources"][0]["schema"] == schema  # the same Table Schemas as data/datapackage.json
+    schema = vocabulary.for_validators(vocabulary.descriptor())["resources"][0]["schema"]
+    assert body["resources"][0]["schema"] == schema  # data/datapackage.json's Table Schemas, enums stated
+    kind = next(field for field in schema["fields"] if field["name"] == "kind")
+    assert kind["constraints"]["enum"] == ["exchange", "local_swap", "release"]
+    assert kind["categories"][1] == {"value": "local_swap", "label": "local swap", "label_uk": "місцевий обмін"}
 
 
 def test_package_urls_follow_the_host_and_scheme_a_trusted_proxy_gives(client: TestClient) -> None:
@@ -54,7 +58,7 @@ def test_package_urls_follow_the_host_and_scheme_a_trusted_proxy_gives(client: T
 @pytest.mark.parametrize("name", ["events", "breakdown", "yearly", "published_totals", "reconciliation"])
 def test_each_served_resource_holds_the_rows_of_its_data_file(client: TestClient, name: str) -> None:
     served = list(csv.reader(io.StringIO(client.get(f"/data/{name}.csv").text)))
-    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as file:
+    with (FIXTURE / f"{name}.csv").open(encoding="utf-8", newline="") as file:
         assert served == list(csv.reader(file))
 
 
@@ -117,7 +121,7 @@ def test_the_wide_breakdown_has_one_column_per_category_in_a_fixed_order(client:
 
 
 def test_the_wide_breakdown_adds_up_as_each_event_breakdown_does(client: TestClient) -> None:
-    for dimension in ("service", "rank", "sex"):
+    for dimension in vocabulary.codes("breakdown", "dimension"):
         wide = client.get("/exchanges/units", params={"dimension": dimension}).json()["data"]
         for row in wide:
             units = client.get(f"/exchanges/{row['id']}/units", params={"dimension": dimension}).json()

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from app import vocabulary
 from app.config import Settings
 from app.db import sqlite_path
 from app.main import create_app
@@ -96,7 +97,7 @@ def urls(db: sqlite3.Connection) -> list[str]:
     ]:
         found += [f"/exchanges?{query}", f"/exchanges.csv?{query}"]
     found += [f"/exchanges.svg?year={year}" for year in years]
-    found += [f"/exchanges/units?dimension={d}" for d in ["service", "rank", "sex"]]
+    found += [f"/exchanges/units?dimension={d}" for d in vocabulary.codes("breakdown", "dimension")]
     found += [f"/exchanges/units.csv?year={year}" for year in years]
     for event_id in events:
         found += [f"/exchanges/{event_id}", f"/exchanges/{event_id}.csv?lang=uk", f"/exchanges/{event_id}?lang=uk"]

@@ -9,9 +9,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from app.build_db import SEED, build
+from app.build_db import build
 from app.db import sqlite_path
-from tests.conftest import replace_once, running_server
+from tests.conftest import fixture_seed, replace_once, running_server
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -40,7 +40,7 @@ def test_a_rebuilt_database_is_served_without_dropping_a_request(database_url: s
         reader = threading.Thread(target=read)
         reader.start()
         try:
-            build(url, replace_once("(2022, 1596, NULL,", "(2022, 1596, 40,")(SEED.read_text("utf-8")))
+            build(url, replace_once("(2022, 1596, NULL,", "(2022, 1596, 40,")(fixture_seed()))
             deadline = time.monotonic() + 20
             while json.loads(_get(f"{base}/health")[1])["dataset_digest"] == before:
                 assert time.monotonic() < deadline, "the server did not switch to the rebuilt file"

@@ -1,10 +1,14 @@
-"""The API serves exactly the facts of ../shared/data (skipped where that folder is absent)."""
+"""The fixture record is the researched originals: served, it gives exactly the facts of ../shared/data
+(skipped where that folder is absent). So the exact values the tests of the software assert are the
+seeded facts."""
 
 import csv
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
+from app import vocabulary
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 pytestmark = pytest.mark.skipif(not (SHARED / "events.csv").exists(), reason="../shared/data is not beside the repo")
@@ -34,7 +38,7 @@ def test_every_event_is_served_as_sourced(client: TestClient) -> None:
 def test_every_breakdown_row_is_served_as_sourced(client: TestClient) -> None:
     served = set()
     for event in _rows("events.csv"):
-        for dimension in ("service", "rank", "sex"):
+        for dimension in vocabulary.codes("breakdown", "dimension"):
             body = client.get(f"/exchanges/{event['id']}/units", params={"dimension": dimension}).json()
             served |= {
                 (event["id"], dimension, r["unit"], str(r["people"]), _cell(r["part_of"]), _cell(r["note"]))

@@ -1,23 +1,21 @@
 """Ukrainian throughout: with `lang=uk` the page, charts, JSON and CSV carry Ukrainian labels and the
-Ukrainian notes written in data/; a note without one is served in English, marked as English."""
+Ukrainian notes written beside the English ones; a note without one is served in English, marked as English."""
 
 import csv
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.checks import DataCheckError
-from app.config import ROOT, Settings
+from app.config import Settings
 from app.main import create_app
 from app.seed import missing_translations
-from tests.conftest import BuildEdited, replace_once
+from tests.conftest import FIXTURE, BuildEdited, fixture_package, replace_once
 
 HTML = {"Accept": "text/html"}
-DATA = ROOT / "data"
 YEARS = (2022, 2023, 2024, 2025, 2026)
 # Words of the interface that must not reach a Ukrainian reader untranslated.
 INTERFACE_WORDS = re.compile(
@@ -29,7 +27,7 @@ CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as file:
+    with (FIXTURE / name).open(encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file))
 
 
@@ -147,9 +145,8 @@ def test_one_english_note_reads_the_same_in_ukrainian_everywhere(build_edited: B
 
 
 def test_the_build_lists_notes_without_a_ukrainian_version(tmp_path: Path) -> None:
-    assert missing_translations(DATA) == []
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
+    data = fixture_package(tmp_path / "data")
+    assert missing_translations(data) == []
     rows = _rows("yearly.csv")
     rows[1]["derivation_uk"] = ""
     with (data / "yearly.csv").open("w", encoding="utf-8", newline="") as file:

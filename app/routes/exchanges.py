@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from app import charts
+from app import charts, vocabulary
 from app.formats import (
     CHART_FORMATS,
     Representation,
@@ -78,11 +78,9 @@ async def exchanges(
     mediator: Annotated[
         str | None, Query(max_length=100, description="Credited mediator, case-insensitive, e.g. `UAE`.")
     ] = None,
-    kind: Annotated[Kind | None, Query(description="`exchange`, `local_swap` or `release`.")] = None,
-    agreement: Annotated[Agreement | None, Query(description="`istanbul-1` or `istanbul-2`.")] = None,
-    evidence: Annotated[
-        Evidence | None, Query(description="`confirmed`, `single_source`, `conflict` or `undisclosed`.")
-    ] = None,
+    kind: Annotated[Kind | None, Query(description=vocabulary.description("events", "kind"))] = None,
+    agreement: Annotated[Agreement | None, Query(description=vocabulary.description("events", "agreement"))] = None,
+    evidence: Annotated[Evidence | None, Query(description=vocabulary.description("events", "evidence"))] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
@@ -124,7 +122,7 @@ async def wide_units(
     year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
     date_from: Annotated[str | None, IsoDate("Events on or after this ISO date (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, IsoDate("Events on or before this ISO date (YYYY-MM-DD).")] = None,
-    dimension: Annotated[Dimension, Query(description="`service` (branch or status), `rank` or `sex`.")] = "service",
+    dimension: Annotated[Dimension, Query(description=vocabulary.description("breakdown", "dimension"))] = "service",
 ) -> Response:
     """One row per event and one column per category of the dimension: the table Datawrapper and
     Flourish take as it is for a stacked bar chart of every exchange. Top-level categories come in
@@ -168,7 +166,7 @@ async def units(
     record: RecordDep,
     rep: ChartRep,
     exchange: Exchange,
-    dimension: Annotated[Dimension, Query(description="`service` (branch or status), `rank` or `sex`.")] = "service",
+    dimension: Annotated[Dimension, Query(description=vocabulary.description("breakdown", "dimension"))] = "service",
 ) -> Response:
     """How an event's people divide by service, rank or sex, and how many the published
     breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.

@@ -1,33 +1,18 @@
 """The data as files: the Frictionless Data Package, its CSV resources, and the SQLite file itself."""
 
-import copy
-import json
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import JSONResponse, Response
 
-from app.config import ROOT
+from app import vocabulary
 from app.formats import Representation, csv_table, data_route, representation, table_response
 from app.openapi import DATA_RESPONSES
 from app.record import RecordDep
-from app.schemas import ResourceRows
+from app.schemas import Resource, ResourceRows
 
 router = APIRouter(tags=["data"])
-# The descriptor the data editors keep (types, keys, enums); served with this server's URLs.
-DESCRIPTOR: dict[str, Any] = json.loads((ROOT / "data" / "datapackage.json").read_text("utf-8"))
-Resource = Literal[
-    "events", "breakdown", "yearly", "published_totals", "reconciliation", "categories", "publishers", "sources"
-]
 SQLITE = "application/vnd.sqlite3"
-
-
-def fields(resource: str) -> list[str]:
-    """The columns of a resource, in its Table Schema's order."""
-    for entry in DESCRIPTOR["resources"]:
-        if entry["name"] == resource:
-            return [field["name"] for field in entry["schema"]["fields"]]
-    raise KeyError(resource)
 
 
 @router.get(
@@ -54,7 +39,7 @@ async def datapackage(request: Request, record: RecordDep) -> Response:
     licence, the sources, the as-of date and the version. Load it with `frictionless` in Python or R."""
     base = str(request.base_url).rstrip("/")
     as_of = record.dataset.as_of
-    package = copy.deepcopy(DESCRIPTOR)
+    package = vocabulary.for_validators(vocabulary.descriptor())
     package["version"] = as_of.strftime("%Y.%m.%d")
     package["as_of"] = as_of.isoformat()
     package["homepage"] = f"{base}/"
@@ -97,7 +82,7 @@ async def resource_rows(
 ) -> Response:
     """One resource of the data package, rendered from the database in the columns of its Table
     Schema: `/data/events.csv` is what `data/events.csv` holds. JSON gives the same rows as objects."""
-    columns = fields(resource)
+    columns = vocabulary.columns(resource)
     rows = record.package_rows(resource, columns)
     if rep.format == "csv":
         return table_response(rep, resource, csv_table(columns, rows))

@@ -1,13 +1,13 @@
-"""data/ as the editable source of truth: the package is valid, seed.sql is generated from it and
-current, bad rows never land, and adding an exchange is one edit and one command."""
+"""The seed and the editor's tools, on the fixture record: bad rows never land and are named in plain
+words, a hand-edited seed.sql is refused, and adding an exchange is one edit and one command.
+
+data/ itself (valid, seed.sql current) is tested in tests/test_record.py, for any valid record."""
 
 import csv
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,13 +18,14 @@ from frictionless import Package
 from app.build_db import stamped
 from app.config import ROOT, Settings
 from app.main import create_app
-from app.seed import DATA, SEED, main, render, validate_package, with_glossary
+from app.seed import main, render, validate_package, with_glossary
+from tests.conftest import FIXTURE, fixture_package, fixture_seed
+from tests.repository import VENV, make, repository_copy
 
-VENV = ROOT / ".venv"
 
-
-def test_frictionless_finds_the_data_package_valid() -> None:
-    report = Package(str(DATA / "datapackage.json"), basepath=str(DATA)).validate()
+def test_frictionless_finds_the_fixture_a_valid_data_package(tmp_path: Path) -> None:
+    data = fixture_package(tmp_path / "data")
+    report = Package(str(data / "datapackage.json"), basepath=str(data)).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert [task.name for task in report.tasks] == [
         "events",
@@ -37,27 +38,11 @@ def test_frictionless_finds_the_data_package_valid() -> None:
         "sources",
     ]
     assert [task.stats["rows"] for task in report.tasks] == [83, 305, 4, 44, 12, 19, 8, 1]
-    assert validate_package(DATA) == ([], {})
-
-
-def test_events_csv_keeps_the_shared_column_names() -> None:
-    """The researched originals' columns, in their order, each note with its Ukrainian version beside it."""
-    header = (DATA / "events.csv").read_text("utf-8").splitlines()[0]
-    assert header == (
-        "id,date,exchange_ordinal,exchange_stage,kind,agreement,returned_to_ukraine,evidence,returned_to_russia,"
-        "returned_to_russia_note,returned_to_russia_note_uk,mediator,running_total_after,note,note_uk,"
-        "breakdown_note,breakdown_note_uk,source_urls"
-    )
-
-
-def test_seed_sql_is_generated_from_data_and_current() -> None:
-    # Fails when data/ changed and `make seed` was not run (or seed.sql was edited by hand).
-    assert stamped(render(DATA)) == SEED.read_text("utf-8"), "seed.sql is stale: run `make seed`"
+    assert validate_package(data) == ([], {})
 
 
 def test_rendering_is_deterministic_to_the_byte(tmp_path: Path) -> None:
-    shutil.copytree(DATA, tmp_path / "data")
-    assert render(tmp_path / "data").encode() == render(DATA).encode()
+    assert render(fixture_package(tmp_path / "data")).encode() == fixture_seed().encode()
 
 
 CsvEdit = Callable[[str], str]
@@ -153,8 +138,7 @@ BAD_ROWS = [
 
 
 def _data_copy(tmp_path: Path, name: str, edit: CsvEdit) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
+    data = fixture_package(tmp_path / "data")
     path = data / name
     path.write_text(edit(path.read_text("utf-8")), "utf-8")
     return data
@@ -166,7 +150,7 @@ def test_a_bad_row_stops_the_seed_naming_where_and_leaves_seed_sql_as_it_was(
 ) -> None:
     data = _data_copy(tmp_path, name, edit)
     output = tmp_path / "seed.sql"
-    shutil.copy2(SEED, output)
+    output.write_text(stamped(fixture_seed()), "utf-8")
     before = (output.read_bytes(), output.stat().st_mtime_ns)
     assert main(["--data", str(data), "--output", str(output)]) == 1
     lines = capsys.readouterr().err.splitlines()
@@ -176,36 +160,19 @@ def test_a_bad_row_stops_the_seed_naming_where_and_leaves_seed_sql_as_it_was(
     assert (output.read_bytes(), output.stat().st_mtime_ns) == before
 
 
-def _repository_copy(tmp_path: Path) -> Path:
-    """The files of this checkout that git does not ignore, with their times; not its .venv or var/."""
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    copy = tmp_path / "repo"
-    for name in files.splitlines():
-        if (ROOT / name).is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, copy / name)
-    return copy
+@pytest.fixture(scope="module")
+def fixture_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of this repository whose data/ holds the fixture record, with seed.sql and the
+    database made from it by `make seed db`."""
+    repository = repository_copy(tmp_path_factory.mktemp("fixture-repo") / "repo", FIXTURE)
+    result = make(repository, "seed", "db")
+    assert result.returncode == 0, result.stderr
+    return repository
 
 
-def _make(repository: Path, *targets: str) -> subprocess.CompletedProcess[str]:
-    # This checkout's virtual environment, taken as installed (-o): the copy has none of its own.
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run(
-        ["make", "--no-print-directory", f"VENV={VENV}"]
-        + [option for stamp in (".runtime", ".edit", "bin/.installed") for option in ("-o", f"{VENV}/{stamp}")]
-        + list(targets),
-        cwd=repository,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def _repository_copy(fixture_repository: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture repository for one test to change, with its files' times."""
+    return Path(shutil.copytree(fixture_repository, tmp_path / "repo", symlinks=True))
 
 
 pytestmark_make = pytest.mark.skipif(not (VENV / "bin" / "python").exists(), reason="needs the project's .venv")
@@ -255,15 +222,15 @@ EDITOR_MISTAKES = [
 @pytestmark_make
 @pytest.mark.parametrize(("name", "edit", "problem"), EDITOR_MISTAKES)
 def test_make_seed_db_refuses_a_mistake_and_keeps_seed_sql_and_the_database(
-    tmp_path: Path, name: str, edit: CsvEdit, problem: str
+    fixture_repository: Path, tmp_path: Path, name: str, edit: CsvEdit, problem: str
 ) -> None:
-    repository = _repository_copy(tmp_path)
-    assert _make(repository, "db").returncode == 0
+    repository = _repository_copy(fixture_repository, tmp_path)
+    assert make(repository, "db").returncode == 0
     database = repository / "var" / "returns.db"
     before = (database.read_bytes(), (repository / "seed.sql").read_bytes())
     path = repository / "data" / name
     path.write_text(edit(path.read_text("utf-8")), "utf-8")
-    result = _make(repository, "seed", "db")
+    result = make(repository, "seed", "db")
     assert result.returncode == 2  # make's own status when a step fails (the step exits 1)
     assert problem in result.stderr, result.stderr
     assert (database.read_bytes(), (repository / "seed.sql").read_bytes()) == before
@@ -297,8 +264,8 @@ def _append_row(path: Path, row: dict[str, str]) -> None:
 
 
 @pytestmark_make
-def test_adding_an_exchange_is_one_edit_and_one_command(tmp_path: Path) -> None:
-    repository = _repository_copy(tmp_path)
+def test_adding_an_exchange_is_one_edit_and_one_command(fixture_repository: Path, tmp_path: Path) -> None:
+    repository = _repository_copy(fixture_repository, tmp_path)
     _append_row(repository / "data" / "events.csv", NEW_EVENT)
     _append_row(
         repository / "data" / "breakdown.csv",
@@ -312,7 +279,7 @@ def test_adding_an_exchange_is_one_edit_and_one_command(tmp_path: Path) -> None:
             "note_uk": "",
         },
     )
-    result = _make(repository, "seed", "db")
+    result = make(repository, "seed", "db")
     assert result.returncode == 0, result.stderr
     assert "seed.sql written" in result.stdout
     url = f"sqlite:///{repository / 'var' / 'returns.db'}"
@@ -347,7 +314,7 @@ def _source_ids(sql: str) -> dict[str, int]:
 
 
 def test_adding_a_url_to_an_early_event_changes_no_other_source_id(tmp_path: Path) -> None:
-    before = _source_ids(render(DATA))
+    before = _source_ids(fixture_seed())
 
     def add_url(text: str) -> str:
         rows = list(csv.DictReader(io.StringIO(text)))
@@ -364,13 +331,15 @@ def test_adding_a_url_to_an_early_event_changes_no_other_source_id(tmp_path: Pat
 
 
 @pytestmark_make
-def test_a_hand_edited_seed_is_refused_in_one_line_and_nothing_changes(tmp_path: Path) -> None:
-    repository = _repository_copy(tmp_path)
-    assert _make(repository, "db").returncode == 0
+def test_a_hand_edited_seed_is_refused_in_one_line_and_nothing_changes(
+    fixture_repository: Path, tmp_path: Path
+) -> None:
+    repository = _repository_copy(fixture_repository, tmp_path)
+    assert make(repository, "db").returncode == 0
     database, seed = repository / "var" / "returns.db", repository / "seed.sql"
     seed.write_text(seed.read_text("utf-8").replace("'UAE', 3405,", "'UAE', 3406,", 1), "utf-8")
     before = (database.read_bytes(), seed.read_bytes())
-    result = _make(repository, "db")
+    result = make(repository, "db")
     assert result.returncode != 0
     refusal = [line for line in result.stderr.splitlines() if line.startswith("seed: ")]
     assert len(refusal) == 1, result.stderr
@@ -380,7 +349,7 @@ def test_a_hand_edited_seed_is_refused_in_one_line_and_nothing_changes(tmp_path:
 
 
 def test_every_column_is_described_and_the_editors_glossary_is_current() -> None:
-    descriptor = json.loads((DATA / "datapackage.json").read_text("utf-8"))
+    descriptor = json.loads((ROOT / "data" / "datapackage.json").read_text("utf-8"))
     undescribed = [
         f"{resource['name']}.{field['name']}"
         for resource in descriptor["resources"]
