@@ -1,17 +1,22 @@
 """Data checks: rules every database must pass before it is built, served or called healthy."""
 
 import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: which rule, about what (an event id or a year), and why."""
+    """One broken rule: which rule, about what (an event id or a year), and why; and where it lies
+    when one table's rows hold it: the table, those rows' keys, and the column at fault."""
 
     rule: str
     subject: str
     detail: str
+    table: str | None = None
+    keys: tuple[tuple[str, ...], ...] = ()
+    column: str | None = None
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.detail} (rule {self.rule})"
@@ -76,32 +81,44 @@ GAPS = """
                || subject AS label
     FROM gaps"""
 
-# Each rule is a query that returns (subject, detail) for every row that breaks it.
-# Every free-text note beside its Ukrainian version (NULL where none is written yet), and where it is.
+# Every free-text note beside its Ukrainian version (NULL where none is written yet), and where it is:
+# a place to name, the table, the row's key (a JSON array) and the note's column.
 NOTES = """
-    SELECT returned_to_russia_note AS en, returned_to_russia_note_uk AS uk, 'event ' || id AS place FROM return_event
-    UNION ALL SELECT note, note_uk, 'event ' || id FROM return_event
-    UNION ALL SELECT breakdown_note, breakdown_note_uk, 'event ' || id FROM return_event
-    UNION ALL SELECT note, note_uk, 'breakdown of ' || event_id || ', ' || dimension || ' ' || category FROM breakdown
-    UNION ALL SELECT derivation, derivation_uk, 'year ' || year FROM yearly_total
-    UNION ALL SELECT scope_note, scope_note_uk, 'total of ' || publisher || ' as of ' || as_of FROM published_total
-    UNION ALL SELECT note, note_uk, 'gap ' || kind || ' ' || subject FROM reconciliation"""
+    SELECT returned_to_russia_note AS en, returned_to_russia_note_uk AS uk, 'event ' || id AS place,
+           'return_event' AS tbl, json_array(id) AS key, 'returned_to_russia_note' AS col FROM return_event
+    UNION ALL SELECT note, note_uk, 'event ' || id, 'return_event', json_array(id), 'note' FROM return_event
+    UNION ALL SELECT breakdown_note, breakdown_note_uk, 'event ' || id, 'return_event', json_array(id),
+                     'breakdown_note' FROM return_event
+    UNION ALL SELECT note, note_uk, 'breakdown of ' || event_id || ', ' || dimension || ' ' || category,
+                     'breakdown', json_array(event_id, dimension, category), 'note' FROM breakdown
+    UNION ALL SELECT derivation, derivation_uk, 'year ' || year, 'yearly_total', json_array(year), 'derivation'
+              FROM yearly_total
+    UNION ALL SELECT scope_note, scope_note_uk, 'total of ' || publisher || ' as of ' || as_of, 'published_total',
+                     json_array(as_of, publisher), 'scope_note' FROM published_total
+    UNION ALL SELECT note, note_uk, 'gap ' || kind || ' ' || subject, 'reconciliation', json_array(kind, subject),
+                     'note' FROM reconciliation"""
 
+# Each rule is a query that returns, for every row that breaks it: (subject, detail, table, keys,
+# column): what it is about and why, then where it lies, when one table's rows hold it (keys: a JSON
+# array of the rows' keys; NULL where no row can be named, such as a number missing between two).
+_EVENT = "'return_event', json_array(json_array(id))"
 RULES: dict[str, str] = {
     # An id is the event's date, with a -n suffix for a second event on one date.
-    "id_is_date": """
-        SELECT 'event ' || id, 'id does not start with its date ' || date FROM return_event
+    "id_is_date": f"""
+        SELECT 'event ' || id, 'id does not start with its date ' || date, {_EVENT}, 'id' FROM return_event
         WHERE substr(id, 1, 10) <> date""",
     # Unknown stays unknown: an undisclosed event has no figure, and every other event has one.
-    "undisclosed_has_no_figure": """
+    "undisclosed_has_no_figure": f"""
         SELECT 'event ' || id,
                CASE WHEN returned_to_ukraine IS NULL THEN 'no returned_to_ukraine, but evidence is ' || evidence
-                    ELSE 'evidence is undisclosed, but returned_to_ukraine is ' || returned_to_ukraine END
+                    ELSE 'evidence is undisclosed, but returned_to_ukraine is ' || returned_to_ukraine END,
+               {_EVENT}, 'evidence'
         FROM return_event
         WHERE (evidence = 'undisclosed') <> (returned_to_ukraine IS NULL)""",
     # People freed outside an exchange are outside the HQ's numbering and running totals.
-    "release_outside_numbering": """
-        SELECT 'event ' || id, 'a release outside exchanges carries an exchange ordinal, stage or running total'
+    "release_outside_numbering": f"""
+        SELECT 'event ' || id, 'a release outside exchanges carries an exchange ordinal, stage or running total',
+               {_EVENT}, 'kind'
         FROM return_event
         WHERE kind = 'release'
           AND (exchange_ordinal IS NOT NULL OR exchange_stage IS NOT NULL OR running_total_after IS NOT NULL)""",
@@ -109,7 +126,8 @@ RULES: dict[str, str] = {
     "breakdown_within_total": """
         SELECT 'event ' || e.id,
                'top-level ' || b.dimension || ' rows add up to ' || sum(b.people)
-               || ', more than the ' || e.returned_to_ukraine || ' people returned'
+               || ', more than the ' || e.returned_to_ukraine || ' people returned',
+               'breakdown', json_group_array(json_array(b.event_id, b.dimension, b.category)), 'people'
         FROM breakdown b JOIN return_event e ON e.id = b.event_id
         WHERE b.part_of IS NULL AND e.returned_to_ukraine IS NOT NULL
         GROUP BY e.id, b.dimension
@@ -118,7 +136,8 @@ RULES: dict[str, str] = {
     "part_within_parent": """
         SELECT 'event ' || c.event_id,
                c.dimension || ' row ' || c.category || ' (' || c.people || ') exceeds its parent '
-               || p.category || ' (' || p.people || ')'
+               || p.category || ' (' || p.people || ')',
+               'breakdown', json_array(json_array(c.event_id, c.dimension, c.category)), 'people'
         FROM breakdown c JOIN breakdown p
           ON p.event_id = c.event_id AND p.dimension = c.dimension AND p.category = c.part_of
         WHERE c.people > p.people""",
@@ -126,14 +145,17 @@ RULES: dict[str, str] = {
     "parent_is_top_level": """
         SELECT 'event ' || c.event_id,
                c.dimension || ' row ' || c.category || ' is part of ' || p.category
-               || ', which is itself part of another row'
+               || ', which is itself part of another row',
+               'breakdown', json_array(json_array(c.event_id, c.dimension, c.category)), 'part_of'
         FROM breakdown c JOIN breakdown p
           ON p.event_id = c.event_id AND p.dimension = c.dimension AND p.category = c.part_of
         WHERE p.part_of IS NOT NULL""",
     "part_of_another_row": """
-        SELECT 'event ' || event_id, dimension || ' row ' || category || ' is part of itself'
+        SELECT 'event ' || event_id, dimension || ' row ' || category || ' is part of itself',
+               'breakdown', json_array(json_array(event_id, dimension, category)), 'part_of'
         FROM breakdown WHERE part_of = category""",
-    # Where the records and an official figure disagree, the gap is documented with its size.
+    # Where the records and an official figure disagree, the gap is documented with its size: a gap
+    # documented with another size lies in data/reconciliation.csv, an undocumented one at its figure.
     "gap_documented": f"""
         SELECT g.label,
                CASE WHEN g.kind = 'exchange_ordinal' THEN 'no event carries this exchange ordinal'
@@ -141,7 +163,15 @@ RULES: dict[str, str] = {
                || CASE WHEN r.kind IS NULL THEN ', a gap of ' || coalesce(g.unaccounted, 'one ordinal')
                        || ' that data/reconciliation.csv does not document'
                        ELSE ', a gap of ' || g.unaccounted || ' where data/reconciliation.csv documents '
-                       || r.unaccounted END
+                       || r.unaccounted END,
+               CASE WHEN r.kind IS NOT NULL THEN 'reconciliation'
+                    WHEN g.kind = 'year_total' THEN 'yearly_total' ELSE 'return_event' END,
+               CASE WHEN r.kind IS NOT NULL THEN json_array(json_array(r.kind, r.subject))
+                    WHEN g.kind = 'year_total' THEN json_array(json_array(CAST(g.subject AS INTEGER)))
+                    WHEN g.kind = 'running_total' THEN json_array(json_array(g.subject)) END,
+               CASE WHEN r.kind IS NOT NULL THEN 'unaccounted'
+                    WHEN g.kind = 'year_total' THEN 'returned_to_ukraine'
+                    WHEN g.kind = 'running_total' THEN 'running_total_after' ELSE 'exchange_ordinal' END
         FROM ({GAPS}) g
         LEFT JOIN reconciliation r ON r.kind = g.kind AND r.subject = g.subject
         WHERE (g.unaccounted IS NULL OR g.unaccounted <> 0)
@@ -150,24 +180,27 @@ RULES: dict[str, str] = {
     "documented_gap_found": f"""
         SELECT r.kind || ' ' || r.subject,
                'data/reconciliation.csv documents a gap of ' || coalesce(r.unaccounted, 'one ordinal')
-               || ' that the records do not show'
+               || ' that the records do not show',
+               'reconciliation', json_array(json_array(r.kind, r.subject)), 'unaccounted'
         FROM reconciliation r
         WHERE NOT EXISTS (
             SELECT 1 FROM ({GAPS}) g
             WHERE g.kind = r.kind AND g.subject = r.subject AND (g.unaccounted IS NULL OR g.unaccounted <> 0))""",
     # Ordinals follow the calendar: a later event never carries a lower number.
-    "ordinals_in_date_order": """
-        SELECT 'event ' || id, 'exchange ordinal ' || exchange_ordinal || ' follows ordinal ' || earlier
+    "ordinals_in_date_order": f"""
+        SELECT 'event ' || id, 'exchange ordinal ' || exchange_ordinal || ' follows ordinal ' || earlier,
+               {_EVENT}, 'exchange_ordinal'
         FROM (SELECT id, exchange_ordinal,
                      max(exchange_ordinal) OVER (ORDER BY date, id
                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
               FROM return_event WHERE exchange_ordinal IS NOT NULL)
         WHERE exchange_ordinal < earlier""",
     # Events of one exchange (one ordinal) or one agreement without ordinals are its stages 1..n.
-    "stages_numbered": """
+    "stages_numbered": f"""
         SELECT 'event ' || id,
                'is event ' || position || ' of ' || events || ' of ' || grouping
-               || ', so its exchange_stage must be ' || position
+               || ', so its exchange_stage must be ' || position,
+               {_EVENT}, 'exchange_stage'
         FROM (SELECT id, exchange_stage,
                      coalesce('exchange ' || exchange_ordinal, 'agreement ' || agreement) AS grouping,
                      row_number() OVER (PARTITION BY coalesce(exchange_ordinal, agreement) ORDER BY date, id)
@@ -179,7 +212,8 @@ RULES: dict[str, str] = {
     "year_exchanges_are_ordinals": """
         SELECT 'year ' || y.year,
                'events hold ' || count(DISTINCT e.exchange_ordinal)
-               || ' distinct exchange ordinals, the yearly figure says ' || y.exchanges
+               || ' distinct exchange ordinals, the yearly figure says ' || y.exchanges,
+               'yearly_total', json_array(json_array(y.year)), 'exchanges'
         FROM yearly_total y JOIN return_event e
           ON e.date >= printf('%04d-01-01', y.year) AND e.date < printf('%04d-01-01', y.year + 1)
         WHERE y.exchanges IS NOT NULL AND e.kind = 'exchange'
@@ -189,34 +223,39 @@ RULES: dict[str, str] = {
     "reported_total_has_publisher": """
         SELECT 'year ' || year,
                CASE WHEN basis = 'reported' THEN 'reported, but no publisher is named'
-                    ELSE 'derived, but a publisher is named' END
+                    ELSE 'derived, but a publisher is named' END,
+               'yearly_total', json_array(json_array(year)), 'publisher'
         FROM yearly_total WHERE (basis = 'reported') <> (publisher IS NOT NULL)""",
-    "every_figure_sourced": """
-        SELECT 'event ' || id, 'no source' FROM return_event
+    "every_figure_sourced": f"""
+        SELECT 'event ' || id, 'no source', {_EVENT}, 'source_urls' FROM return_event
         WHERE id NOT IN (SELECT event_id FROM return_event_source)
         UNION ALL
-        SELECT 'year ' || year, 'no source' FROM yearly_total
-        WHERE year NOT IN (SELECT year FROM yearly_total_source)
+        SELECT 'year ' || year, 'no source', 'yearly_total', json_array(json_array(year)), 'source_urls'
+        FROM yearly_total WHERE year NOT IN (SELECT year FROM yearly_total_source)
         UNION ALL
-        SELECT 'total of ' || t.publisher || ' as of ' || t.as_of, 'no source' FROM published_total t
+        SELECT 'total of ' || t.publisher || ' as of ' || t.as_of, 'no source', 'published_total',
+               json_array(json_array(t.as_of, t.publisher)), 'source_urls'
+        FROM published_total t
         WHERE NOT EXISTS (SELECT 1 FROM published_total_source l
                           WHERE l.as_of = t.as_of AND l.publisher = t.publisher)""",
     # A Ukrainian note is the English one in Ukrainian: it has one, and one English note reads the same
     # in Ukrainian wherever it stands (the service looks a note's Ukrainian version up by its English).
     "ukrainian_note_beside_english": f"""
-        SELECT place, 'a Ukrainian note without the English note it translates' FROM ({NOTES})
+        SELECT place, 'a Ukrainian note without the English note it translates', tbl, json_array(json(key)),
+               col || '_uk'
+        FROM ({NOTES})
         WHERE uk IS NOT NULL AND uk <> '' AND (en IS NULL OR en = '')
         UNION ALL
         SELECT min(place), 'the same English note has ' || count(DISTINCT uk) || ' Ukrainian versions: '
-               || group_concat(DISTINCT place)
+               || group_concat(DISTINCT place), NULL, NULL, NULL
         FROM ({NOTES}) WHERE uk IS NOT NULL AND uk <> '' GROUP BY en HAVING count(DISTINCT uk) > 1""",
     "has_figures": """
-        SELECT 'database', 'holds no Coordination Headquarters total'
+        SELECT 'database', 'holds no Coordination Headquarters total', NULL, NULL, NULL
         WHERE NOT EXISTS (SELECT 1 FROM published_total WHERE publisher = 'coordination_hq')
         UNION ALL
-        SELECT 'database', 'holds no yearly totals' WHERE NOT EXISTS (SELECT 1 FROM yearly_total)
+        SELECT 'database', 'holds no yearly totals', NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM yearly_total)
         UNION ALL
-        SELECT 'database', 'holds no events' WHERE NOT EXISTS (SELECT 1 FROM return_event)""",
+        SELECT 'database', 'holds no events', NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM return_event)""",
 }
 
 
@@ -227,9 +266,9 @@ RULES_DIGEST = hashlib.sha256(repr(sorted(RULES.items())).encode()).hexdigest()[
 def violations(connection: sqlite3.Connection) -> list[Violation]:
     """Every rule broken by the database behind `connection`, foreign keys included."""
     found = [
-        Violation(rule, subject, detail)
+        Violation(rule, subject, detail, table, tuple(tuple(map(str, key)) for key in json.loads(keys or "[]")), column)
         for rule, sql in RULES.items()
-        for subject, detail in connection.execute(sql).fetchall()
+        for subject, detail, table, keys, column in connection.execute(sql).fetchall()
     ]
     found += [
         Violation("foreign_keys", f"table {table}", f"row {rowid} points to a missing {parent} row")

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from app import vocabulary
 from app.build_db import SeedEditedError, build, stamped, unstamped
-from app.checks import DataCheckError
+from app.checks import DataCheckError, Violation
 from app.config import ROOT
 from app.sentences import MONTHS_EN
 
@@ -150,7 +150,42 @@ def validate_package(data: Path) -> tuple[list[str], dict[str, set[int]]]:
                 problems.append(f"{shown}: {error.type}: {error.note}")
     for error in report.errors:
         problems.append(f"{_display(data / 'datapackage.json')}: {error.type}: {error.note}")
+    for place, number, column, value in _impossible_date_ids(data, descriptor):
+        bad_rows.setdefault(place, set()).add(number)
+        problems.append(f"{_display(data / place)} row {number}: column {column}: {_not_a_date(value[:10])}")
     return problems, bad_rows
+
+
+_DATE_ID = "\\d{4}-\\d{2}-\\d{2}"
+
+
+def _impossible_date_ids(data: Path, descriptor: dict[str, Any]) -> list[tuple[str, int, str, str]]:
+    """Every id cell that starts with a date no calendar has (2024-06-31): an event's id and each
+    reference to it, which their patterns or foreign keys alone let through. (file, row, column, value)"""
+    resources = {resource["name"]: resource for resource in descriptor["resources"]}
+    dated = {
+        (name, field["name"])
+        for name, resource in resources.items()
+        for field in resource["schema"]["fields"]
+        if field.get("constraints", {}).get("pattern", "").startswith(_DATE_ID)
+    }
+    dated |= {
+        (name, own)
+        for name, resource in resources.items()
+        for key in resource["schema"].get("foreignKeys", [])
+        for own, other in zip(key["fields"], key["reference"]["fields"], strict=True)
+        if (key["reference"]["resource"], other) in dated
+    }
+    found = []
+    for name, column in sorted(dated):
+        for number, row in enumerate(_read(data, resources[name]["path"]), start=2):
+            value = row.get(column) or ""
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]):
+                try:
+                    dt.date.fromisoformat(value[:10])
+                except ValueError:
+                    found.append((resources[name]["path"], number, column, value))
+    return found
 
 
 def _display(path: Path) -> str:
@@ -299,7 +334,9 @@ def generate(data: Path = DATA) -> str:
         try:
             build(f"sqlite:///{Path(scratch) / 'check.db'}", sql)
         except DataCheckError as error:
-            problems += [f"{_display(data)}: {violation}" for violation in error.violations]
+            if problems:  # what the rows left out held is missing from every sum below
+                problems.append(f"{_display(data)}: the rules across rows were checked without the rows above")
+            problems += [_located(data, violation) for violation in error.violations]
         except sqlite3.Error as error:
             problems.append(f"{_display(data)}: the rows that passed do not load together: {error}")
     if problems:
@@ -307,24 +344,100 @@ def generate(data: Path = DATA) -> str:
     return sql
 
 
-def missing_translations(data: Path = DATA) -> list[str]:
-    """One line per English note without its Ukrainian version: each `<note>_uk` column the data
-    package describes, left empty beside a note. Served in English, marked as such; not an error."""
-    descriptor = json.loads((data / "datapackage.json").read_text("utf-8"))
-    missing = []
-    for resource in descriptor["resources"]:
+def _row_numbers(numbers: list[int]) -> str:
+    """Rows as a spreadsheet shows them, runs joined: row 58, rows 307–309, rows 253 and 255–258."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    shown = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f"{'row' if len(numbers) == 1 else 'rows'} {listed}"
+
+
+def _located(data: Path, violation: Violation) -> str:
+    """A broken cross-row rule as the row-level problems read: the file, its rows as a spreadsheet
+    numbers them, the column and what is wrong (the file alone where no row holds it, such as an
+    exchange number missing between two)."""
+    resource = next((name for name, table in vocabulary.TABLES.items() if table == violation.table), None)
+    if resource is None:
+        return f"{_display(data)}: {violation.subject}: {violation.detail}"
+    key = vocabulary.resource(resource)["schema"]["primaryKey"]
+    numbers = [
+        number
+        for number, row in enumerate(_read(data, f"{resource}.csv"), start=2)
+        if tuple(row[column] for column in key) in violation.keys
+    ]
+    where = " ".join([_display(data / f"{resource}.csv"), *([_row_numbers(numbers)] if numbers else [])])
+    return f"{where} ({violation.subject}), column {violation.column}: {violation.detail}"
+
+
+# A number as each language groups it: 1,358 in English, 1 358 in Ukrainian (any space, breakable or not).
+_NUMBERS = {"en": re.compile(r"\d{1,3}(?:,\d{3})+|\d+"), "uk": re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+")}
+
+
+def _numbers(text: str, lang: str) -> set[str]:
+    return {re.sub(r"\D", "", found) for found in _NUMBERS[lang].findall(text)}
+
+
+def _previous_notes(previous_sql: str | None) -> dict[tuple[str, tuple[str, ...]], dict[str, Any]]:
+    """Each row of the seed.sql being replaced, by (table, key): its values by column. The rows are
+    loaded into an untyped scratch table per INSERT, so any earlier seed.sql of this renderer reads."""
+    if not previous_sql:
+        return {}
+    db = sqlite3.connect(":memory:")
+    try:
+        for table, names in re.findall(r"^INSERT INTO (\w+) \(([^)]*)\) VALUES", previous_sql, re.MULTILINE):
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({names})")
+        db.executescript(previous_sql)
+        found: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+        for name, table in vocabulary.TABLES.items():
+            key = vocabulary.resource(name)["schema"]["primaryKey"]
+            cursor = db.execute(f"SELECT * FROM {table}")
+            names = [column[0] for column in cursor.description]
+            for values in cursor:
+                row = dict(zip(names, values, strict=True))
+                found[table, tuple(str(row[column]) for column in key)] = row
+        return found
+    except sqlite3.Error:  # a seed.sql of another schema: nothing to compare with
+        return {}
+    finally:
+        db.close()
+
+
+def translation_warnings(data: Path = DATA, previous_sql: str | None = None) -> list[str]:
+    """One line per Ukrainian note out of step with its English note (warnings: the build goes on):
+    empty beside it (the English is served, marked as English); unchanged where the English changed
+    since `previous_sql` (the seed.sql being replaced); or holding other numbers than the English."""
+    previous = _previous_notes(previous_sql)
+    found = []
+    for resource in json.loads((data / "datapackage.json").read_text("utf-8"))["resources"]:
         names = [field["name"] for field in resource["schema"]["fields"]]
         pairs = [(name, f"{name}_uk") for name in names if f"{name}_uk" in names]
-        if not pairs:
-            continue
         key = resource["schema"]["primaryKey"]
-        key = [key] if isinstance(key, str) else key
+        table = vocabulary.TABLES.get(resource["name"], "")
         for number, row in enumerate(_read(data, Path(resource["path"]).name), start=2):
+            values = tuple(row[k] for k in key)
+            where = f"{_display(data / resource['path'])} row {number} ({', '.join(values)})"
+            before = previous.get((table, values), {})
             for note, ukrainian in pairs:
-                if row.get(note) and not row.get(ukrainian):
-                    where = ", ".join(row[k] for k in key)
-                    missing.append(f"{_display(data / resource['path'])} row {number} ({where}): {ukrainian} is empty")
-    return missing
+                english, translated = row.get(note, ""), row.get(ukrainian, "")
+                if english and not translated:
+                    found.append(f"{where}, column {ukrainian}: empty beside {note}; the English is served")
+                    continue
+                if not english or not translated:
+                    continue
+                if before and before.get(note) != english and before.get(ukrainian) == translated:
+                    found.append(f"{where}, column {ukrainian}: {note} changed and this did not; write it anew")
+                only_en = sorted(_numbers(english, "en") - _numbers(translated, "uk"), key=int)
+                only_uk = sorted(_numbers(translated, "uk") - _numbers(english, "en"), key=int)
+                if only_en or only_uk:
+                    differ = [f"{', '.join(only_en)} only in {note}"] * bool(only_en)
+                    differ += [f"{', '.join(only_uk)} only here"] * bool(only_uk)
+                    found.append(f"{where}, column {ukrainian}: the numbers differ: {'; '.join(differ)}")
+    return found
 
 
 def write(sql: str, output: Path) -> bool:
@@ -424,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seed: {_display(args.output)} unchanged: it is what data/ renders")
         _warn_untranslated(args.data)
         return 0
+    previous = unstamped(args.output.read_text("utf-8")) if args.output.is_file() else None
     try:
         sql = generate(args.data)
     except DataError as error:
@@ -434,19 +548,19 @@ def main(argv: list[str] | None = None) -> int:
     changed = write(sql, args.output)
     state = "written" if changed else "unchanged"
     print(f"seed: {_display(args.output)} {state}: data package valid, data checks passed")
-    _warn_untranslated(args.data)
+    _warn_untranslated(args.data, previous)
     return 0
 
 
-def _warn_untranslated(data: Path) -> None:
-    """Say which notes have no Ukrainian version yet (a warning: the build goes on)."""
-    missing = missing_translations(data)
-    for line in missing:
+def _warn_untranslated(data: Path, previous_sql: str | None = None) -> None:
+    """Say which Ukrainian notes are out of step with their English ones (warnings: the build goes on)."""
+    warnings = translation_warnings(data, previous_sql)
+    for line in warnings:
         print(f"seed: warning: {line}", file=sys.stderr)
-    if missing:
+    if warnings:
         print(
-            f"seed: warning: {len(missing)} note(s) without a Ukrainian version: served in English, marked as "
-            "English, when Ukrainian is asked; write them in the *_uk column beside each",
+            f"seed: warning: {len(warnings)} Ukrainian note(s) out of step with the English: write each in the "
+            "*_uk column beside its note, from our English note",
             file=sys.stderr,
         )
 

@@ -116,8 +116,8 @@ BAD_ROWS = [
     pytest.param(
         "breakdown.csv",
         _replace("2024-12-30,service,territorial_defence,17,", "2024-12-30,service,territorial_defence,88,"),
-        "event 2024-12-30: service row territorial_defence (88) exceeds its parent armed_forces (87) "
-        "(rule part_within_parent)",
+        "breakdown.csv row 254 (event 2024-12-30), column people: service row territorial_defence (88) exceeds "
+        "its parent armed_forces (87)",
         id="part larger than its parent",
     ),
     pytest.param(
@@ -195,8 +195,9 @@ EDITOR_MISTAKES = [
     pytest.param(
         "breakdown.csv",
         _replace("2024-12-30,service,territorial_defence,17,", "2024-12-30,service,territorial_defence,88,"),
-        "event 2024-12-30: service row territorial_defence (88) exceeds its parent armed_forces (87)",
-        id="parts over the total",
+        "data/breakdown.csv row 254 (event 2024-12-30), column people: service row territorial_defence (88) "
+        "exceeds its parent armed_forces (87)",
+        id="a part over its parent",
     ),
     pytest.param(
         "events.csv",
@@ -371,4 +372,65 @@ def test_row_problems_and_cross_row_problems_come_in_one_run(
     assert main(["--data", str(data), "--output", str(tmp_path / "seed.sql")]) == 1
     err = capsys.readouterr().err
     assert "column date: 2024-06-31 is not a date (June 2024 has 30 days)" in err
-    assert "event 2024-12-30: service row territorial_defence (88) exceeds its parent armed_forces (87)" in err
+    assert "breakdown.csv row 254 (event 2024-12-30), column people: service row territorial_defence (88)" in err
+    assert "the rules across rows were checked without the rows above" in err
+
+
+CROSS_ROW = [
+    pytest.param(
+        "breakdown.csv",
+        _replace("2024-12-30,service,navy,24,", "2024-12-30,service,navy,124,"),
+        "breakdown.csv rows 253 and 255–258 (event 2024-12-30), column people: top-level service rows add up to "
+        "289, more than the 189 people returned",
+        id="parts over the total",
+    ),
+    pytest.param(
+        "reconciliation.csv",
+        _replace("year_total,2022,33,", "year_total,2022,32,"),
+        "reconciliation.csv row 2 (year 2022), column unaccounted: stated 1596, the records add up to 1563, a gap "
+        "of 33 where data/reconciliation.csv documents 32",
+        id="a documented gap of the wrong size",
+    ),
+    pytest.param(
+        "yearly.csv",
+        _replace("2024,1358,11,", "2024,1359,11,"),
+        "yearly.csv row 4 (year 2024), column returned_to_ukraine: stated 1359, the records add up to 1358, a gap "
+        "of 1 that data/reconciliation.csv does not document",
+        id="an undocumented gap",
+    ),
+    pytest.param(
+        "events.csv",
+        _replace("2024-06-28,2024-06-28,53,2,", "2024-06-28,2024-06-28,53,3,"),
+        "events.csv row 52 (event 2024-06-28), column exchange_stage: is event 2 of 2 of exchange 53, so its "
+        "exchange_stage must be 2",
+        id="stages out of order",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "problem"), CROSS_ROW)
+def test_a_rule_across_rows_names_the_file_rows_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, edit: CsvEdit, problem: str
+) -> None:
+    data = _data_copy(tmp_path, name, edit)
+    assert main(["--data", str(data), "--output", str(tmp_path / "seed.sql")]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert [line for line in lines if problem in line] == [f"seed: {data / name} {problem.partition(' ')[2]}"]
+
+
+def test_an_impossible_date_gets_a_line_for_each_cell_it_was_typed_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _data_copy(tmp_path, "events.csv", _replace("2024-12-30,2024-12-30,", "2024-12-32,2024-12-32,"))
+    breakdown = data / "breakdown.csv"
+    breakdown.write_text(breakdown.read_text("utf-8").replace("2024-12-30,", "2024-12-32,"), "utf-8")
+    assert main(["--data", str(data), "--output", str(tmp_path / "seed.sql")]) == 1
+    wrong = [line for line in capsys.readouterr().err.splitlines() if "2024-12-32 is not a date" in line]
+    cells = [
+        line.split(": column ")[0].rpartition("/")[2] + " " + line.split(": column ")[1].split(":")[0] for line in wrong
+    ]
+    assert cells == [
+        "events.csv row 58 date",
+        *(f"breakdown.csv row {row} event_id" for row in range(253, 262)),
+        "events.csv row 58 id",
+    ]

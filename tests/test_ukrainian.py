@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from app.checks import DataCheckError
 from app.config import Settings
 from app.main import create_app
-from app.seed import missing_translations
-from tests.conftest import FIXTURE, BuildEdited, fixture_package, replace_once
+from app.seed import translation_warnings
+from tests.conftest import FIXTURE, BuildEdited, fixture_package, fixture_seed, replace_once
 
 HTML = {"Accept": "text/html"}
 YEARS = (2022, 2023, 2024, 2025, 2026)
@@ -144,13 +144,39 @@ def test_one_english_note_reads_the_same_in_ukrainian_everywhere(build_edited: B
         build_edited(lambda seed: seed.replace("'повідомлено окремо від Збройних сил'", "'окремо'", 1))
 
 
-def test_the_build_lists_notes_without_a_ukrainian_version(tmp_path: Path) -> None:
-    data = fixture_package(tmp_path / "data")
-    assert missing_translations(data) == []
-    rows = _rows("yearly.csv")
-    rows[1]["derivation_uk"] = ""
-    with (data / "yearly.csv").open("w", encoding="utf-8", newline="") as file:
+def _rewrite(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    assert missing_translations(data) == [f"{data / 'yearly.csv'} row 3 (2023): derivation_uk is empty"]
+
+
+def test_the_seed_warns_of_a_note_without_its_ukrainian_version(tmp_path: Path) -> None:
+    data = fixture_package(tmp_path / "data")
+    before = translation_warnings(data)
+    rows = _rows("yearly.csv")
+    rows[1]["derivation_uk"] = ""
+    _rewrite(data / "yearly.csv", rows)
+    assert [line for line in translation_warnings(data) if line not in before] == [
+        f"{data / 'yearly.csv'} row 3 (2023), column derivation_uk: empty beside derivation; the English is served"
+    ]
+
+
+def test_the_seed_warns_where_the_english_changed_and_its_ukrainian_did_not(tmp_path: Path) -> None:
+    data = fixture_package(tmp_path / "data")
+    previous = fixture_seed()
+    rows = _rows("events.csv")
+    number = next(i for i, row in enumerate(rows) if row["id"] == "2026-03-05")
+    rows[number]["note"] = rows[number]["note"].replace("(6 Mar)", "(7 Mar)")
+    assert rows[number]["note"] != _rows("events.csv")[number]["note"]
+    _rewrite(data / "events.csv", rows)
+    warnings = [line for line in translation_warnings(data, previous) if "2026-03-05" in line]
+    assert warnings == [
+        f"{data / 'events.csv'} row {number + 2} (2026-03-05), column note_uk: note changed and this did not; "
+        "write it anew",
+        f"{data / 'events.csv'} row {number + 2} (2026-03-05), column note_uk: the numbers differ: 7 only in note; "
+        "6 only here",
+    ]
+    rows[number]["note_uk"] = rows[number]["note_uk"].replace("(6 березня)", "(7 березня)")
+    _rewrite(data / "events.csv", rows)
+    assert [line for line in translation_warnings(data, previous) if "2026-03-05" in line] == []
