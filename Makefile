@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
 N ?= 100000
 DB ?= var/synth-100k.db
 
-.PHONY: run edge test lint types pytest seed db glossary clean browser edge-server synth bench profile soak audit lock reference
+.PHONY: run edge test test-record lint types pytest seed db glossary clean browser edge-server synth bench profile soak audit lock reference
 
 # Debian packages the tests and benchmarks need; installed only when missing (as root).
 define apt_install
@@ -87,6 +87,10 @@ pytest: $(BIN)/.installed browser edge-server
 	$(BIN)/coverage report
 
 test: lint types pytest
+
+# The data tests alone (tests/test_record.py): what CI will say of data/ as it stands, in seconds.
+test-record: db $(BIN)/.installed
+	$(BIN)/pytest -p no:cacheprovider tests/test_record.py
 
 # Rewrite the recording of every answer (tests/__snapshots__/test_reference/) after a deliberate change;
 # review its diff before committing it.
