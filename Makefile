@@ -40,8 +40,10 @@ $(BIN)/.installed: $(VENV)/.edit
 # contents, not the files' times): the same, and nothing is done; different, and data/ is validated
 # (frictionless, then the data checks) and seed.sql rewritten; a seed.sql edited by hand is refused.
 # On any problem it prints one line per problem, exits 1 and leaves seed.sql as it was.
+# It also rewrites docs/editing.md's glossary when data/datapackage.json's descriptions change.
 seed: $(VENV)/.edit
 	$(BIN)/python -m app.seed
+	$(BIN)/python -m app.seed --glossary docs/editing.md
 
 # docs/editing.md's glossary, made anew from the descriptions in data/datapackage.json.
 glossary: $(VENV)/.runtime

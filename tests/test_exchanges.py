@@ -215,6 +215,6 @@ def test_unknown_exchange_units_is_a_404(client: TestClient) -> None:
 
 
 def test_bad_dimension_is_a_400_naming_it(client: TestClient) -> None:
-    response = client.get("/exchanges/2024-12-30/units", params={"dimension": "age"})
+    response = client.get("/exchanges/2024-12-30/units", params={"dimension": "shoe_size"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["name"] == "dimension"

@@ -71,7 +71,7 @@ CASES: list[tuple[str, str, dict[str, str], int]] = [
     ("GET", "/feed.atom?lang=de", {}, 400),
     ("GET", "/data/..%2F..%2Fetc%2Fpasswd", {}, 400),
     ("GET", "/data/secrets.csv", {}, 400),
-    ("GET", "/exchanges/units?dimension=age", {}, 400),
+    ("GET", "/exchanges/units?dimension=shoe_size", {}, 400),
     ("GET", "/docs/assets/..%2Fcore.py", {}, 400),
     ("GET", "/docs/assets/core.py", {}, 400),
     ("GET", "/exchanges?date_from=30/12/2024", {}, 400),

@@ -50,7 +50,7 @@ ERRORS = [
     "/exchanges?offset=-1",
     "/exchanges/2099-01-01",
     "/exchanges/not-an-id/units",
-    "/exchanges/2024-12-30/units?dimension=age",
+    "/exchanges/2024-12-30/units?dimension=shoe_size",
     "/data/nothing.csv",
     "/feed.atom?entries=0",
     "/?year=2019",
