@@ -19,9 +19,11 @@ COPY alembic.ini seed.sql ./
 COPY data/datapackage.json ./data/
 COPY migrations ./migrations
 COPY app ./app
-# The one build path (migrations, seed.sql, data checks, the record that they passed). Both files
-# stay root's and read-only: the server opens the database read-only and could not write it anyway.
-RUN python -m app.build_db && chmod 0444 var/returns.db var/returns.db.checked && chmod 0555 var \
+# The Ukrainian catalog compiled (git keeps the .po), then the one build path (migrations, seed.sql,
+# data checks, the record that they passed). The files stay root's and read-only: the server opens the
+# database read-only and could not write it anyway.
+RUN pybabel compile -i app/locale/uk/LC_MESSAGES/messages.po -o app/locale/uk/LC_MESSAGES/messages.mo \
+    && python -m app.build_db && chmod 0444 var/returns.db var/returns.db.checked && chmod 0555 var \
     && groupadd --system --gid 10001 api \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin api
 

@@ -10,7 +10,7 @@ export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
 N ?= 100000
 DB ?= var/synth-100k.db
 
-.PHONY: run edge test test-record lint types pytest seed db glossary clean browser edge-server synth bench profile soak audit lock reference
+.PHONY: run edge test test-record catalog messages lint types pytest seed db glossary clean browser edge-server synth bench profile soak audit lock reference
 
 # Debian packages the tests and benchmarks need; installed only when missing (as root).
 define apt_install
@@ -36,6 +36,20 @@ $(BIN)/.installed: $(VENV)/.edit
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The Ukrainian catalog (app/locale), compiled for the server: git keeps the .po, make compiles the .mo.
+CATALOG := app/locale/uk/LC_MESSAGES/messages
+$(CATALOG).mo: $(CATALOG).po $(VENV)/.runtime
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+catalog: $(CATALOG).mo
+
+# For a translator: extract the English msgids of app/ into messages.pot and merge them into the
+# Ukrainian .po (new phrases empty, changed ones marked fuzzy); then fill in the .po and run make.
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -w 100 --add-location=file --sort-by-file --omit-header -c "Translators:" \
+	  -o app/locale/messages.pot app
+	$(BIN)/pybabel update -w 100 --no-fuzzy-matching -i app/locale/messages.pot -o $(CATALOG).po -l uk
+
 # data/ is the source of truth. `make seed` renders it and compares the result with seed.sql (the
 # contents, not the files' times): the same, and nothing is done; different, and data/ is validated
 # (frictionless, then the data checks) and seed.sql rewritten; a seed.sql edited by hand is refused.
@@ -57,13 +71,13 @@ db: seed
 $(DATABASE): $(VENV)/.runtime seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py app/db.py
 	$(BIN)/python -m app.build_db
 
-run: db
+run: db catalog
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m app.serve
 
 # nginx on EDGE_PORT as the HTTP cache in front of the app on PORT (WEB_CONCURRENCY workers);
 # deploy/nginx.conf.template is its config. Ctrl-C stops both.
 EDGE_PORT ?= 8080
-edge: db edge-server
+edge: db catalog edge-server
 	HOST=$(HOST) PORT=$(PORT) EDGE_PORT=$(EDGE_PORT) $(BIN)/python -m deploy.edge
 
 lint: $(BIN)/.installed
@@ -82,7 +96,7 @@ edge-server:
 	$(call apt_install,nginx,nginx)
 
 # pytest exits 5 when it collected no tests: that is a failure here, not a pass.
-pytest: $(BIN)/.installed browser edge-server
+pytest: $(BIN)/.installed catalog browser edge-server
 	$(BIN)/coverage run -m pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	  [ $$status -eq 0 ] || exit $$status
@@ -91,12 +105,12 @@ pytest: $(BIN)/.installed browser edge-server
 test: lint types pytest
 
 # The data tests alone (tests/test_record.py): what CI will say of data/ as it stands, in seconds.
-test-record: db $(BIN)/.installed
+test-record: db catalog $(BIN)/.installed
 	$(BIN)/pytest -p no:cacheprovider tests/test_record.py
 
 # Rewrite the recording of every answer (tests/__snapshots__/test_reference/) after a deliberate change;
 # review its diff before committing it.
-reference: $(BIN)/.installed
+reference: $(BIN)/.installed catalog
 	$(BIN)/pytest tests/test_reference.py --snapshot-update
 
 synth: $(BIN)/.installed
@@ -107,18 +121,18 @@ var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versio
 
 # Project vs. the floor (a constant-body FastAPI route), real data and 100,000 events; see docs/benchmarks.md.
 # Then the edge: nginx's cached answers against the same limit, and how many requests reach the app.
-bench: db var/synth-100k.db $(BIN)/.installed edge-server
+bench: db catalog var/synth-100k.db $(BIN)/.installed edge-server
 	$(call apt_install,wrk,wrk)
 	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-100k.db
 	$(BIN)/python -m bench.edge --database $(DATABASE)
 
 # Where one uncached request spends its time (pyinstrument, in-process): make profile URL=/stats/summary
 URL ?= /stats/yearly?as_of=2025-06-01
-profile: db $(BIN)/.installed
+profile: db catalog $(BIN)/.installed
 	$(BIN)/python -m bench.profile "$(URL)"
 
 # 64 connections for 60 s over every read endpoint: zero errors, memory within 10%.
-soak: db $(BIN)/.installed
+soak: db catalog $(BIN)/.installed
 	$(call apt_install,wrk,wrk)
 	$(BIN)/python -m bench.soak --database $(DATABASE)
 

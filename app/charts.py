@@ -7,8 +7,9 @@ from html import escape
 from itertools import groupby, pairwise
 from urllib.parse import urlsplit
 
-from app.i18n import TEXT, label, number
-from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, UnitRow, UnitsMeta, YearlyRow
+from app.i18n import N_, Words, words
+from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, UnitRow, UnitsMeta, YearlyRow, label
+from app.sentences import nth
 
 WIDTH = 640
 FONT = "Arial, Helvetica, sans-serif"  # present on every system, or substituted by a metric twin
@@ -35,11 +36,6 @@ class Rect:
     height: float
     value: int
     label: str
-
-
-def short_date(day: dt.date, lang: str) -> str:
-    """A day and month no reader can misread: 3 Jan / 3 січ (never 03.01, day or month first?)."""
-    return f"{day.day} {TEXT[lang]['months'].split()[day.month - 1]}"
 
 
 def column_bars(
@@ -106,9 +102,13 @@ def publishers(urls: Sequence[str], most: int = 3) -> str:
     return ", ".join(hosts[:most]) + (" …" if len(hosts) > most else "")
 
 
-def _source(t: dict[str, str], urls: Sequence[str], line: str = "source_line") -> str:
-    """The source line, as two lines: who reported the figures, and where they were published."""
-    return t[line].format(publishers=publishers(urls)).replace(", via ", ",\nvia ").replace(", через ", ",\nчерез ")
+# The line under a chart that names its source, then (after a line break) where it was published.
+SOURCE_LINE = N_("Source: Coordination Headquarters for the Treatment of Prisoners of War,\nvia {publishers}")
+
+
+def _source(w: Words, urls: Sequence[str], line: str) -> str:
+    """The source line (`line`, a catalog phrase with a line break before the publishing sites)."""
+    return w.gettext(line).format(publishers=publishers(urls))
 
 
 def _frame(height: float, title: str, desc: str, body: list[str], source: str, lang: str) -> str:
@@ -141,7 +141,7 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
     """People returned per year: reported totals solid, derived ones hatched, a year without an
     official total drawn as a dashed outline of what is on record; inside each bar a light band
     shows how much of the total the event records hold."""
-    t = TEXT[lang]
+    w = words(lang)
     height = 400.0
     # A year without an official total is drawn at what its records hold, never at zero.
     shown = [
@@ -156,54 +156,63 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
         if row.basis == "no_official_total":
             body.append(_rect(rect, INNER))
             body.append(_outline(rect, dashed=True))
-            label = f"{number(rect.value, lang)} {t['on_record']}"
+            figure = w.gettext("{count} on record").format(count=w.number(rect.value))
         else:
             body.append(_rect(rect, "url(#hatch)" if row.basis == "derived" else BAR))
             if row.basis == "derived":
                 body.append(_outline(rect))
-            label = number(rect.value, lang) + (f" ({t['derived']})" if row.basis == "derived" else "")
+            derived = f" ({label('basis', row.basis, lang)})" if row.basis == "derived" else ""
+            figure = w.number(rect.value) + derived
             on_record = row.on_record_returned_to_ukraine
             if on_record is not None:  # the records' share, as a band up the middle of the bar
                 band = on_record / top_value * (height - 210)
                 body.append(
                     _rect(
                         Rect(
-                            centre - 4, rect.y + rect.height - band, 8, band, on_record, f"{row.year} {t['on_record']}"
+                            centre - 4,
+                            rect.y + rect.height - band,
+                            8,
+                            band,
+                            on_record,
+                            w.gettext("{year} on record").format(year=row.year),
                         ),
                         INNER,
                     )
                 )
-        body.append(_text(centre, rect.y - 8, label, 13, "middle", weight="bold"))
+        body.append(_text(centre, rect.y - 8, figure, 13, "middle", weight="bold"))
         body.append(_text(centre, height - 118, str(row.year), 13, "middle"))
-        exchanges = number(row.exchanges, lang) if row.exchanges is not None else t["unknown"]
-        body.append(_text(centre, height - 102, f"{t['exchanges']}: {exchanges}", 10, "middle", MUTED))
+        exchanges = w.number(row.exchanges) if row.exchanges is not None else w.gettext("unknown")
+        body.append(
+            _text(centre, height - 102, w.gettext("Exchanges: {count}").format(count=exchanges), 10, "middle", MUTED)
+        )
         if row.basis == "no_official_total":
-            body.append(_text(centre, height - 89, t["no_official_total"], 10, "middle", MUTED))
+            body.append(_text(centre, height - 89, w.gettext("no official total"), 10, "middle", MUTED))
         elif row.unaccounted_remainder is not None:
-            remainder = f"{t['remainder']}: {number(row.unaccounted_remainder, lang)}"
+            remainder = w.gettext("not on record: {count}").format(count=w.number(row.unaccounted_remainder))
             body.append(_text(centre, height - 89, remainder, 10, "middle", MUTED))
         if row.events_undisclosed:
-            undisclosed = f"{t['undisclosed']}: {row.events_undisclosed}"
+            undisclosed = w.gettext("undisclosed: {count}").format(count=row.events_undisclosed)
             body.append(_text(centre, height - 76, undisclosed, 10, "middle", MUTED))
-    notes = [t["band_note"]]
+    notes = [w.gettext("Light band: what the event records add up to; the rest of the bar is not on record.")]
     if any(r.basis == "derived" for r in rows):
-        notes.append(t["derived_note"])
+        notes.append(w.gettext("Derived figure: no source states it directly."))
     if any(r.basis == "no_official_total" for r in rows):
-        notes.append(t["no_total_note"])
+        notes.append(w.gettext("Dashed: no official total for the year; the bar is what the records hold so far."))
     for i, note in enumerate(notes):
         body.append(_text(16, height - 60 + 12 * i, note, 10, color=MUTED))
     urls = [u for r in rows for u in r.source_urls]
     desc = (
-        t["yearly_desc"]
+        w.gettext("Bar chart of people returned to Ukraine from Russian captivity per calendar year.")
         + " "
         + "; ".join(
-            f"{r.year}: {r.returned_to_ukraine} ({t[r.basis]})"
+            f"{r.year}: {r.returned_to_ukraine} ({label('basis', r.basis, lang)})"
             if r.returned_to_ukraine is not None
-            else f"{r.year}: {t['no_official_total']}, {r.on_record_returned_to_ukraine} {t['on_record']}"
+            else f"{r.year}: {label('basis', r.basis, lang)}, "
+            + w.gettext("{count} on record").format(count=r.on_record_returned_to_ukraine)
             for r in rows
         )
     )
-    return _frame(height + 10, t["yearly"], desc, body, _source(t, urls), lang)
+    return _frame(height + 10, w.gettext("People returned per year"), desc, body, _source(w, urls, SOURCE_LINE), lang)
 
 
 def exchange_groups(events: Sequence[ExchangeRow]) -> list[list[ExchangeRow]]:
@@ -220,22 +229,35 @@ def exchange_groups(events: Sequence[ExchangeRow]) -> list[list[ExchangeRow]]:
     return [list(group) for _, group in groupby(events, key=key)]
 
 
-def _timeline_notes(groups: Sequence[Sequence[ExchangeRow]], t: dict[str, str], lang: str) -> list[str]:
+def _timeline_notes(groups: Sequence[Sequence[ExchangeRow]], w: Words) -> list[str]:
     """The lines under a timeline that say how stages, swaps, releases and unknowns are drawn."""
     notes = []
     for group in groups:
         if len(group) > 1 and group[0].exchange_ordinal is not None:
-            notes.append(t["stages_note"].format(ordinal=group[0].exchange_ordinal, stages=len(group)))
+            ordinal = group[0].exchange_ordinal
+            notes.append(
+                w.ngettext(
+                    "The {ordinal} exchange came in {count} stage, drawn as one bar.",
+                    "The {ordinal} exchange came in {count} stages, drawn as one bar.",
+                    len(group),
+                ).format(ordinal=nth(ordinal), ordinal_number=ordinal)
+            )
         elif len(group) > 1:
-            agreement = label("agreement", group[0].agreement or "", lang)
-            notes.append(t["agreement_note"].format(agreement=agreement, stages=len(group)))
+            agreement = label("agreement", group[0].agreement or "", w.lang)
+            notes.append(
+                w.ngettext(
+                    "The {count} stage of {agreement} is drawn as one bar.",
+                    "The {count} stages of {agreement} are drawn as one bar.",
+                    len(group),
+                ).format(agreement=agreement)
+            )
     kinds = {e.kind for group in groups for e in group}
     if "local_swap" in kinds:
-        notes.append(t["local_swap_note"])
+        notes.append(w.gettext("Hatched: local swaps arranged by a region or a military command."))
     if "release" in kinds:
-        notes.append(t["release_note"])
+        notes.append(w.gettext("Grey: people freed outside an exchange (not in the exchange totals)."))
     if any(e.returned_to_ukraine is None for group in groups for e in group):
-        notes.append(t["undisclosed_note"])
+        notes.append(w.gettext("Dashed box with ?: a figure that was never disclosed (unknown, not zero)."))
     return notes
 
 
@@ -243,11 +265,14 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
     """One bar per exchange in date order; an exchange in stages is one bar split by stage; an
     undisclosed figure is a dashed outline marked "?", never a bar of zero; local swaps are hatched
     and releases outside exchanges grey."""
-    t = TEXT[lang]
+    w = words(lang)
     height = 390.0
     groups = exchange_groups(events)
     totals = [sum(e.returned_to_ukraine or 0 for e in group) for group in groups]
-    labels = [f"{t['exchange']} {g[0].exchange_ordinal}" if g[0].exchange_ordinal else g[0].id for g in groups]
+    labels = [
+        w.gettext("Exchange {ordinal}").format(ordinal=g[0].exchange_ordinal) if g[0].exchange_ordinal else g[0].id
+        for g in groups
+    ]
     bars = column_bars(totals, labels, left=30, top=70, width=WIDTH - 50, height=height - 190)
     crowded = len(groups) > 14  # print dates under every bar only where they fit
     body = []
@@ -265,7 +290,9 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
                 rect.width,
                 part,
                 event.returned_to_ukraine,
-                f"{event.id}" + (f", {t['stage']} {event.exchange_stage}" if event.exchange_stage else ""),
+                w.gettext("{id}, stage {stage}").format(id=event.id, stage=event.exchange_stage)
+                if event.exchange_stage
+                else event.id,
             )
             fill = {"release": "url(#grey)", "local_swap": "url(#hatch)"}.get(event.kind)
             body.append(_rect(stage, fill or (BAR if (event.exchange_stage or 1) % 2 else "url(#hatch)")))
@@ -276,7 +303,8 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
             bottom -= part
         undisclosed = [e for e in group if e.returned_to_ukraine is None]
         if undisclosed:  # unknown, drawn as an empty dashed box above what is known
-            box = Rect(rect.x, bottom - 14, rect.width, 14, 0, f"{undisclosed[0].id}: {t['undisclosed']}")
+            unknown = w.gettext("{id}: undisclosed").format(id=undisclosed[0].id)
+            box = Rect(rect.x, bottom - 14, rect.width, 14, 0, unknown)
             body.append(_outline(box, dashed=True, color=MUTED))
         figures = [str(e.returned_to_ukraine) if e.returned_to_ukraine is not None else "?" for e in group]
         value = "+".join(figures) if len(group) <= 3 else f"{len(group)}×" + ("?" if undisclosed else "")
@@ -287,25 +315,39 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
         if group[0].exchange_ordinal is not None:
             body.append(_text(centre, height - 98, str(group[0].exchange_ordinal), 9 if crowded else 11, "middle"))
         if not crowded:
-            body.append(_text(centre, height - 84, short_date(group[0].date, lang), 10, "middle", MUTED))
+            body.append(_text(centre, height - 84, w.day_month(group[0].date), 10, "middle", MUTED))
         elif group[0].date.month != month:  # too many bars for dates: the month under its first bar
-            body.append(_text(rect.x, height - 84, short_date(group[0].date, lang).split()[1], 10, color=MUTED))
+            body.append(_text(rect.x, height - 84, w.month(group[0].date.month), 10, color=MUTED))
         month = group[0].date.month
-    body.append(_text(16, height - 70, f"{t['exchange']} / {t['date']}", 10, color=MUTED))
-    notes = _timeline_notes(groups, t, lang)
+    body.append(_text(16, height - 70, w.gettext("Exchange / Date"), 10, color=MUTED))
+    notes = _timeline_notes(groups, w)
     for i, note in enumerate(notes[:4]):
         body.append(_text(16, height - 56 + i * 12, note, 10, color=MUTED))
     urls = [u for e in events for u in e.source_urls]
-    title = t["timeline"].format(year=year)
+    title = w.gettext("Returns in {year}, exchange by exchange").format(year=year)
     desc = (
-        t["timeline_desc"].format(events=len(events), year=year, bars=len(groups))
+        w.ngettext(
+            "Timeline of the {count} return event of {year}.",
+            "Timeline of the {count} return events of {year}.",
+            len(events),
+        ).format(year=year)
+        + " "
+        + w.ngettext(
+            "{count} bar: one per exchange (split by stage where it came in stages), per local swap and per "
+            "release outside exchanges.",
+            "{count} bars: one per exchange (split by stage where it came in stages), per local swap and per "
+            "release outside exchanges.",
+            len(groups),
+        )
         + " "
         + "; ".join(
-            f"{e.id}: {e.returned_to_ukraine if e.returned_to_ukraine is not None else t['undisclosed']}"
+            f"{e.id}: {e.returned_to_ukraine}"
+            if e.returned_to_ukraine is not None
+            else w.gettext("{id}: undisclosed").format(id=e.id)
             for e in events
         )
     )
-    return _frame(height + 20, title, desc, body, _source(t, urls), lang)
+    return _frame(height + 20, title, desc, body, _source(w, urls, SOURCE_LINE), lang)
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -321,7 +363,7 @@ def _months(first: str, last: str) -> list[str]:
 def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
     """People on record per month: a column for each month with events, a gap (no column, no zero)
     for a month without, and a dashed box marked "?" where a month holds undisclosed figures."""
-    t = TEXT[lang]
+    w = words(lang)
     height = 380.0
     by_month = {row.month: row for row in rows}
     months = _months(rows[0].month, rows[-1].month) if rows else []
@@ -336,12 +378,23 @@ def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
         if row is not None and rect.value:
             body.append(_rect(rect, BAR))
         if row is not None and row.events_undisclosed:  # unknown figures: a dashed box above, never a height
-            box = Rect(rect.x, rect.y - 14, rect.width, 14, 0, f"{month}: {row.events_undisclosed} {t['undisclosed']}")
+            box = Rect(
+                rect.x,
+                rect.y - 14,
+                rect.width,
+                14,
+                0,
+                w.ngettext(
+                    "{month}: {count} undisclosed figure",
+                    "{month}: {count} undisclosed figures",
+                    row.events_undisclosed,
+                ).format(month=month),
+            )
             body.append(_outline(box, dashed=True, color=MUTED))
             body.append(_text(centre, rect.y - 3, "?", 9, "middle", MUTED))
             top = rect.y - 14
         if row is not None and rect.value:
-            label = number(rect.value, lang)
+            label = w.number(rect.value)
             if crowded:  # upright numbers do not fit a narrow column: turn them
                 body.append(
                     f'<text x="{centre + 3:.1f}" y="{top - 4:.1f}" font-size="8" fill="{INK}" '
@@ -349,26 +402,43 @@ def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
                 )
             else:
                 body.append(_text(centre, top - 5, label, 11, "middle", weight="bold"))
-        name = t["months"].split()[int(month[5:]) - 1]
+        name = w.month(int(month[5:]))
         if not crowded:
             body.append(_text(centre, height - 108, name, 10, "middle", MUTED))
         elif month.endswith("-01") or month == months[0]:
             body.append(_text(rect.x, height - 108, month[:4], 10, color=MUTED))
-    notes = [t["monthly_gap_note"]]
+    notes = [w.gettext("A month without a column had no event on record: a gap, not a zero.")]
     if any(row.events_undisclosed for row in rows):
-        notes.append(t["undisclosed_note"])
+        notes.append(w.gettext("Dashed box with ?: a figure that was never disclosed (unknown, not zero)."))
     for i, note in enumerate(notes):
         body.append(_text(16, height - 80 + i * 12, note, 10, color=MUTED))
     desc = (
-        t["monthly_desc"]
+        w.gettext(
+            "Column chart of the people on record as returned to Ukraine per month (exchanges and local swaps "
+            "with figures); months without events are gaps, not zeros."
+        )
         + " "
         + "; ".join(
             f"{r.month}: {r.on_record_returned_to_ukraine if r.on_record_returned_to_ukraine is not None else '?'}"
-            + (f" (+{r.events_undisclosed} {t['undisclosed']})" if r.events_undisclosed else "")
+            + (
+                w.ngettext(" (+{count} undisclosed)", " (+{count} undisclosed)", r.events_undisclosed)
+                if r.events_undisclosed
+                else ""
+            )
             for r in rows
         )
     )
-    return _frame(height - 40, t["monthly"], desc, body, t["monthly_source"], lang)
+    return _frame(
+        height - 40,
+        w.gettext("People returned per month, on record"),
+        desc,
+        body,
+        w.gettext(
+            "Source: the event records of this service (exchanges and local swaps with figures),\n"
+            "each sourced per event; see /exchanges"
+        ),
+        lang,
+    )
 
 
 # One colour per publisher (Okabe-Ito, readable by colour-blind readers), plus a dash pattern each.
@@ -418,7 +488,7 @@ def step_lines(
 
 def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
     """Every body's "since 2022" totals as a step line of its own, on one time axis from zero."""
-    t = TEXT[lang]
+    w = words(lang)
     series: dict[str, list[tuple[dt.date, int]]] = {}
     names: dict[str, str] = {}
     for row in rows:
@@ -442,7 +512,7 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
     body.append(f'<line x1="{plot["left"]}" x2="{right}" y1="{baseline}" y2="{baseline}" stroke="{INK}"/>')
     body.append(_text(plot["left"] - 4, baseline + 4, "0", 10, "end", MUTED))
     top_value = max((p.value for points in lines.values() for p in points), default=0)
-    body.append(_text(plot["left"] - 4, plot["top"] + 4, number(top_value, lang), 10, "end", MUTED))
+    body.append(_text(plot["left"] - 4, plot["top"] + 4, w.number(top_value), 10, "end", MUTED))
     for publisher, points in lines.items():
         color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
         path = [f"M{points[0].x:.1f},{points[0].y:.1f}"]
@@ -457,7 +527,7 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
             )
         last = points[-1]
         if last.label[:4] == str(end.year - 1):  # the latest figures are labelled; the table has the rest
-            body.append(_text(last.x + 5, last.y - 5, number(last.value, lang), 10, color=color, weight="bold"))
+            body.append(_text(last.x + 5, last.y - 5, w.number(last.value), 10, color=color, weight="bold"))
     for i, publisher in enumerate(lines):  # the legend, one body a line, under the plot
         color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
         x = 16.0
@@ -467,19 +537,41 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
             f'<line x1="{x}" x2="{x + 24}" y1="{y - 4}" y2="{y - 4}" stroke="{color}" stroke-width="2"{dashes}/>'
         )
         body.append(_text(x + 30, y, names[publisher], 10))
-    body.append(_text(16, height - 44, t["totals_note"], 10, color=MUTED))
+    body.append(
+        _text(
+            16,
+            height - 44,
+            w.gettext("The bodies count differently (exchanges only, or every return); none is the total."),
+            10,
+            color=MUTED,
+        )
+    )
     urls = [u for r in rows for u in r.source_urls]
-    desc = t["totals_desc"] + " " + "; ".join(f"{r.as_of} {names[r.publisher]}: {r.returned_to_ukraine}" for r in rows)
-    return _frame(height, t["totals"], desc, body, _source(t, urls, "totals_source_line"), lang)
+    desc = (
+        w.gettext(
+            "Step chart of every official total of people returned since February 2022, one line per body; "
+            "the bodies count differently."
+        )
+        + " "
+        + "; ".join(f"{r.as_of} {names[r.publisher]}: {r.returned_to_ukraine}" for r in rows)
+    )
+    return _frame(
+        height,
+        w.gettext("Official totals since 2022, by body"),
+        desc,
+        body,
+        _source(w, urls, N_("Sources: the bodies named in the legend,\nvia {publishers}")),
+        lang,
+    )
 
 
 def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
     """Top-level rows as bars, rows inside them drawn inside their bar, the unattributed rest in grey."""
-    t = TEXT[lang]
+    w = words(lang)
     top_level = [r for r in rows if r.part_of is None]
     values = [r.people for r in top_level] + ([meta.unattributed] if meta.unattributed else [])
     names = [r.label_uk if lang == "uk" else r.label for r in top_level]
-    labels = names + ([t["unattributed"]] if meta.unattributed else [])
+    labels = names + ([w.gettext("not attributed in the published breakdown")] if meta.unattributed else [])
     nested = any(r.part_of is not None for r in rows)
     row_height = 54.0 if nested else 40.0  # room for an "of them" line under a bar
     height = 120 + row_height * max(len(values), 1)
@@ -489,7 +581,7 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
     for i, rect in enumerate(bars):
         unattributed = i >= len(top_level)
         body.append(_rect(rect, "url(#grey)" if unattributed else BAR))
-        body.append(_text(rect.x + rect.width + 6, rect.y + 15, number(rect.value, lang), 13, weight="bold"))
+        body.append(_text(rect.x + rect.width + 6, rect.y + 15, w.number(rect.value), 13, weight="bold"))
         if unattributed:
             body.append(_text(rect.x, rect.y - 3, rect.label, 11, color=MUTED))
             continue
@@ -512,15 +604,30 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
                 )
             )
             offset += length
-            notes.append(f"{child.label_uk if lang == 'uk' else child.label} {number(child.people, lang)}")
+            notes.append(f"{child.label_uk if lang == 'uk' else child.label} {w.number(child.people)}")
         body.append(_text(rect.x, rect.y - 3, rect.label, 11))
         if notes:
-            body.append(_text(rect.x, rect.y + 32, f"{t['inside']}: " + ", ".join(notes), 10, color=MUTED))
-    date = meta.exchange_id
-    title = t["units"].format(date=date)
+            inside_line = w.gettext("of them: {rows}").format(rows=", ".join(notes))
+            body.append(_text(rect.x, rect.y + 32, inside_line, 10, color=MUTED))
+    date = w.date(dt.date.fromisoformat(meta.exchange_id[:10]))
+    title = w.gettext("Who came back on {date}").format(date=date)
+    whole = (
+        w.ngettext(
+            "Bar chart of the {count} person returned on {date}, by service.",
+            "Bar chart of the {count} people returned on {date}, by service.",
+            meta.total,
+        )
+        if meta.total is not None
+        else w.gettext("Bar chart of the people returned on {date}, whose number was not disclosed, by service.")
+    )
     desc = (
-        t["units_desc"].format(total=meta.total if meta.total is not None else t["undisclosed"], date=date)
+        whole.format(date=date)
+        + " "
+        + w.gettext(
+            "Rows inside another are drawn inside it; people the published breakdown does not place are shown "
+            "as unattributed."
+        )
         + " "
         + "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
     )
-    return _frame(height, title, desc, body, _source(t, meta.source_urls), lang)
+    return _frame(height, title, desc, body, _source(w, meta.source_urls, SOURCE_LINE), lang)

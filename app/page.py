@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 
 from app import charts
-from app.i18n import TEXT, label, number
+from app.i18n import Words, words
 from app.schemas import (
     ExchangeRow,
     OtherTotal,
@@ -17,6 +17,7 @@ from app.schemas import (
     UnitRow,
     UnitsMeta,
     YearlyRow,
+    label,
 )
 
 STYLE = f"""
@@ -48,6 +49,10 @@ ol.sources {{ font-size: .85rem; columns: 2; }}
 """
 
 
+# The link to the page in the other language, in that language's own words.
+SWITCH = {"en": "In English", "uk": "Українською"}
+
+
 @dataclass(frozen=True)
 class English:
     """A note shown on the Ukrainian page in English, because no Ukrainian version is written yet:
@@ -56,7 +61,8 @@ class English:
     text: str
 
     def html(self) -> str:
-        return f'<span lang="en">{escape(self.text)}</span> <small>({escape(TEXT["uk"]["in_english"])})</small>'
+        marked = escape(words("uk").gettext("in English"))
+        return f'<span lang="en">{escape(self.text)}</span> <small>({marked})</small>'
 
 
 def _cell(cell: object) -> str:
@@ -86,11 +92,12 @@ def _table(caption: str, head: Sequence[tuple[str, bool]], rows: Sequence[Sequen
     return f"<table><caption>{escape(caption)}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _quotes(label: str, sentences: Sequence[str], shown: bool = False) -> str:
+def _quotes(w: Words, sentences: Sequence[str], shown: bool = False) -> str:
     """Quote-ready sentences, each in a block that one click selects whole, for copying."""
     items = "".join(f'<p class="quote">{escape(sentence)}</p>' for sentence in sentences if sentence)
     state = " open" if shown else ""
-    return f'<details class="quotes"{state}><summary>{escape(label)}</summary>{items}</details>' if items else ""
+    label = escape(w.gettext("Quote"))
+    return f'<details class="quotes"{state}><summary>{label}</summary>{items}</details>' if items else ""
 
 
 def _embed(label: str, url: str, alt: str) -> str:
@@ -118,144 +125,242 @@ class PageFacts:
     record_ends: dt.date | None
 
 
-def render(*, lang: str, base: str, facts: PageFacts) -> str:
-    """The whole page in one language."""
-    t = TEXT[lang]
-    summary = facts.summary
+@dataclass(frozen=True)
+class Writer:
+    """The page's language and host: how it writes a number, a figure, a body's name, an embed snippet."""
 
-    def n(value: int | None) -> str:
-        return "" if value is None else number(value, lang)
+    lang: str
+    base: str
 
-    def embed(path: str, alt: str) -> str:
-        return _embed(t["embed"], base + path, alt)
+    @property
+    def w(self) -> Words:
+        return words(self.lang)
 
+    def n(self, value: int | None) -> str:
+        return "" if value is None else self.w.number(value)
+
+    def figure(self, value: int, lower_bound: bool) -> str:
+        """A stated figure, with "more than" where the body said so."""
+        stated = self.n(value)
+        return self.w.gettext("more than {count}").format(count=stated) if lower_bound else stated
+
+    def publisher(self, row: PublishedTotalRow | OtherTotal | Summary) -> str:
+        return row.publisher_label_uk if self.lang == "uk" else row.publisher_label
+
+    def embed(self, path: str, alt: str) -> str:
+        return _embed(self.w.gettext("Embed this chart"), self.base + path, alt)
+
+
+def _head(page: Writer) -> str:
+    """From the doctype to the page's header: its title, the language switch, the lede."""
+    w, lang = page.w, page.lang
     other = "en" if lang == "uk" else "uk"
-    q = f"?lang={lang}"
-    yearly_table = _table(
-        t["yearly"],
-        [
-            (t["year"], False),
-            (t["people"], True),
-            (t["exchanges"], True),
-            (t["on_record"], True),
-            (t["remainder"], True),
-            (t["undisclosed"], True),
-            ("", False),
-        ],
-        [
-            (
-                r.year,
-                n(r.returned_to_ukraine) if r.returned_to_ukraine is not None else t["no_official_total"],
-                n(r.exchanges) if r.exchanges is not None else t["unknown"],
-                n(r.on_record_returned_to_ukraine),
-                n(r.unaccounted_remainder),
-                r.events_undisclosed,
-                (t[r.basis], ": ", _note(r, "derivation")) if r.basis == "derived" else t[r.basis],
-            )
-            for r in facts.yearly
-        ],
+    title = escape(w.gettext("Returns from Russian captivity to Ukraine"))
+    lede = w.gettext(
+        "People Ukraine has brought back from Russian captivity since the full-scale invasion, as reported by "
+        "the Coordination Headquarters for the Treatment of Prisoners of War."
     )
+    feed = escape(w.gettext("Returns from Russian captivity to Ukraine: new records"))
+    data, tables = escape(w.gettext("Data and API")), escape(w.gettext("Figures in tables follow each chart."))
+    return f"""<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<link rel="alternate" type="application/atom+xml" href="/feed.atom?lang={lang}" title="{feed}">
+<title>{title}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header>
+<nav><a href="/?lang={other}" hreflang="{other}" lang="{other}">{SWITCH[other]}</a>
+<a href="#data">{data}</a><a href="/docs">/docs</a></nav>
+<h1>{title}</h1>
+<p>{escape(lede)}</p>
+<p class="muted">{tables}</p>
+</header>"""
+
+
+def _headline(page: Writer, facts: PageFacts) -> str:
+    """The headline total with its quote, and every other body's latest beside it."""
+    w, summary = page.w, facts.summary
+    said = w.gettext("Returned since 24 February 2022, according to the {publisher}, stated on {date}").format(
+        publisher=page.publisher(summary), date=w.date(summary.as_of)
+    )
+    held = w.ngettext("{count} exchange held", "{count} exchanges held", summary.exchanges or 0)
+    others = "".join(
+        f"<li>{escape(page.publisher(o))}: <strong>{page.figure(o.returned_to_ukraine, o.returned_is_lower_bound)}"
+        f'</strong>, <time datetime="{o.as_of}">{w.date(o.as_of)}</time></li>'
+        for o in summary.other_publishers_latest
+    )
+    ends = ""
+    if facts.record_ends:
+        ends = w.gettext("The event records end on {date}; returns after it may be missing.")
+        ends = " " + ends.format(date=w.date(facts.record_ends))
+    note = w.gettext("The bodies count differently (exchanges only, or every return); none is the total.")
+    other_bodies = w.gettext("Other bodies’ latest totals")
+    return (
+        f'<p class="key"><strong>{page.figure(summary.returned_to_ukraine, summary.returned_is_lower_bound)}'
+        f"</strong>\n{escape(said)}; {escape(held)}.</p>\n"
+        f"{_quotes(w, [summary.sentence], shown=True)}\n"
+        f'<section id="others"><h2>{escape(other_bodies)}</h2><ul>{others}</ul>\n'
+        f'<p class="muted">{escape(note)}{escape(ends)}</p></section>'
+    )
+
+
+def _yearly(page: Writer, facts: PageFacts) -> str:
+    """The yearly chart, its table and quotes."""
+    w, n = page.w, page.n
+    head = [
+        (w.gettext("Year"), False),
+        (w.gettext("People returned"), True),
+        (w.gettext("Exchanges"), True),
+        (w.gettext("on record"), True),
+        (w.gettext("not on record"), True),
+        (w.gettext("undisclosed"), True),
+        ("", False),
+    ]
+    rows = [
+        (
+            r.year,
+            n(r.returned_to_ukraine) if r.returned_to_ukraine is not None else w.gettext("no official total"),
+            n(r.exchanges) if r.exchanges is not None else w.gettext("unknown"),
+            n(r.on_record_returned_to_ukraine),
+            n(r.unaccounted_remainder),
+            r.events_undisclosed,
+            (label("basis", r.basis, page.lang), ": ", _note(r, "derivation"))
+            if r.basis == "derived"
+            else label("basis", r.basis, page.lang),
+        )
+        for r in facts.yearly
+    ]
+    title = w.gettext("People returned per year")
+    table = _table(title, head, rows)
+    return (
+        f'<figure id="yearly">{charts.yearly_chart(facts.yearly, page.lang)}\n'
+        f"<figcaption>{table}{_quotes(w, [r.sentence for r in facts.yearly])}</figcaption>\n"
+        f"{page.embed(f'/stats/yearly.svg?lang={page.lang}', title)}</figure>"
+    )
+
+
+def _timeline(page: Writer, facts: PageFacts, year: int) -> str:
+    """The year's timeline with links to the other years, its table of events and their quotes."""
+    w, lang = page.w, page.lang
+    years = " ".join(
+        f"<strong>{y}</strong>" if y == year else f'<a href="/?year={y}&amp;lang={lang}">{y}</a>'
+        for y in facts.event_years
+    )
+    title = w.gettext("Returns in {year}, exchange by exchange").format(year=year)
+    named = w.gettext("Years")
+    head = [
+        (w.gettext("Date"), False),
+        (w.gettext("Exchange"), True),
+        (w.gettext("stage"), True),
+        (w.gettext("People returned"), True),
+        (w.gettext("Kind"), False),
+    ]
+    rows = [
+        (
+            e.id,
+            e.exchange_ordinal,
+            e.exchange_stage or "",
+            page.n(e.returned_to_ukraine) if e.returned_to_ukraine is not None else w.gettext("undisclosed"),
+            label("kind", e.kind, lang) + (f", {label('agreement', e.agreement, lang)}" if e.agreement else ""),
+        )
+        for e in facts.events
+    ]
+    return (
+        f'<nav class="years" aria-label="{escape(named)}">{escape(named)}: {years}</nav>'
+        f'<figure id="timeline">{charts.timeline_chart(facts.events, year, lang)}'
+        f"<figcaption>{_table(title, head, rows)}{_quotes(w, [e.sentence for e in facts.events])}"
+        f"</figcaption>{page.embed(f'/exchanges.svg?year={year}&lang={lang}', title)}</figure>"
+    )
+
+
+def _units(page: Writer, rows: Sequence[UnitRow], meta: UnitsMeta) -> str:
+    """An event's breakdown: its chart and table."""
+    w = page.w
+    names = {r.unit: (r.label_uk if page.lang == "uk" else r.label) for r in rows}
+    title = w.gettext("Who came back on {date}").format(date=w.date(dt.date.fromisoformat(meta.exchange_id[:10])))
+    inside = w.gettext("— of them: {row}")
+    cells = [(inside.format(row=names[r.unit]) if r.part_of else names[r.unit], page.n(r.people)) for r in rows]
+    if meta.unattributed:
+        cells.append((w.gettext("not attributed in the published breakdown"), page.n(meta.unattributed)))
+    table = _table(title, [(w.gettext("Service or status"), False), (w.gettext("People returned"), True)], cells)
+    path = f"/exchanges/{meta.exchange_id}/units"
+    return (
+        f'<figure id="units">{charts.units_chart(rows, meta, page.lang)}'
+        f"<figcaption>{table}</figcaption>"
+        f"{page.embed(f'{path}.svg?lang={page.lang}', title)}</figure>"
+    )
+
+
+def _totals(page: Writer, facts: PageFacts) -> str:
+    """Every body's totals: the step chart, its table and quotes."""
+    w, n = page.w, page.n
+    head = [
+        (w.gettext("Date"), False),
+        (w.gettext("Body"), False),
+        (w.gettext("People returned"), True),
+        (w.gettext("Exchanges"), True),
+        (w.gettext("on record"), True),
+        (w.gettext("Note"), False),
+    ]
+    rows = [
+        (
+            r.as_of.isoformat(),
+            page.publisher(r),
+            page.figure(r.returned_to_ukraine, r.returned_is_lower_bound),
+            page.figure(r.exchanges, r.exchanges_is_lower_bound) if r.exchanges is not None else "",
+            n(r.on_record_by_then),
+            _note(r, "scope_note"),
+        )
+        for r in facts.totals
+    ]
+    title = w.gettext("Official totals since 2022, by body")
+    return (
+        f'<figure id="totals">{charts.totals_chart(facts.totals, page.lang)}'
+        f"<figcaption>{_table(title, head, rows)}{_quotes(w, [r.sentence for r in facts.totals])}"
+        f"</figcaption>{page.embed(f'/stats/totals.svg?lang={page.lang}', title)}</figure>"
+    )
+
+
+def _gaps(page: Writer, facts: PageFacts) -> str:
+    """Every documented gap between the records and the official figures."""
+    w, n = page.w, page.n
+    head = [
+        (w.gettext("Kind"), False),
+        (w.gettext("Year"), True),
+        (w.gettext("Stated"), True),
+        (w.gettext("on record"), True),
+        (w.gettext("Gap"), True),
+        (w.gettext("Note"), False),
+    ]
+    rows = [
+        (
+            (r.label_uk if page.lang == "uk" else r.label) + f" ({r.subject})",
+            r.year,
+            n(r.stated),
+            n(r.on_record),
+            n(r.unaccounted),
+            _note(r, "note"),
+        )
+        for r in facts.reconciliation
+    ]
+    title = w.gettext("Where the records and the official figures differ")
+    return f'<section id="reconciliation">{_table(title, head, rows)}</section>'
+
+
+def _data(page: Writer, facts: PageFacts) -> str:
+    """Where the figures come from and how to take them: the API's links, the citation, the sources."""
+    w, lang = page.w, page.lang
     links = [("/stats/yearly", "/stats/yearly.csv"), ("/stats/summary", "/stats/summary.csv")]
-    timeline = units_figure = ""
-    year = facts.event_year
-    if year is not None and facts.events:
-        year_links = " ".join(
-            f"<strong>{y}</strong>" if y == year else f'<a href="/?year={y}&amp;lang={lang}">{y}</a>'
-            for y in facts.event_years
-        )
-        events_table = _table(
-            t["timeline"].format(year=year),
-            [(t["date"], False), (t["exchange"], True), (t["stage"], True), (t["people"], True), (t["kind"], False)],
-            [
-                (
-                    e.id,
-                    e.exchange_ordinal,
-                    e.exchange_stage or "",
-                    n(e.returned_to_ukraine) if e.returned_to_ukraine is not None else t["undisclosed"],
-                    label("kind", e.kind, lang) + (f", {label('agreement', e.agreement, lang)}" if e.agreement else ""),
-                )
-                for e in facts.events
-            ],
-        )
-        timeline = (
-            f'<nav class="years" aria-label="{escape(t["years"])}">{escape(t["years"])}: {year_links}</nav>'
-            f'<figure id="timeline">{charts.timeline_chart(facts.events, year, lang)}'
-            f"<figcaption>{events_table}{_quotes(t['copy'], [e.sentence for e in facts.events])}</figcaption>"
-            f"{embed(f'/exchanges.svg?year={year}&lang={lang}', t['timeline'].format(year=year))}</figure>"
-        )
-        links.append((f"/exchanges?year={year}", f"/exchanges.csv?year={year}"))
-    units_meta = facts.units_meta
-    if units_meta is not None:
-        labels = {r.unit: (r.label_uk if lang == "uk" else r.label) for r in facts.units}
-        units_table = _table(
-            t["units"].format(date=units_meta.exchange_id),
-            [(t["unit"], False), (t["people"], True)],
-            [((f"— {t['inside']}: " if r.part_of else "") + labels[r.unit], n(r.people)) for r in facts.units]
-            + ([(t["unattributed"], n(units_meta.unattributed))] if units_meta.unattributed else []),
-        )
-        path = f"/exchanges/{units_meta.exchange_id}/units"
-        units_figure = (
-            f'<figure id="units">{charts.units_chart(facts.units, units_meta, lang)}'
-            f"<figcaption>{units_table}</figcaption>"
-            f"{embed(f'{path}.svg{q}', t['units'].format(date=units_meta.exchange_id))}</figure>"
-        )
+    if facts.event_year is not None and facts.events:
+        links.append((f"/exchanges?year={facts.event_year}", f"/exchanges.csv?year={facts.event_year}"))
+    if facts.units_meta is not None:
+        path = f"/exchanges/{facts.units_meta.exchange_id}/units"
         links.append((path, f"{path}.csv"))
-
-    def publisher(row: PublishedTotalRow | OtherTotal | Summary) -> str:
-        return row.publisher_label_uk if lang == "uk" else row.publisher_label
-
-    def figure(value: int, lower_bound: bool) -> str:
-        return (f"{t['more_than']} " if lower_bound else "") + n(value)
-
-    totals_table = _table(
-        t["totals"],
-        [
-            (t["date"], False),
-            (t["publisher"], False),
-            (t["people"], True),
-            (t["exchanges"], True),
-            (t["on_record"], True),
-            (t["note"], False),
-        ],
-        [
-            (
-                r.as_of.isoformat(),
-                publisher(r),
-                figure(r.returned_to_ukraine, r.returned_is_lower_bound),
-                figure(r.exchanges, r.exchanges_is_lower_bound) if r.exchanges is not None else "",
-                n(r.on_record_by_then),
-                _note(r, "scope_note"),
-            )
-            for r in facts.totals
-        ],
-    )
-    totals_figure = (
-        f'<figure id="totals">{charts.totals_chart(facts.totals, lang)}'
-        f"<figcaption>{totals_table}{_quotes(t['copy'], [r.sentence for r in facts.totals])}</figcaption>"
-        f"{embed(f'/stats/totals.svg{q}', t['totals'])}</figure>"
-    )
-    gaps_table = _table(
-        t["reconciliation"],
-        [
-            (t["kind"], False),
-            (t["year"], True),
-            (t["stated"], True),
-            (t["on_record"], True),
-            (t["gap"], True),
-            (t["note"], False),
-        ],
-        [
-            (
-                (r.label_uk if lang == "uk" else r.label) + f" ({r.subject})",
-                r.year,
-                n(r.stated),
-                n(r.on_record),
-                n(r.unaccounted),
-                _note(r, "note"),
-            )
-            for r in facts.reconciliation
-        ],
-    )
     links += [
         ("/stats/totals", "/stats/totals.csv"),
         ("/stats/monthly", "/stats/monthly.csv"),
@@ -263,65 +368,59 @@ def render(*, lang: str, base: str, facts: PageFacts) -> str:
         ("/exchanges/units", "/exchanges/units.csv"),
         ("/sources", "/sources.csv"),
     ]
-    data_list = (
-        "".join(f'<li><a href="{escape(j)}">{escape(j)}</a> · <a href="{escape(c)}">CSV</a></li>' for j, c in links)
-        + '<li><a href="/datapackage.json">/datapackage.json</a> · <a href="/data/returns.db">returns.db</a> · '
+    items = "".join(f'<li><a href="{escape(j)}">{escape(j)}</a> · <a href="{escape(c)}">CSV</a></li>' for j, c in links)
+    items += (
+        '<li><a href="/datapackage.json">/datapackage.json</a> · <a href="/data/returns.db">returns.db</a> · '
         f'<a href="/feed.atom?lang={lang}">/feed.atom</a></li>'
-        + '<li><a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></li>'
+        '<li><a href="/docs">/docs</a> · <a href="/openapi.json">/openapi.json</a></li>'
     )
-    source_list = "".join(
+    ends = facts.record_ends or facts.summary.as_of
+    citation = w.gettext(
+        "Returns from Russian captivity to Ukraine, 2022–{year}: Coordination Headquarters for the Treatment of "
+        "Prisoners of War, other official bodies and the sources listed per figure; as of {date}. {url}"
+    ).format(year=ends.year, date=w.date(ends), url=f"{page.base}/stats/yearly")
+    sources = "".join(
         f'<li><a href="{escape(s.url)}">{escape(s.publisher)}</a>'
-        f"{' · ' + s.published_on.isoformat() if s.published_on else ''}</li>"
+        f"{' · ' + w.date(s.published_on) if s.published_on else ''}</li>"
         for s in facts.sources
     )
-    others = "".join(
-        f"<li>{escape(publisher(o))}: <strong>{figure(o.returned_to_ukraine, o.returned_is_lower_bound)}</strong>, "
-        f'<time datetime="{o.as_of}">{o.as_of.isoformat()}</time></li>'
-        for o in summary.other_publishers_latest
+    not_covered = w.gettext(
+        "People freed outside exchanges are on record only where a source itemises them (2025); repatriated "
+        "bodies are not counted."
     )
-    headline = t["headline"].format(publisher=publisher(summary), date=summary.as_of.isoformat())
-    ends = t["record_ends"].format(date=facts.record_ends.isoformat()) if facts.record_ends else ""
-    citation = (
-        f"{t['title']}, 2022–{facts.record_ends.year if facts.record_ends else summary.as_of.year}: "
-        f"{t['cite_bodies']}; {t['as_of']} {(facts.record_ends or summary.as_of).isoformat()}. "
-        f"{base}/stats/yearly"
+    guide = f"/guide?lang={lang}"
+    heads = [
+        w.gettext("Data and API"),
+        w.gettext("A reporter’s guide: which figure to publish, and how to cite it"),
+        w.gettext("How to cite"),
+        w.gettext("Sources"),
+    ]
+    return (
+        f'<p class="muted">{escape(not_covered)}</p>\n'
+        f'<section id="data"><h2>{escape(heads[0])}</h2><ul>{items}</ul>'
+        f'<p><a href="{guide}">{escape(heads[1])}</a></p></section>\n'
+        f'<section id="cite"><h2>{escape(heads[2])}</h2><p>{escape(citation)}</p></section>\n'
+        f'<section id="sources"><h2>{escape(heads[3])}</h2><ol class="sources">{sources}</ol></section>'
     )
-    return f"""<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<link rel="alternate" type="application/atom+xml" href="/feed.atom?lang={lang}" title="{escape(t["feed_title"])}">
-<title>{escape(t["title"])}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<header>
-<nav><a href="/?lang={other}" hreflang="{other}" lang="{other}">{escape(t["switch"])}</a>
-<a href="#data">{escape(t["data"])}</a><a href="/docs">/docs</a></nav>
-<h1>{escape(t["title"])}</h1>
-<p>{escape(t["lede"])}</p>
-<p class="muted">{escape(t["skip"])}</p>
-</header>
-<main>
-<p class="key"><strong>{figure(summary.returned_to_ukraine, summary.returned_is_lower_bound)}</strong>
-{escape(t["since"])}, {escape(headline)}; {n(summary.exchanges)} {escape(t["exchanges_held"])}.</p>
-{_quotes(t["copy"], [summary.sentence], shown=True)}
-<section id="others"><h2>{escape(t["others"])}</h2><ul>{others}</ul>
-<p class="muted">{escape(t["totals_note"])} {escape(ends)}</p></section>
-<figure id="yearly">{charts.yearly_chart(facts.yearly, lang)}
-<figcaption>{yearly_table}{_quotes(t["copy"], [r.sentence for r in facts.yearly])}</figcaption>
-{embed(f"/stats/yearly.svg{q}", t["yearly"])}</figure>
-{timeline}
-{units_figure}
-{totals_figure}
-<section id="reconciliation">{gaps_table}</section>
-<p class="muted">{escape(t["not_covered"])}</p>
-<section id="data"><h2>{escape(t["data"])}</h2><ul>{data_list}</ul></section>
-<section id="cite"><h2>{escape(t["cite"])}</h2><p>{escape(citation)}</p></section>
-<section id="sources"><h2>{escape(t["sources"])}</h2><ol class="sources">{source_list}</ol></section>
-</main>
-</body>
-</html>
-"""
+
+
+def render(*, lang: str, base: str, facts: PageFacts) -> str:
+    """The whole page in one language."""
+    page = Writer(lang, base)
+    year = facts.event_year
+    timeline = _timeline(page, facts, year) if year is not None and facts.events else ""
+    units = _units(page, facts.units, facts.units_meta) if facts.units_meta is not None else ""
+    return "\n".join(
+        [
+            _head(page),
+            "<main>",
+            _headline(page, facts),
+            _yearly(page, facts),
+            timeline,
+            units,
+            _totals(page, facts),
+            _gaps(page, facts),
+            _data(page, facts),
+            "</main>\n</body>\n</html>\n",
+        ]
+    )

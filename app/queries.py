@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 
 from app import vocabulary
 from app.checks import GAPS, NOTES
-from app.i18n import label
 from app.schemas import (
     Dimension,
     ExchangeRow,
@@ -19,6 +18,7 @@ from app.schemas import (
     UnitRow,
     UnitsMeta,
     WideUnitRow,
+    label,
 )
 
 # The source URLs of one figure, oldest source first, as a JSON array.

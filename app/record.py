@@ -12,6 +12,7 @@ rows: a sentence, and the notes in the asked language, are filled in on a copy.
 import bisect
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -22,7 +23,7 @@ from pydantic import BaseModel
 
 from app import queries
 from app.db import Dataset
-from app.i18n import LANGUAGES, TEXT, in_language
+from app.i18n import LANGUAGES, words
 from app.queries import EventFact, EventFilter, OfficialYear
 from app.schemas import (
     Dimension,
@@ -73,6 +74,36 @@ def sums(events: Iterable[EventFact]) -> Sums:
         else:
             on_record = (on_record or 0) + figure
     return Sums(count, undisclosed, on_record, released)
+
+
+# The fields that hold our free-text notes. With `lang=uk` each is served in its Ukrainian version
+# (data/, the `*_uk` columns); one with none yet stays English and is named in `notes_in_english`.
+NOTE_FIELDS = ("derivation", "remainder_note", "note", "scope_note", "breakdown_note", "returned_to_russia_note")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def in_language(rows: Sequence[RowT], lang: str, notes: Mapping[str, str]) -> list[RowT]:
+    """Copies of the rows with their notes in `lang`: `notes` maps each English note to its
+    Ukrainian version; a note with none (and no Ukrainian of its own) stays English, named in the
+    row's `notes_in_english`. Rows nested in a row (a list of them) are done the same way."""
+    if lang == "en":
+        return list(rows)
+    done = []
+    for row in rows:
+        update: dict[str, object] = {}
+        english = []
+        for name, value in row:
+            if name in NOTE_FIELDS and isinstance(value, str) and value:
+                if value in notes:
+                    update[name] = notes[value]
+                elif not _CYRILLIC.search(value):  # the code writes its own notes in the asked language
+                    english.append(name)
+            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+                update[name] = in_language(value, lang, notes)
+        if "notes_in_english" in type(row).model_fields:
+            update["notes_in_english"] = english
+        done.append(row.model_copy(update=update))
+    return done
 
 
 @dataclass(frozen=True)
@@ -143,7 +174,7 @@ class Record:
         return self.languages[lang].reconciliation
 
     def _in(self, rows: Sequence[RowT], lang: str) -> list[RowT]:
-        """The rows with their notes in `lang` (see app.i18n.in_language)."""
+        """The rows with their notes in `lang` (see in_language)."""
         return in_language(rows, lang, self.notes)
 
     def _yearly(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
@@ -164,14 +195,20 @@ class Record:
             returned = total.returned_to_ukraine if total else None
             complete = complete and total is not None
             summed = summed if returned is None else (summed or 0) + returned
-            by = TEXT[lang]["no_total_by"].format(day=day.isoformat()) if day else ""
+            w = words(lang)
+            by = w.gettext(" by {day}").format(day=w.date(day)) if day else ""
             rows.append(
                 YearlyRow(
                     year=year,
                     returned_to_ukraine=returned,
                     exchanges=total.exchanges if total else None,
                     basis=total.basis if total else "no_official_total",
-                    derivation=total.derivation if total else TEXT[lang]["no_total"].format(year=year, by=by),
+                    derivation=total.derivation
+                    if total
+                    else w.gettext(
+                        "No official total for {year} has been published{by}. What the event records hold is "
+                        "summed beside it, and is not a total."
+                    ).format(year=year, by=by),
                     change_from_previous_year=_minus(returned, previous.returned_to_ukraine if previous else None),
                     cumulative_returned_to_ukraine=summed if complete else None,
                     recorded_events=figures.events,

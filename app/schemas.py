@@ -1,6 +1,7 @@
 """Response shapes: the public contract. Fields are added, never renamed or removed."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -8,7 +9,34 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_v
 from pydantic_core import CoreSchema, core_schema
 
 from app import vocabulary
-from app.i18n import COMPUTED_CODES, NOTES_IN_ENGLISH, with_labels_uk
+from app.i18n import words
+
+# Codes the API computes beside the data package's own (app.vocabulary), with their English words
+# (the catalog has the rest).
+COMPUTED_CODES: dict[str, dict[str, str]] = {"basis": {"no_official_total": "no official total"}}
+NOTES_IN_ENGLISH = (
+    "The note fields of this row served in English because no Ukrainian version is written yet; empty "
+    "unless Ukrainian was asked."
+)
+
+
+def label(field: str, code: str, lang: str) -> str:
+    """The word for one code of a field (`kind`, `agreement`, ...) in `lang`: the data package's,
+    or the catalog's for a code the API computes."""
+    known = vocabulary.words().get(field, {}).get(code)
+    return known[lang] if known else words(lang).gettext(COMPUTED_CODES[field][code])
+
+
+def with_labels_uk(data: object, fields: Sequence[str]) -> object:
+    """Row data with a `<field>_label_uk` beside each of `fields` that holds a code (None beside None)."""
+    if not isinstance(data, dict):
+        return data
+    return {
+        **{
+            f"{name}_label_uk": label(name, data[name], "uk") if data.get(name) is not None else None for name in fields
+        },
+        **data,
+    }
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import argparse
 import calendar
 import csv
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -30,11 +31,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
+
 from app import vocabulary
 from app.build_db import SeedEditedError, build, stamped, unstamped
 from app.checks import DataCheckError, Violation
 from app.config import ROOT
-from app.sentences import MONTHS_EN
 
 DATA = ROOT / "data"
 SEED = ROOT / "seed.sql"
@@ -65,7 +67,7 @@ def _not_a_date(value: str) -> str:
     if not 1 <= month <= 12:
         return f"{value} is not a date (there is no month {month})"
     days = calendar.monthrange(year, month)[1]
-    return f"{value} is not a date ({MONTHS_EN[month - 1]} {year} has {days} days)"
+    return f"{value} is not a date ({format_date(dt.date(year, month, 1), 'MMMM y', locale='en')} has {days} days)"
 
 
 def _duplicate(error: Any, resource: dict[str, Any]) -> str:
@@ -407,36 +409,75 @@ def _previous_notes(previous_sql: str | None) -> dict[tuple[str, tuple[str, ...]
         db.close()
 
 
+TERMS = ROOT / "docs" / "terminology.md"
+
+
+@functools.cache
+def ruled_out() -> dict[str, str]:
+    """Each form docs/terminology.md rules out, with the form to write instead (its table's rows:
+    English | Українською | not, the forms in `not` separated by `;`)."""
+    forms: dict[str, str] = {}
+    for line in TERMS.read_text("utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2] and not set(cells[2]) <= {"-"} and cells[2] != "not":
+            forms.update(dict.fromkeys((form.strip() for form in cells[2].split(";")), cells[1]))
+    return forms
+
+
+def _style(text: str, columns: set[str]) -> list[str]:
+    """What a Ukrainian cell writes against docs/terminology.md and its typography."""
+    problems = [f"write «{form}», not «{variant}»" for variant, form in ruled_out().items() if variant in text]
+    if "'" in text:
+        problems.append("write the apostrophe as ’ (п’ять), not '")
+    if re.search(r"\d \d{3}(?!\d)", text):
+        problems.append("separate thousands with a non-breaking space (1\u00a0358), not an ordinary one")
+    named = sorted(column for column in columns if re.search(rf"\b{column}\b", text))
+    if named:
+        problems.append(f"say what {', '.join(named)} means instead of naming the column")
+    return problems
+
+
+def _pair(english: str, translated: str, before: Mapping[str, Any], note: str) -> list[str]:
+    """How a Ukrainian note stands against its English one: empty, left behind, other numbers."""
+    if not translated:
+        return [f"empty beside {note}; the English is served"] if english else []
+    problems = []
+    if before and before.get(note) != english and before.get(f"{note}_uk") == translated:
+        problems.append(f"{note} changed and this did not; write it anew")
+    only_en = sorted(_numbers(english, "en") - _numbers(translated, "uk"), key=int)
+    only_uk = sorted(_numbers(translated, "uk") - _numbers(english, "en"), key=int)
+    if only_en or only_uk:
+        differ = [f"{', '.join(only_en)} only in {note}"] * bool(only_en)
+        differ += [f"{', '.join(only_uk)} only here"] * bool(only_uk)
+        problems.append(f"the numbers differ: {'; '.join(differ)}")
+    return problems
+
+
 def translation_warnings(data: Path = DATA, previous_sql: str | None = None) -> list[str]:
-    """One line per Ukrainian note out of step with its English note (warnings: the build goes on):
-    empty beside it (the English is served, marked as English); unchanged where the English changed
-    since `previous_sql` (the seed.sql being replaced); or holding other numbers than the English."""
+    """One line per problem of a Ukrainian cell (warnings: the build goes on): a note empty beside its
+    English one (the English is served, marked as English), left as it was where the English changed
+    since `previous_sql` (the seed.sql being replaced), or holding other numbers than the English; and
+    in any Ukrainian cell, a form docs/terminology.md rules out, a straight apostrophe, a breakable
+    space in a number, a column's name."""
     previous = _previous_notes(previous_sql)
+    descriptor = json.loads((data / "datapackage.json").read_text("utf-8"))
+    columns = {
+        field["name"] for r in descriptor["resources"] for field in r["schema"]["fields"] if "_" in field["name"]
+    }
     found = []
-    for resource in json.loads((data / "datapackage.json").read_text("utf-8"))["resources"]:
+    for resource in descriptor["resources"]:
         names = [field["name"] for field in resource["schema"]["fields"]]
-        pairs = [(name, f"{name}_uk") for name in names if f"{name}_uk" in names]
         key = resource["schema"]["primaryKey"]
         table = vocabulary.TABLES.get(resource["name"], "")
         for number, row in enumerate(_read(data, Path(resource["path"]).name), start=2):
             values = tuple(row[k] for k in key)
             where = f"{_display(data / resource['path'])} row {number} ({', '.join(values)})"
             before = previous.get((table, values), {})
-            for note, ukrainian in pairs:
-                english, translated = row.get(note, ""), row.get(ukrainian, "")
-                if english and not translated:
-                    found.append(f"{where}, column {ukrainian}: empty beside {note}; the English is served")
-                    continue
-                if not english or not translated:
-                    continue
-                if before and before.get(note) != english and before.get(ukrainian) == translated:
-                    found.append(f"{where}, column {ukrainian}: {note} changed and this did not; write it anew")
-                only_en = sorted(_numbers(english, "en") - _numbers(translated, "uk"), key=int)
-                only_uk = sorted(_numbers(translated, "uk") - _numbers(english, "en"), key=int)
-                if only_en or only_uk:
-                    differ = [f"{', '.join(only_en)} only in {note}"] * bool(only_en)
-                    differ += [f"{', '.join(only_uk)} only here"] * bool(only_uk)
-                    found.append(f"{where}, column {ukrainian}: the numbers differ: {'; '.join(differ)}")
+            for name in (name for name in names if name.endswith("_uk")):
+                note = name.removesuffix("_uk")
+                problems = _pair(row.get(note, ""), row[name], before, note) if note in names else []
+                problems += _style(row[name], columns)
+                found += [f"{where}, column {name}: {problem}" for problem in problems]
     return found
 
 

@@ -67,7 +67,7 @@ def test_yearly_as_of_a_day_shows_the_year_in_progress_as_on_record_so_far(clien
         25 + 150 + 175 + 246 + 205 + 390 + 307 + 303,
     )
     assert so_far["on_record_released_outside_exchanges"] == 53
-    assert "by 2025-06-01" in so_far["derivation"]
+    assert "published by 1 June 2025." in so_far["derivation"]
     assert so_far["sentence"].startswith("No official total for 2025 has been published")
 
 

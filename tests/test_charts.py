@@ -32,12 +32,19 @@ def test_no_values_give_no_bars() -> None:
 
 
 def test_dates_on_charts_cannot_be_misread() -> None:
-    assert charts.short_date(dt.date(2024, 1, 3), "en") == "3 Jan"
-    assert charts.short_date(dt.date(2024, 12, 30), "uk") == "30 гру"
+    assert i18n.words("en").day_month(dt.date(2024, 1, 3)) == "3 Jan"
+    assert i18n.words("uk").day_month(dt.date(2024, 12, 30)) == "30 груд"
+    assert (i18n.words("en").month(5), i18n.words("uk").month(5)) == ("May", "трав")
 
 
-def test_numbers_are_grouped_per_language() -> None:
-    assert (i18n.number(3956, "en"), i18n.number(3956, "uk")) == ("3,956", "3\u00a0956")
+def test_numbers_are_grouped_per_language_with_a_space_that_never_breaks() -> None:
+    assert (i18n.words("en").number(3956), i18n.words("uk").number(3956)) == ("3,956", "3\u00a0956")
+    assert i18n.words("uk").number(1358000) == "1\u00a0358\u00a0000"
+
+
+def test_dates_in_prose_are_written_out() -> None:
+    day = dt.date(2026, 3, 11)
+    assert (i18n.words("en").date(day), i18n.words("uk").date(day)) == ("11 March 2026", "11 березня 2026 року")
 
 
 def _svg(client: TestClient, path: str) -> ET.Element:
@@ -72,7 +79,7 @@ def test_timeline_draws_the_53rd_exchange_as_one_bar_of_two_stages(client: TestC
     assert [texts[i - 1] for i in dates] == [str(n) for n in range(49, 60)]  # one bar per exchange
     assert (texts[dates[0]], texts[dates[4]]) == ("3 Jan", "25 Jun")  # the 53rd, at its first stage
     assert "Returns in 2024, exchange by exchange" in texts
-    assert "12 return events in 2024 drawn as 11 bars" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    assert "Timeline of the 12 return events of 2024. 11 bars:" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
 
 
 def test_units_chart_draws_inner_rows_inside_their_parent(client: TestClient) -> None:
@@ -95,7 +102,7 @@ def test_charts_speak_ukrainian(client: TestClient) -> None:
     root = _svg(client, "/exchanges/2024-12-30/units.svg?lang=uk")
     assert root.get("lang") == "uk"
     texts = _texts(root)
-    assert "Збройні сили України" in texts and "Хто повернувся 2024-12-30" in texts
+    assert "Збройні Сили України" in texts and "Хто повернувся 30 грудня 2024 року" in texts
     assert any(t.startswith("Джерело: Координаційний штаб") for t in texts)
     by_header = _svg_header(client, "/stats/yearly.svg", "uk-UA,uk;q=0.9,en;q=0.5")
     assert "1\u00a0596" in by_header
@@ -159,17 +166,17 @@ def test_yearly_chart_draws_each_basis_differently(client: TestClient) -> None:
 
 YEARS = {
     2022: (
-        "32 return events in 2022 drawn as 32 bars",
+        "Timeline of the 32 return events of 2022. 32 bars:",
         "Hatched: local swaps arranged by a region or a military command.",
     ),
-    2023: ("13 return events in 2023 drawn as 13 bars", "Exchange / Date"),
+    2023: ("Timeline of the 13 return events of 2023. 13 bars:", "Exchange / Date"),
     2024: (
-        "12 return events in 2024 drawn as 11 bars",
-        "The 53th exchange came in 2 stages, drawn as one bar.",
+        "Timeline of the 12 return events of 2024. 11 bars:",
+        "The 53rd exchange came in 2 stages, drawn as one bar.",
     ),
-    2025: ("22 return events in 2025 drawn as 12 bars", "The Istanbul-2 stages (9) are drawn as one bar."),
+    2025: ("Timeline of the 22 return events of 2025. 12 bars:", "The 9 stages of Istanbul-2 are drawn as one bar."),
     2026: (
-        "4 return events in 2026 drawn as 4 bars",
+        "Timeline of the 4 return events of 2026. 4 bars:",
         "Dashed box with ?: a figure that was never disclosed (unknown, not zero).",
     ),
 }

@@ -7,7 +7,6 @@ exchange after the latest event, a new published total after the latest one.
 
 import csv
 import datetime as dt
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -102,13 +101,8 @@ def test_an_editors_change_builds_serves_and_passes_the_data_tests_untouched(tmp
     assert "seed.sql written" in result.stdout
     # Every note written in both languages, each pair changed together: no warning names the rows.
     assert [line for line in result.stderr.splitlines() if any(f"({key})" in line for key in written)] == []
-    # The data tests of the copy, on its own data/ and seed.sql (its app/ and tests/ are imported first).
-    tests = subprocess.run(
-        [str(VENV / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_record.py"],
-        cwd=repository,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert tests.returncode == 0, tests.stdout[-3000:]
+    # The data tests of the copy, on its own data/ and seed.sql, as `make test-record` runs them there.
+    tests = make(repository, "test-record")
+    assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-2000:]
+    assert " passed" in tests.stdout
     assert f"'{written[0]}'" in (repository / "seed.sql").read_text("utf-8")

@@ -60,7 +60,7 @@ def test_dec_30_breakdown_by_service(client: TestClient) -> None:
         ("civilians", 2, None),
     ]
     assert body["data"][0]["label"] == "Armed Forces of Ukraine"
-    assert body["data"][0]["label_uk"] == "Збройні сили України"
+    assert body["data"][0]["label_uk"] == "Збройні Сили України"
     meta = body["meta"]
     assert (meta["total"], meta["accounted_for"], meta["unattributed"]) == (189, 189, 0)
     assert meta["dimension"] == "service" and meta["exchange_id"] == "2024-12-30"
@@ -190,7 +190,7 @@ def test_the_military_category_and_the_istanbul_1_stages(client: TestClient) -> 
         ("2025-05-25", 65, 3, 303),
     ]
     units = client.get("/exchanges/2025-05-23/units").json()["data"]
-    assert ("military", "military (branch not given)", "військовослужбовці") in {
+    assert ("military", "military (branch not given)", "військовослужбовці (службу не вказано)") in {
         (u["unit"], u["label"], u["label_uk"]) for u in units
     }
 

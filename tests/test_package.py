@@ -112,9 +112,9 @@ def test_the_wide_breakdown_has_one_column_per_category_in_a_fixed_order(client:
     assert "territorial_defence_within_armed_forces" in body["meta"]["columns"]
     assert body["meta"]["labels"]["territorial_defence_within_armed_forces"] == {
         "label": "Territorial Defence Forces, within Armed Forces of Ukraine",
-        "label_uk": "Сили територіальної оборони, у складі: Збройні сили України",
+        "label_uk": "Сили територіальної оборони Збройних Сил України, у складі: Збройні Сили України",
     }
-    assert body["meta"]["labels"]["military"]["label_uk"] == "військовослужбовці"
+    assert body["meta"]["labels"]["military"]["label_uk"] == "військовослужбовці (службу не вказано)"
     assert len(body["data"]) == 83
     rank = client.get("/exchanges/units", params={"dimension": "rank"}).json()["meta"]["columns"]
     assert rank == ["civilians", "privates_and_sergeants", "officers"]

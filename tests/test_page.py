@@ -24,7 +24,7 @@ def test_headline_has_the_other_bodies_totals_beside_it(client: TestClient) -> N
     others = page[page.index('<section id="others">') : page.index("</section>")]
     assert "Ukrainian Parliament Commissioner for Human Rights: <strong>6,922</strong>" in others
     assert "President of Ukraine: <strong>more than 7,000</strong>" in others
-    assert "The event records end on 2026-05-15" in others
+    assert "The event records end on 15 May 2026" in others
 
 
 def test_the_timeline_of_every_year_by_plain_links(client: TestClient) -> None:
@@ -32,11 +32,11 @@ def test_the_timeline_of_every_year_by_plain_links(client: TestClient) -> None:
     assert all(f'href="/?year={year}&amp;lang=en"' in latest for year in (2022, 2023, 2024, 2025))
     assert "<strong>2026</strong>" in latest and "Returns in 2026, exchange by exchange" in latest
     expected = {
-        2022: ("2022-12-31", "Hatched: local swaps"),
-        2023: ("2023-07-06", "Returns in 2023"),
-        2024: ("2024-12-30", "90+10"),
-        2025: ("2025-10-02", "390+307+303"),
-        2026: ("2026-03-06", "Dashed box with ?"),
+        2022: ("31 December 2022", "Hatched: local swaps"),
+        2023: ("6 July 2023", "Returns in 2023"),
+        2024: ("30 December 2024", "90+10"),
+        2025: ("2 October 2025", "390+307+303"),
+        2026: ("6 March 2026", "Dashed box with ?"),
     }
     for year, (breakdown, mark) in expected.items():
         page = client.get("/", params={"year": year}, headers=HTML).text

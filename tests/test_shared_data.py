@@ -1,6 +1,7 @@
 """The fixture record is the researched originals: served, it gives exactly the facts of ../shared/data
 (skipped where that folder is absent). So the exact values the tests of the software assert are the
-seeded facts."""
+seeded facts. The notes are not compared: they are our words, and have been edited since (ordinals by
+rule, clearer sentences)."""
 
 import csv
 from pathlib import Path
@@ -19,6 +20,14 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
+# Free text in our words, edited since the handover: not facts to compare.
+NOTES = {"note", "breakdown_note", "returned_to_russia_note", "scope_note", "derivation"}
+
+
+def _facts(row: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in row.items() if k not in NOTES}
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
@@ -32,7 +41,7 @@ def test_every_event_is_served_as_sourced(client: TestClient) -> None:
     shared = _rows("events.csv")
     assert {row["id"] for row in shared} <= set(served)  # data/ may have grown past the shared snapshot
     for row in shared:
-        assert {k: _cell(served[row["id"]][k]) for k in row} == row
+        assert {k: _cell(served[row["id"]][k]) for k in _facts(row)} == _facts(row)
 
 
 def test_every_breakdown_row_is_served_as_sourced(client: TestClient) -> None:
@@ -55,7 +64,7 @@ def test_every_yearly_figure_is_served_as_sourced(client: TestClient) -> None:
     served = {str(row["year"]): row for row in client.get("/stats/yearly").json()["data"]}
     shared = _rows("yearly.csv")
     for row in shared:
-        assert {k: _cell(served[row["year"]][k]) for k in row} == row
+        assert {k: _cell(served[row["year"]][k]) for k in _facts(row)} == _facts(row)
     # Every other served year is one without an official total, never an invented one.
     for year in set(served) - {row["year"] for row in shared}:
         assert (served[year]["returned_to_ukraine"], served[year]["basis"]) == (None, "no_official_total")
@@ -66,4 +75,4 @@ def test_every_published_total_is_served_as_sourced(client: TestClient) -> None:
     shared = _rows("published_totals.csv")
     assert {(row["as_of"], row["publisher"]) for row in shared} <= set(served)
     for row in shared:
-        assert {k: _cell(served[row["as_of"], row["publisher"]][k]) for k in row} == row
+        assert {k: _cell(served[row["as_of"], row["publisher"]][k]) for k in _facts(row)} == _facts(row)

@@ -82,18 +82,18 @@ def test_json_with_lang_uk_carries_ukrainian_labels_and_notes(client: TestClient
     english = client.get("/exchanges/2025-06-09").json()["data"]
     assert english["note"] == data["note"] and english["kind_label_uk"] == "обмін"  # the labels in both languages
     yearly = {r["year"]: r for r in client.get("/stats/yearly?lang=uk").json()["data"]}
-    assert yearly[2023]["derivation"].startswith("Жодне джерело не наводить 1 002 прямо.")
+    assert yearly[2023]["derivation"].startswith("Жодне джерело не наводить 1\u00a0002 прямо.")
     assert yearly[2023]["basis_label_uk"] == "обчислено"
     assert yearly[2026]["derivation"].startswith("Офіційного підсумку за 2026 рік не оприлюднено.")
     assert yearly[2026]["basis_label_uk"] == "офіційного підсумку немає"
-    assert yearly[2022]["remainder_note"].startswith("1 596, повідомлені за рік, проти 1 563")
+    assert yearly[2022]["remainder_note"].startswith("За рік повідомлено про 1\u00a0596 людей, а в 32 подіях у записах")
     summary = client.get("/stats/summary?lang=uk").json()["data"]
-    assert summary["note"].startswith("Координаційний штаб, четверта річниця")
+    assert summary["note"].startswith("Координаційний штаб, 4-та річниця")
     assert summary["other_publishers_latest"][0]["scope_note"].startswith("Омбудсман: станом на 6 березня 2026")
     totals = client.get("/stats/totals?lang=uk").json()["data"]
     assert totals[0]["scope_note"].startswith("Інша основа: zmina") and totals[0]["evidence_label_uk"] == "одне джерело"
     units = client.get("/exchanges/2025-03-19-2/units?lang=uk").json()["data"]
-    assert [u["note"] for u in units] == ["тяжко поранені", "тяжко поранені"]
+    assert [u["note"] for u in units] == ["тяжкопоранені", "тяжкопоранені"]
 
 
 def test_csv_with_lang_uk_carries_ukrainian_labels_and_notes(client: TestClient) -> None:
@@ -141,7 +141,7 @@ def test_a_note_without_its_ukrainian_version_is_served_in_english_marked(build_
 
 def test_one_english_note_reads_the_same_in_ukrainian_everywhere(build_edited: BuildEdited) -> None:
     with pytest.raises(DataCheckError, match="the same English note has 2 Ukrainian versions"):
-        build_edited(lambda seed: seed.replace("'повідомлено окремо від Збройних сил'", "'окремо'", 1))
+        build_edited(lambda seed: seed.replace("'повідомлено окремо від Збройних Сил України'", "'окремо'", 1))
 
 
 def _rewrite(path: Path, rows: list[dict[str, str]]) -> None:
@@ -180,3 +180,19 @@ def test_the_seed_warns_where_the_english_changed_and_its_ukrainian_did_not(tmp_
     rows[number]["note_uk"] = rows[number]["note_uk"].replace("(6 березня)", "(7 березня)")
     _rewrite(data / "events.csv", rows)
     assert [line for line in translation_warnings(data, previous) if "2026-03-05" in line] == []
+
+
+def test_the_seed_warns_of_forms_the_terminology_rules_out_and_of_typography(tmp_path: Path) -> None:
+    data = fixture_package(tmp_path / "data")
+    rows = _rows("breakdown.csv")
+    number = next(i for i, row in enumerate(rows) if row["note_uk"])
+    rows[number]["note_uk"] = "тяжко поранені, п'ятеро з 1 358; поле exchange_stage порожнє"
+    _rewrite(data / "breakdown.csv", rows)
+    where = f"{data / 'breakdown.csv'} row {number + 2} ("
+    assert [line.split(", column note_uk: ")[1] for line in translation_warnings(data) if line.startswith(where)] == [
+        "the numbers differ: 1358 only here",
+        "write «тяжкопоранені», not «тяжко поранені»",
+        "write the apostrophe as ’ (п’ять), not '",
+        "separate thousands with a non-breaking space (1\u00a0358), not an ordinary one",
+        "say what exchange_stage means instead of naming the column",
+    ]

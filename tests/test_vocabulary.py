@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401 - registers the table models
 from app import vocabulary
 from app.db import sqlite_path
-from app.i18n import label
+from app.schemas import label
 
 CHECK = re.compile(r"CHECK \((?:\w+ IS NULL OR )?(\w+) IN \(([^)]*)\)\)")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app.i18n import TEXT, LangParam, language
+from app.i18n import LangParam, language, words
 from app.openapi import DATA_RESPONSES
 from app.record import RecordDep
 from app.schemas import ExchangeRow, PublishedTotalRow
@@ -92,12 +92,12 @@ async def feed(
     newest.sort(key=lambda item: (item[0], item[1]), reverse=True)
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": chosen})
     ET.SubElement(root, "id").text = _stable_id("feed", chosen)
-    ET.SubElement(root, "title").text = TEXT[chosen]["feed_title"]
+    ET.SubElement(root, "title").text = words(chosen).gettext("Returns from Russian captivity to Ukraine: new records")
     ET.SubElement(root, "updated").text = _timestamp(record.dataset.as_of)
     ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=f"{base}/feed.atom?lang={chosen}")
     ET.SubElement(root, "link", rel="alternate", type="text/html", href=f"{base}/?lang={chosen}")
     author = ET.SubElement(root, "author")
-    ET.SubElement(author, "name").text = TEXT[chosen]["title"]
+    ET.SubElement(author, "name").text = words(chosen).gettext("Returns from Russian captivity to Ukraine")
     for day, _, row in newest[:entries]:
         _entry(root, day, row, chosen, base)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)

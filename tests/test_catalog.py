@@ -1,0 +1,113 @@
+"""The words of the service: one gettext catalog, current with the code, every phrase and every plural
+form in Ukrainian, and nothing shown to a Ukrainian reader that the catalog does not translate."""
+
+import gettext
+import io
+import tokenize
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from app import i18n
+from app.config import ROOT
+
+APP = ROOT / "app"
+TEMPLATE = APP / "locale" / "messages.pot"
+UKRAINIAN = APP / "locale" / "uk" / "LC_MESSAGES" / "messages.po"
+
+
+def _catalog(path: Path) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file)
+
+
+def _ids(catalog: Catalog) -> set[object]:
+    return {message.id for message in catalog if message.id}
+
+
+def test_the_template_holds_every_phrase_the_code_writes() -> None:
+    extracted = {message for _, _, message, _, _ in extract_from_dir(str(APP))}
+    template = _ids(_catalog(TEMPLATE))
+    assert extracted == template, "the catalog is stale: run `make messages`"
+
+
+def test_every_phrase_and_every_plural_form_is_in_ukrainian() -> None:
+    catalog = _catalog(UKRAINIAN)
+    assert catalog.num_plurals == 3  # CLDR one, few, many
+    assert _ids(catalog) == _ids(_catalog(TEMPLATE))
+    for message in catalog:
+        if not message.id:
+            continue
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(forms) and not message.fuzzy, message.id
+        if message.pluralizable:
+            assert len(forms) == 3 and all("{count}" in form for form in forms), message.id
+
+
+def test_no_phrase_hides_from_the_extractor_inside_an_f_string() -> None:
+    """gettext's tools read a call, never one inside an f-string (a phrase there is never translated)."""
+    hidden = []
+    for path in sorted(APP.rglob("*.py")):
+        for token in tokenize.generate_tokens(io.StringIO(path.read_text("utf-8")).readline):
+            fstring = token.type == tokenize.STRING and token.string.lstrip("rbRB").startswith(("f", "F"))
+            if fstring and "gettext(" in token.string:
+                hidden.append(f"{path.name}:{token.start[0]}")
+    assert hidden == []
+
+
+class Untranslated(gettext.NullTranslations):
+    """A catalog's fallback that notes every phrase it is asked for: the catalog did not have it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def gettext(self, message: str) -> str:
+        self.asked.add(message)
+        return message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        self.asked.add(msgid1)
+        return msgid1 if n == 1 else msgid2
+
+
+@pytest.fixture
+def untranslated(monkeypatch: pytest.MonkeyPatch) -> Untranslated:
+    recorder = Untranslated()
+    catalog = i18n.words("uk").catalog
+    monkeypatch.setattr(catalog, "_fallback", None)
+    catalog.add_fallback(recorder)
+    return recorder
+
+
+PATHS = [
+    "/?year={year}",
+    "/stats/yearly.svg",
+    "/stats/monthly.svg",
+    "/stats/totals.svg",
+    "/exchanges.svg?year={year}",
+    "/stats/yearly?as_of={year}-06-30",
+    "/exchanges?year={year}",
+    "/feed.atom",
+]
+
+
+def test_the_ukrainian_service_asks_the_catalog_for_nothing_it_lacks(
+    client: TestClient, untranslated: Untranslated
+) -> None:
+    for year in (2022, 2023, 2024, 2025, 2026):
+        for path in PATHS:
+            response = client.get(path.format(year=year), params={"lang": "uk"}, headers={"Accept": "*/*"})
+            assert response.status_code == 200, path
+    for event in client.get("/exchanges", params={"limit": 1000}).json()["data"]:
+        client.get(f"/exchanges/{event['id']}/units.svg", params={"lang": "uk"})
+    assert untranslated.asked == set()
+
+
+def test_the_catalog_is_compiled_for_the_server() -> None:
+    compiled = Path(str(UKRAINIAN).removesuffix(".po") + ".mo")
+    assert compiled.stat().st_mtime >= UKRAINIAN.stat().st_mtime, "run `make catalog`"
