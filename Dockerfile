@@ -17,6 +17,7 @@ RUN python -m venv /opt/venv && pip install -r requirements.lock
 
 COPY alembic.ini seed.sql ./
 COPY data/datapackage.json ./data/
+COPY docs/guide.md docs/guide.uk.md ./docs/
 COPY migrations ./migrations
 COPY app ./app
 # The Ukrainian catalog compiled (git keeps the .po), then the one build path (migrations, seed.sql,

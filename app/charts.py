@@ -111,7 +111,45 @@ def _source(w: Words, urls: Sequence[str], line: str) -> str:
     return w.gettext(line).format(publishers=publishers(urls))
 
 
-def _frame(height: float, title: str, desc: str, body: list[str], source: str, lang: str) -> str:
+# Character widths in em, at least those of the widest sans-serif a browser may put in Arial's place
+# (DejaVu Sans, measured in Chromium), so that a line measured to fit fits in every face.
+NARROW = frozenset(" \u00a0.,:;'’!|()[]ijlrtf-")
+WIDE = frozenset("mwMWЖжШшЩщЮюФф—…%@")
+LEADING = 13  # px from the baseline of one line of 10 px text to the next
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A generous estimate of a line's width in px at `size` (bold text is a tenth wider)."""
+    em = sum(
+        0.36 if ch in NARROW else 0.98 if ch in WIDE else 0.72 if ch.isupper() else 0.64 if ch.isdigit() else 0.62
+        for ch in text
+    )
+    return em * size * (1.11 if bold else 1.0)
+
+
+def wrap(text: str, width: float, size: float = 10, bold: bool = False) -> list[str]:
+    """The text in lines of at most `width` px, broken between words (a longer word stands alone)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _lines(x: float, y: float, lines: Sequence[str], anchor: str = "start", color: str = MUTED) -> list[str]:
+    """Lines of 10 px text from baseline `y` down, one LEADING apart."""
+    return [_text(x, y + LEADING * i, line, 10, anchor, color) for i, line in enumerate(lines)]
+
+
+def _frame(bottom: float, title: str, desc: str, body: list[str], notes: Sequence[str], source: str, lang: str) -> str:
+    """The whole chart: its title, the plot (`body`), then from baseline `bottom` down the notes and the
+    source line, each wrapped to the chart's width; the chart is as tall as they need."""
+    noted = [line for note in notes for line in wrap(note, WIDTH - 32)]
+    sourced = [line for part in source.split("\n") for line in wrap(part, WIDTH - 32)]
+    source_top = bottom + LEADING * len(noted) + (8 if noted else 0)
+    height = source_top + LEADING * (len(sourced) - 1) + 14
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" '
@@ -123,7 +161,8 @@ def _frame(height: float, title: str, desc: str, body: list[str], source: str, l
             f'<rect width="{WIDTH}" height="{height:.0f}" fill="{BACKGROUND}"/>',
             _text(16, 28, title, 17, weight="bold"),
             *body,
-            *(_text(16, height - 24 + 12 * i, line, 10, color=MUTED) for i, line in enumerate(source.split("\n"))),
+            *_lines(16, bottom, noted),
+            *_lines(16, source_top, sourced),
             "</svg>",
         ]
     )
@@ -135,6 +174,11 @@ def _outline(rect: Rect, dashed: bool = False, color: str = BAR) -> str:
         f'<rect x="{rect.x:.1f}" y="{rect.y:.1f}" width="{rect.width:.1f}" height="{rect.height:.1f}" '
         f'fill="none" stroke="{color}" stroke-width="2"{dash}/>'
     )
+
+
+def exchanges_of(row: YearlyRow, w: Words) -> str:
+    """A year's exchange count as the chart writes it: the number, or unknown."""
+    return w.number(row.exchanges) if row.exchanges is not None else w.gettext("unknown")
 
 
 def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
@@ -150,7 +194,9 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
     ]
     bars = column_bars(shown, [str(r.year) for r in rows], left=40, top=70, width=WIDTH - 60, height=height - 210)
     top_value = max(shown, default=0) or 1
-    body = []
+    slot = (WIDTH - 60) / max(len(rows), 1)  # each year's column, which its labels must fit
+    body: list[str] = []
+    bottom = height - 60
     for row, rect in zip(rows, bars, strict=True):
         centre = rect.x + rect.width / 2
         if row.basis == "no_official_total":
@@ -181,25 +227,21 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
                 )
         body.append(_text(centre, rect.y - 8, figure, 13, "middle", weight="bold"))
         body.append(_text(centre, height - 118, str(row.year), 13, "middle"))
-        exchanges = w.number(row.exchanges) if row.exchanges is not None else w.gettext("unknown")
-        body.append(
-            _text(centre, height - 102, w.gettext("Exchanges: {count}").format(count=exchanges), 10, "middle", MUTED)
-        )
+        column = [w.gettext("Exchanges: {count}").format(count=exchanges_of(row, w))]
         if row.basis == "no_official_total":
-            body.append(_text(centre, height - 89, w.gettext("no official total"), 10, "middle", MUTED))
+            column.append(w.gettext("no official total"))
         elif row.unaccounted_remainder is not None:
-            remainder = w.gettext("not on record: {count}").format(count=w.number(row.unaccounted_remainder))
-            body.append(_text(centre, height - 89, remainder, 10, "middle", MUTED))
+            column.append(w.gettext("not on record: {count}").format(count=w.number(row.unaccounted_remainder)))
         if row.events_undisclosed:
-            undisclosed = w.gettext("undisclosed: {count}").format(count=row.events_undisclosed)
-            body.append(_text(centre, height - 76, undisclosed, 10, "middle", MUTED))
+            column.append(w.gettext("undisclosed: {count}").format(count=row.events_undisclosed))
+        lines = [line for item in column for line in wrap(item, slot - 2)]
+        body += _lines(centre, height - 102, lines, "middle")
+        bottom = max(bottom, height - 102 + LEADING * len(lines) + 6)
     notes = [w.gettext("Light band: what the event records add up to; the rest of the bar is not on record.")]
     if any(r.basis == "derived" for r in rows):
         notes.append(w.gettext("Derived figure: no source states it directly."))
     if any(r.basis == "no_official_total" for r in rows):
         notes.append(w.gettext("Dashed: no official total for the year; the bar is what the records hold so far."))
-    for i, note in enumerate(notes):
-        body.append(_text(16, height - 60 + 12 * i, note, 10, color=MUTED))
     urls = [u for r in rows for u in r.source_urls]
     desc = (
         w.gettext("Bar chart of people returned to Ukraine from Russian captivity per calendar year.")
@@ -212,7 +254,8 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
             for r in rows
         )
     )
-    return _frame(height + 10, w.gettext("People returned per year"), desc, body, _source(w, urls, SOURCE_LINE), lang)
+    title = w.gettext("People returned per year")
+    return _frame(bottom, title, desc, body, notes, _source(w, urls, SOURCE_LINE), lang)
 
 
 def exchange_groups(events: Sequence[ExchangeRow]) -> list[list[ExchangeRow]]:
@@ -261,6 +304,47 @@ def _timeline_notes(groups: Sequence[Sequence[ExchangeRow]], w: Words) -> list[s
     return notes
 
 
+def _stages(group: Sequence[ExchangeRow], rect: Rect, w: Words) -> tuple[list[str], float]:
+    """One bar's stages stacked from the baseline up, split by a white line, and an undisclosed figure
+    as an empty dashed box above them; with the top of what is drawn."""
+    body: list[str] = []
+    bottom = rect.y + rect.height
+    for event in group:
+        if event.returned_to_ukraine is None:
+            continue
+        part = rect.height * event.returned_to_ukraine / rect.value
+        name = w.gettext("{id}, stage {stage}").format(id=event.id, stage=event.exchange_stage)
+        stage = Rect(
+            rect.x,
+            bottom - part,
+            rect.width,
+            part,
+            event.returned_to_ukraine,
+            name if event.exchange_stage else event.id,
+        )
+        fill = {"release": "url(#grey)", "local_swap": "url(#hatch)"}.get(event.kind)
+        body.append(_rect(stage, fill or (BAR if (event.exchange_stage or 1) % 2 else "url(#hatch)")))
+        body.append(
+            f'<line x1="{rect.x:.1f}" x2="{rect.x + rect.width:.1f}" y1="{bottom - part:.1f}" '
+            f'y2="{bottom - part:.1f}" stroke="{BACKGROUND}" stroke-width="1.5"/>'
+        )
+        bottom -= part
+    undisclosed = [e for e in group if e.returned_to_ukraine is None]
+    if undisclosed:  # unknown, never a height
+        unknown = w.gettext("{id}: undisclosed").format(id=undisclosed[0].id)
+        body.append(_outline(Rect(rect.x, bottom - 14, rect.width, 14, 0, unknown), dashed=True, color=MUTED))
+        bottom -= 14
+    return body, min(rect.y, bottom)
+
+
+def _bar_figure(group: Sequence[ExchangeRow], total: int) -> str:
+    """What stands above a bar: its stages' figures added (? for an unknown), or their count and sum."""
+    figures = [str(e.returned_to_ukraine) if e.returned_to_ukraine is not None else "?" for e in group]
+    if len(group) <= 3:
+        return "+".join(figures)
+    return f"{len(group)}×?" if "?" in figures else str(total)
+
+
 def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) -> str:
     """One bar per exchange in date order; an exchange in stages is one bar split by stage; an
     undisclosed figure is a dashed outline marked "?", never a bar of zero; local swaps are hatched
@@ -274,58 +358,38 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
         for g in groups
     ]
     bars = column_bars(totals, labels, left=30, top=70, width=WIDTH - 50, height=height - 190)
-    crowded = len(groups) > 14  # print dates under every bar only where they fit
-    body = []
-    month = 0
-    for group, rect in zip(groups, bars, strict=True):
+    slot = (WIDTH - 50) / max(len(groups), 1)
+    size = (
+        11 if all(text_width(_bar_figure(g, t), 11, True) <= slot for g, t in zip(groups, totals, strict=True)) else 9
+    )
+    crowded = any(text_width(w.day_month(g[0].date), 10) > slot - 2 for g in groups)  # dates fit under every bar?
+    body: list[str] = []
+    free = 0.0  # where the next month's name may start, when only months are named
+    for group, total, rect in zip(groups, totals, bars, strict=True):
         centre = rect.x + rect.width / 2
-        bottom = rect.y + rect.height
-        for event in group:  # stages stacked from the baseline up, split by a white line
-            if event.returned_to_ukraine is None:
-                continue
-            part = rect.height * event.returned_to_ukraine / rect.value
-            stage = Rect(
-                rect.x,
-                bottom - part,
-                rect.width,
-                part,
-                event.returned_to_ukraine,
-                w.gettext("{id}, stage {stage}").format(id=event.id, stage=event.exchange_stage)
-                if event.exchange_stage
-                else event.id,
-            )
-            fill = {"release": "url(#grey)", "local_swap": "url(#hatch)"}.get(event.kind)
-            body.append(_rect(stage, fill or (BAR if (event.exchange_stage or 1) % 2 else "url(#hatch)")))
-            body.append(
-                f'<line x1="{rect.x:.1f}" x2="{rect.x + rect.width:.1f}" y1="{bottom - part:.1f}" '
-                f'y2="{bottom - part:.1f}" stroke="{BACKGROUND}" stroke-width="1.5"/>'
-            )
-            bottom -= part
-        undisclosed = [e for e in group if e.returned_to_ukraine is None]
-        if undisclosed:  # unknown, drawn as an empty dashed box above what is known
-            unknown = w.gettext("{id}: undisclosed").format(id=undisclosed[0].id)
-            box = Rect(rect.x, bottom - 14, rect.width, 14, 0, unknown)
-            body.append(_outline(box, dashed=True, color=MUTED))
-        figures = [str(e.returned_to_ukraine) if e.returned_to_ukraine is not None else "?" for e in group]
-        value = "+".join(figures) if len(group) <= 3 else f"{len(group)}×" + ("?" if undisclosed else "")
-        if len(group) > 3 and not undisclosed:
-            value = str(rect.value)
-        top = min(rect.y, bottom - 14 if undisclosed else rect.y)
-        body.append(_text(centre, top - 6, value, 9 if crowded else 11, "middle", weight="bold"))
+        drawn, top = _stages(group, rect, w)
+        body += drawn
+        body.append(_text(centre, top - 6, _bar_figure(group, total), size, "middle", weight="bold"))
         if group[0].exchange_ordinal is not None:
-            body.append(_text(centre, height - 98, str(group[0].exchange_ordinal), 9 if crowded else 11, "middle"))
+            body.append(_text(centre, height - 98, str(group[0].exchange_ordinal), size, "middle"))
         if not crowded:
             body.append(_text(centre, height - 84, w.day_month(group[0].date), 10, "middle", MUTED))
-        elif group[0].date.month != month:  # too many bars for dates: the month under its first bar
-            body.append(_text(rect.x, height - 84, w.month(group[0].date.month), 10, color=MUTED))
-        month = group[0].date.month
+        elif rect.x >= free and group is next(g for g in groups if g[0].date.month == group[0].date.month):
+            name = w.month(group[0].date.month)  # the month under its first bar, where there is room
+            body.append(_text(rect.x, height - 84, name, 10, color=MUTED))
+            free = rect.x + text_width(name, 10) + 4
     body.append(_text(16, height - 70, w.gettext("Exchange / Date"), 10, color=MUTED))
-    notes = _timeline_notes(groups, w)
-    for i, note in enumerate(notes[:4]):
-        body.append(_text(16, height - 56 + i * 12, note, 10, color=MUTED))
     urls = [u for e in events for u in e.source_urls]
     title = w.gettext("Returns in {year}, exchange by exchange").format(year=year)
-    desc = (
+    desc = _timeline_desc(events, groups, year, w)
+    return _frame(height - 56, title, desc, body, _timeline_notes(groups, w), _source(w, urls, SOURCE_LINE), lang)
+
+
+def _timeline_desc(
+    events: Sequence[ExchangeRow], groups: Sequence[Sequence[ExchangeRow]], year: int | str, w: Words
+) -> str:
+    """The timeline for a screen reader: what it draws, and every event's figure."""
+    return (
         w.ngettext(
             "Timeline of the {count} return event of {year}.",
             "Timeline of the {count} return events of {year}.",
@@ -347,7 +411,6 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
             for e in events
         )
     )
-    return _frame(height + 20, title, desc, body, _source(w, urls, SOURCE_LINE), lang)
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -410,8 +473,6 @@ def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
     notes = [w.gettext("A month without a column had no event on record: a gap, not a zero.")]
     if any(row.events_undisclosed for row in rows):
         notes.append(w.gettext("Dashed box with ?: a figure that was never disclosed (unknown, not zero)."))
-    for i, note in enumerate(notes):
-        body.append(_text(16, height - 80 + i * 12, note, 10, color=MUTED))
     desc = (
         w.gettext(
             "Column chart of the people on record as returned to Ukraine per month (exchanges and local swaps "
@@ -429,10 +490,11 @@ def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
         )
     )
     return _frame(
-        height - 40,
+        height - 80,
         w.gettext("People returned per month, on record"),
         desc,
         body,
+        notes,
         w.gettext(
             "Source: the event records of this service (exchanges and local swaps with figures),\n"
             "each sourced per event; see /exchanges"
@@ -498,7 +560,6 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
     end = dt.date(max((r.as_of for r in rows), default=start).year + 1, 1, 1)
     plot = {"left": 56.0, "top": 60.0, "width": WIDTH - 76.0, "height": 220.0}
     lines = step_lines(series, start=start, end=end, **plot)
-    height = plot["top"] + plot["height"] + 40 + 15 * len(lines) + 56
     body = []
     for year in range(start.year, end.year + 1):  # year ticks along the time axis
         x = plot["left"] + (dt.date(year, 1, 1) - start).days / max((end - start).days, 1) * plot["width"]
@@ -528,24 +589,8 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
         last = points[-1]
         if last.label[:4] == str(end.year - 1):  # the latest figures are labelled; the table has the rest
             body.append(_text(last.x + 5, last.y - 5, w.number(last.value), 10, color=color, weight="bold"))
-    for i, publisher in enumerate(lines):  # the legend, one body a line, under the plot
-        color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
-        x = 16.0
-        y = baseline + 36 + i * 15
-        dashes = f' stroke-dasharray="{dash}"' if dash else ""
-        body.append(
-            f'<line x1="{x}" x2="{x + 24}" y1="{y - 4}" y2="{y - 4}" stroke="{color}" stroke-width="2"{dashes}/>'
-        )
-        body.append(_text(x + 30, y, names[publisher], 10))
-    body.append(
-        _text(
-            16,
-            height - 44,
-            w.gettext("The bodies count differently (exchanges only, or every return); none is the total."),
-            10,
-            color=MUTED,
-        )
-    )
+    body += _legend([(publisher, names[publisher]) for publisher in lines], baseline + 36)
+    note = w.gettext("The bodies count differently (exchanges only, or every return); none is the total.")
     urls = [u for r in rows for u in r.source_urls]
     desc = (
         w.gettext(
@@ -556,13 +601,46 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
         + "; ".join(f"{r.as_of} {names[r.publisher]}: {r.returned_to_ukraine}" for r in rows)
     )
     return _frame(
-        height,
+        baseline + 36 + 15 * len(lines) + 6,
         w.gettext("Official totals since 2022, by body"),
         desc,
         body,
+        [note],
         _source(w, urls, N_("Sources: the bodies named in the legend,\nvia {publishers}")),
         lang,
     )
+
+
+def _legend(publishers: Sequence[tuple[str, str]], top: float) -> list[str]:
+    """One line per body under the plot: its stroke and its name."""
+    body = []
+    for i, (publisher, name) in enumerate(publishers):
+        color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
+        y = top + i * 15
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(f'<line x1="16" x2="40" y1="{y - 4}" y2="{y - 4}" stroke="{color}" stroke-width="2"{dashes}/>')
+        body.append(_text(46, y, name, 10))
+    return body
+
+
+def _inside_lines(rows: Sequence[UnitRow], parent: UnitRow, w: Words) -> list[str]:
+    """The wrapped "of them" lines under a parent's bar that name the rows counted inside it."""
+    named = [
+        f"{r.label_uk if w.lang == 'uk' else r.label} {w.number(r.people)}" for r in rows if r.part_of == parent.unit
+    ]
+    return wrap(w.gettext("of them: {rows}").format(rows=", ".join(named)), WIDTH - 32) if named else []
+
+
+def _inside(rows: Sequence[UnitRow], parent: UnitRow, rect: Rect, lang: str) -> list[str]:
+    """The rows counted inside a parent's bar, drawn within it, never added to it."""
+    body = []
+    offset = 0.0
+    for child in (r for r in rows if r.part_of == parent.unit):
+        length = min(rect.width * child.people / rect.value, rect.width - offset) if rect.value else 0
+        name = child.label_uk if lang == "uk" else child.label
+        body.append(_rect(Rect(rect.x + offset, rect.y + 5, length, 6, child.people, name), INNER))
+        offset += length
+    return body
 
 
 def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
@@ -572,43 +650,20 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
     values = [r.people for r in top_level] + ([meta.unattributed] if meta.unattributed else [])
     names = [r.label_uk if lang == "uk" else r.label for r in top_level]
     labels = names + ([w.gettext("not attributed in the published breakdown")] if meta.unattributed else [])
-    nested = any(r.part_of is not None for r in rows)
-    row_height = 54.0 if nested else 40.0  # room for an "of them" line under a bar
-    height = 120 + row_height * max(len(values), 1)
-    # Each row: a label line, then the bar, then (for nested rows) an "of them" line.
+    # Each row: a label line, then the bar, then (for rows with others inside) the lines that name them.
+    most = max((len(_inside_lines(rows, parent, w)) for parent in top_level), default=0)
+    row_height = 40.0 + (18 + LEADING * (most - 1) if most else 0)
     bars = row_bars(values, labels, left=16, top=74, width=WIDTH - 150, row=row_height, thickness=14)
     body = []
     for i, rect in enumerate(bars):
         unattributed = i >= len(top_level)
         body.append(_rect(rect, "url(#grey)" if unattributed else BAR))
         body.append(_text(rect.x + rect.width + 6, rect.y + 15, w.number(rect.value), 13, weight="bold"))
-        if unattributed:
-            body.append(_text(rect.x, rect.y - 3, rect.label, 11, color=MUTED))
-            continue
-        offset = 0.0
-        inside = [r for r in rows if r.part_of == top_level[i].unit]
-        notes: list[str] = []
-        for child in inside:  # drawn within the parent's bar, never added to it
-            length = min(rect.width * child.people / rect.value, rect.width - offset) if rect.value else 0
-            body.append(
-                _rect(
-                    Rect(
-                        rect.x + offset,
-                        rect.y + 5,
-                        length,
-                        6,
-                        child.people,
-                        child.label_uk if lang == "uk" else child.label,
-                    ),
-                    INNER,
-                )
+        body.append(_text(rect.x, rect.y - 3, rect.label, 11, color=MUTED if unattributed else INK))
+        if not unattributed:
+            body += _inside(rows, top_level[i], rect, lang) + _lines(
+                rect.x, rect.y + 32, _inside_lines(rows, top_level[i], w)
             )
-            offset += length
-            notes.append(f"{child.label_uk if lang == 'uk' else child.label} {w.number(child.people)}")
-        body.append(_text(rect.x, rect.y - 3, rect.label, 11))
-        if notes:
-            inside_line = w.gettext("of them: {rows}").format(rows=", ".join(notes))
-            body.append(_text(rect.x, rect.y + 32, inside_line, 10, color=MUTED))
     date = w.date(dt.date.fromisoformat(meta.exchange_id[:10]))
     title = w.gettext("Who came back on {date}").format(date=date)
     whole = (
@@ -630,4 +685,5 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
         + " "
         + "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
     )
-    return _frame(height, title, desc, body, _source(w, meta.source_urls, SOURCE_LINE), lang)
+    bottom = 74 + row_height * max(len(values), 1) + 10
+    return _frame(bottom, title, desc, body, [], _source(w, meta.source_urls, SOURCE_LINE), lang)

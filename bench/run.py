@@ -46,6 +46,7 @@ ENDPOINTS = [
     "/stats/monthly.svg",
     "/stats/summary?as_of=2025-06-01",
     "/feed.atom",
+    "/guide?lang=uk",
     "/datapackage.json",
     "/data/events.csv",
     "/exchanges/units.csv?year=2025",

@@ -3,11 +3,13 @@
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from app import charts, i18n
+from app import charts, i18n, vocabulary
+from tests.browser import chromium
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -227,3 +229,53 @@ def test_totals_chart_draws_one_line_per_body(client: TestClient) -> None:
     ombudsman = _texts(_svg(client, "/stats/totals.svg?publisher=ombudsman"))
     assert "Ukrainian Parliament Commissioner for Human Rights" in ombudsman
     assert "Coordination Headquarters for the Treatment of Prisoners of War" not in ombudsman
+
+
+# Every text box of a chart as the browser lays it out, after any transform: (text, x, y, width, height).
+BOXES = """() => {
+  const svg = document.querySelector('svg'); const frame = svg.getBoundingClientRect();
+  return {width: frame.width, height: frame.height, boxes: [...svg.querySelectorAll('text')].map(t => {
+    const b = t.getBoundingClientRect(); return [t.textContent, b.x - frame.x, b.y - frame.y, b.width, b.height];
+  })};
+}"""
+
+
+def _clashes(layout: dict[str, Any]) -> list[str]:
+    """Text that leaves the chart, and pairs of texts that overlap (by more than half a pixel each way)."""
+    boxes = [box for box in layout["boxes"] if box[3] > 0]
+    found = []
+    for i, (text, x, y, width, height) in enumerate(boxes):
+        if x < -0.5 or y < -0.5 or x + width > layout["width"] + 0.5 or y + height > layout["height"] + 0.5:
+            found.append(f"outside: {text}")
+        for other, ox, oy, owidth, oheight in boxes[i + 1 :]:
+            if min(x + width, ox + owidth) - max(x, ox) > 0.5 and min(y + height, oy + oheight) - max(y, oy) > 0.5:
+                found.append(f"overlap: {text} / {other}")
+    return found
+
+
+def test_every_chart_fits_its_words_in_both_languages(client: TestClient) -> None:
+    """Measured by a real browser: no text of any chart leaves it or runs into another, in English or Ukrainian."""
+    years = range(2022, 2027)
+    paths = ["/stats/yearly.svg", "/stats/monthly.svg", "/stats/totals.svg"]
+    paths += [f"/exchanges.svg?year={year}" for year in years] + [f"/stats/monthly.svg?year={year}" for year in years]
+    for event in client.get("/exchanges", params={"limit": 1000}).json()["data"]:
+        paths += [
+            f"/exchanges/{event['id']}/units.svg?dimension={d}" for d in vocabulary.codes("breakdown", "dimension")
+        ]
+    problems = {}
+    with chromium() as browser:
+        page = browser.new_page()
+        for lang in ("en", "uk"):
+            for path in paths:
+                page.set_content(client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}").text)
+                found = _clashes(page.evaluate(BOXES))
+                if found:
+                    problems[f"{path} {lang}"] = found
+    assert problems == {}
+    assert len(paths) == 262  # every chart of the fixture record, each drawn in both languages
+
+
+def test_a_label_wider_than_its_column_wraps() -> None:
+    assert charts.wrap("офіційного підсумку немає", 114) == ["офіційного", "підсумку немає"]
+    assert charts.wrap("поза записами: 220", 114) == ["поза записами: 220"]
+    assert charts.text_width("1 358", 10) < charts.text_width("1 358", 10, bold=True)

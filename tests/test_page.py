@@ -147,3 +147,14 @@ def test_page_shows_each_sentence_in_a_block_to_copy(client: TestClient) -> None
     assert '<p class="quote">The Ukrainian Parliament Commissioner for Human Rights said on 6 March 2026' in page
     uk = client.get("/", params={"lang": "uk"}, headers=HTML).text
     assert '<p class="quote">Координаційний штаб з питань поводження з військовополоненими: станом на' in uk
+
+
+def test_the_page_links_the_reporters_guide_in_its_language(client: TestClient) -> None:
+    for lang, heading in (("en", "# A reporter's guide"), ("uk", "# Посібник для журналістів")):
+        page = client.get("/", params={"lang": lang}, headers=HTML).text
+        assert f'<a href="/guide?lang={lang}">' in page
+        guide = client.get("/guide", params={"lang": lang})
+        assert guide.text.startswith(heading) and guide.headers["content-language"] == lang
+        assert guide.headers["content-type"] == "text/plain; charset=utf-8"
+    assert client.get("/guide", headers={"Accept-Language": "uk"}).text.startswith("# Посібник")
+    assert client.get("/guide", params={"lang": "de"}).status_code == 400

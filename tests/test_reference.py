@@ -69,7 +69,7 @@ def urls(db: sqlite3.Connection) -> list[str]:
     resources = ["events", "breakdown", "yearly", "published_totals", "reconciliation", "categories"]
     found = ["/", "/health", "/docs", "/openapi.json", "/datapackage.json", "/data/returns.db"]
     found += [f"/data/{name}.csv" for name in [*resources, "publishers", "sources"]]
-    found += ["/feed.atom", "/feed.atom?lang=uk&entries=3", "/?lang=uk"]
+    found += ["/feed.atom", "/feed.atom?lang=uk&entries=3", "/?lang=uk", "/guide", "/guide?lang=uk"]
     found += [f"/?year={year}" for year in years] + [f"/?year={year}&lang=uk" for year in years]
     for path in LISTS + ONE_ROW:
         found += [path + variant for variant in VARIANTS]

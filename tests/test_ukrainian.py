@@ -196,3 +196,13 @@ def test_the_seed_warns_of_forms_the_terminology_rules_out_and_of_typography(tmp
         "separate thousands with a non-breaking space (1\u00a0358), not an ordinary one",
         "say what exchange_stage means instead of naming the column",
     ]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_ukrainian_page_writes_dates_out_in_its_prose(client: TestClient, year: int) -> None:
+    """Prose (everything but the tables, whose date columns are identifiers, paths and code) has no ISO date."""
+    page = client.get(f"/?lang=uk&year={year}", headers=HTML).text
+    prose = re.sub(r"<table>.*?</table>|<(pre|code)[^>]*>.*?</\1>|<svg.*?</svg>", " ", page, flags=re.S)
+    prose = re.sub(r"<[^>]+>|/[\w./?=&;-]+", " ", prose)
+    assert re.findall(r"\d{4}-\d{2}-\d{2}", html.unescape(prose)) == []
+    assert re.search(r"станом на \d{1,2} [а-яі]+ \d{4} року", prose)

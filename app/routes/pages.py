@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from app import page
+from app.config import ROOT
 from app.formats import negotiate
 from app.i18n import LangParam, language
 from app.openapi import DATA_RESPONSES
@@ -15,6 +16,8 @@ from app.record import EventFilter, RecordDep
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
 
 router = APIRouter(tags=["service"])
+# The reporter's guide in each language, as docs/ keeps it (Markdown, served as plain text to read).
+GUIDES = {lang: (ROOT / "docs" / name).read_bytes() for lang, name in (("en", "guide.md"), ("uk", "guide.uk.md"))}
 
 ENDPOINTS = {
     "/stats/yearly": "People returned per year, 2022 onwards (also .csv, .svg)",
@@ -34,6 +37,7 @@ ENDPOINTS = {
     "/datapackage.json": "The Frictionless Data Package: Table Schemas and this server's CSV URLs",
     "/data/{resource}": "One resource of the package in its data file's columns, e.g. /data/events.csv",
     "/data/returns.db": "The SQLite database itself, for Datasette or sqlite3",
+    "/guide": "A reporter's guide: which figure to publish and how to cite it (?lang=uk in Ukrainian)",
     "/health": "200 when the database is open, current and consistent",
     "/docs": "Interactive documentation (OpenAPI at /openapi.json)",
 }
@@ -101,3 +105,18 @@ async def index(
     )
     html = page.render(lang=chosen, base=str(request.base_url).rstrip("/"), facts=facts)
     return HTMLResponse(html, headers={"Vary": "Accept-Language"})
+
+
+@router.get(
+    "/guide",
+    summary="A reporter's guide",
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}, 400: DATA_RESPONSES[400]},
+)
+async def guide(request: Request, lang: LangParam = None) -> Response:
+    """The reporter's guide in English or Ukrainian (`?lang=uk` or Accept-Language): the caveats first,
+    which figure to publish, evidence, basis and kind in plain words, and how to cite. Markdown, as
+    plain text."""
+    del lang  # read by language()
+    chosen = language(request)
+    headers = {"Vary": "Accept-Language", "Content-Language": chosen}
+    return Response(GUIDES[chosen], media_type="text/plain; charset=utf-8", headers=headers)
