@@ -5,11 +5,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from itertools import groupby, pairwise
-from urllib.parse import urlsplit
 
 from app.i18n import N_, Words, words
 from app.schemas import ExchangeRow, MonthlyRow, PublishedTotalRow, UnitRow, UnitsMeta, YearlyRow, label
-from app.sentences import nth
+from app.sentences import nth, site
 
 WIDTH = 640
 FONT = "Arial, Helvetica, sans-serif"  # present on every system, or substituted by a metric twin
@@ -85,10 +84,11 @@ def _text(
     )
 
 
-def _rect(rect: Rect, fill: str) -> str:
+def _rect(rect: Rect, fill: str, w: Words) -> str:
+    """A bar, its label and figure as its tooltip."""
     return (
         f'<rect x="{rect.x:.1f}" y="{rect.y:.1f}" width="{rect.width:.1f}" height="{rect.height:.1f}" '
-        f'fill="{fill}"><title>{escape(rect.label)}: {rect.value}</title></rect>'
+        f'fill="{fill}"><title>{escape(rect.label)}: {w.number(rect.value)}</title></rect>'
     )
 
 
@@ -96,7 +96,7 @@ def publishers(urls: Sequence[str], most: int = 3) -> str:
     """The first few distinct publishing sites among source URLs."""
     hosts: list[str] = []
     for url in urls:
-        host = urlsplit(url).netloc.removeprefix("www.")
+        host = site(url)
         if host not in hosts:
             hosts.append(host)
     return ", ".join(hosts[:most]) + (" …" if len(hosts) > most else "")
@@ -200,11 +200,11 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
     for row, rect in zip(rows, bars, strict=True):
         centre = rect.x + rect.width / 2
         if row.basis == "no_official_total":
-            body.append(_rect(rect, INNER))
+            body.append(_rect(rect, INNER, w))
             body.append(_outline(rect, dashed=True))
             figure = w.gettext("{count} on record").format(count=w.number(rect.value))
         else:
-            body.append(_rect(rect, "url(#hatch)" if row.basis == "derived" else BAR))
+            body.append(_rect(rect, "url(#hatch)" if row.basis == "derived" else BAR, w))
             if row.basis == "derived":
                 body.append(_outline(rect))
             derived = f" ({label('basis', row.basis, lang)})" if row.basis == "derived" else ""
@@ -212,19 +212,8 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
             on_record = row.on_record_returned_to_ukraine
             if on_record is not None:  # the records' share, as a band up the middle of the bar
                 band = on_record / top_value * (height - 210)
-                body.append(
-                    _rect(
-                        Rect(
-                            centre - 4,
-                            rect.y + rect.height - band,
-                            8,
-                            band,
-                            on_record,
-                            w.gettext("{year} on record").format(year=row.year),
-                        ),
-                        INNER,
-                    )
-                )
+                name = w.gettext("{year} on record").format(year=row.year)
+                body.append(_rect(Rect(centre - 4, rect.y + rect.height - band, 8, band, on_record, name), INNER, w))
         body.append(_text(centre, rect.y - 8, figure, 13, "middle", weight="bold"))
         body.append(_text(centre, height - 118, str(row.year), 13, "middle"))
         column = [w.gettext("Exchanges: {count}").format(count=exchanges_of(row, w))]
@@ -247,10 +236,10 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
         w.gettext("Bar chart of people returned to Ukraine from Russian captivity per calendar year.")
         + " "
         + "; ".join(
-            f"{r.year}: {r.returned_to_ukraine} ({label('basis', r.basis, lang)})"
+            f"{r.year}: {w.number(r.returned_to_ukraine)} ({label('basis', r.basis, lang)})"
             if r.returned_to_ukraine is not None
             else f"{r.year}: {label('basis', r.basis, lang)}, "
-            + w.gettext("{count} on record").format(count=r.on_record_returned_to_ukraine)
+            + w.gettext("{count} on record").format(count=w.number(r.on_record_returned_to_ukraine or 0))
             for r in rows
         )
     )
@@ -323,7 +312,7 @@ def _stages(group: Sequence[ExchangeRow], rect: Rect, w: Words) -> tuple[list[st
             name if event.exchange_stage else event.id,
         )
         fill = {"release": "url(#grey)", "local_swap": "url(#hatch)"}.get(event.kind)
-        body.append(_rect(stage, fill or (BAR if (event.exchange_stage or 1) % 2 else "url(#hatch)")))
+        body.append(_rect(stage, fill or (BAR if (event.exchange_stage or 1) % 2 else "url(#hatch)"), w))
         body.append(
             f'<line x1="{rect.x:.1f}" x2="{rect.x + rect.width:.1f}" y1="{bottom - part:.1f}" '
             f'y2="{bottom - part:.1f}" stroke="{BACKGROUND}" stroke-width="1.5"/>'
@@ -405,7 +394,7 @@ def _timeline_desc(
         )
         + " "
         + "; ".join(
-            f"{e.id}: {e.returned_to_ukraine}"
+            f"{e.id}: {w.number(e.returned_to_ukraine)}"
             if e.returned_to_ukraine is not None
             else w.gettext("{id}: undisclosed").format(id=e.id)
             for e in events
@@ -439,7 +428,7 @@ def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
         row = by_month.get(month)
         top = rect.y
         if row is not None and rect.value:
-            body.append(_rect(rect, BAR))
+            body.append(_rect(rect, BAR, w))
         if row is not None and row.events_undisclosed:  # unknown figures: a dashed box above, never a height
             box = Rect(
                 rect.x,
@@ -480,7 +469,8 @@ def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
         )
         + " "
         + "; ".join(
-            f"{r.month}: {r.on_record_returned_to_ukraine if r.on_record_returned_to_ukraine is not None else '?'}"
+            f"{r.month}: "
+            + (w.number(r.on_record_returned_to_ukraine) if r.on_record_returned_to_ukraine is not None else "?")
             + (
                 w.ngettext(" (+{count} undisclosed)", " (+{count} undisclosed)", r.events_undisclosed)
                 if r.events_undisclosed
@@ -574,6 +564,7 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
     body.append(_text(plot["left"] - 4, baseline + 4, "0", 10, "end", MUTED))
     top_value = max((p.value for points in lines.values() for p in points), default=0)
     body.append(_text(plot["left"] - 4, plot["top"] + 4, w.number(top_value), 10, "end", MUTED))
+    stated = {(r.publisher, str(r.as_of)): _stated(r, w) for r in rows}  # "more than" where the body said so
     for publisher, points in lines.items():
         color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
         path = [f"M{points[0].x:.1f},{points[0].y:.1f}"]
@@ -584,7 +575,7 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
         for point in points:
             body.append(
                 f'<circle cx="{point.x:.1f}" cy="{point.y:.1f}" r="3" fill="{color}">'
-                f"<title>{escape(names[publisher])}, {point.label}: {point.value}</title></circle>"
+                f"<title>{escape(names[publisher])}, {point.label}: {stated[publisher, point.label]}</title></circle>"
             )
         last = points[-1]
         if last.label[:4] == str(end.year - 1):  # the latest figures are labelled; the table has the rest
@@ -598,7 +589,7 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
             "the bodies count differently."
         )
         + " "
-        + "; ".join(f"{r.as_of} {names[r.publisher]}: {r.returned_to_ukraine}" for r in rows)
+        + "; ".join(f"{r.as_of} {names[r.publisher]}: {_stated(r, w)}" for r in rows)
     )
     return _frame(
         baseline + 36 + 15 * len(lines) + 6,
@@ -609,6 +600,12 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
         _source(w, urls, N_("Sources: the bodies named in the legend,\nvia {publishers}")),
         lang,
     )
+
+
+def _stated(row: PublishedTotalRow, w: Words) -> str:
+    """A body's figure as it stated it: "more than" where it said so."""
+    figure = w.number(row.returned_to_ukraine)
+    return w.gettext("more than {count}").format(count=figure) if row.returned_is_lower_bound else figure
 
 
 def _legend(publishers: Sequence[tuple[str, str]], top: float) -> list[str]:
@@ -625,20 +622,20 @@ def _legend(publishers: Sequence[tuple[str, str]], top: float) -> list[str]:
 
 def _inside_lines(rows: Sequence[UnitRow], parent: UnitRow, w: Words) -> list[str]:
     """The wrapped "of them" lines under a parent's bar that name the rows counted inside it."""
-    named = [
-        f"{r.label_uk if w.lang == 'uk' else r.label} {w.number(r.people)}" for r in rows if r.part_of == parent.unit
-    ]
+    phrase = w.gettext("{name} {count}")
+    inside = (r for r in rows if r.part_of == parent.unit)
+    named = [phrase.format(name=r.label_uk if w.lang == "uk" else r.label, count=w.number(r.people)) for r in inside]
     return wrap(w.gettext("of them: {rows}").format(rows=", ".join(named)), WIDTH - 32) if named else []
 
 
-def _inside(rows: Sequence[UnitRow], parent: UnitRow, rect: Rect, lang: str) -> list[str]:
+def _inside(rows: Sequence[UnitRow], parent: UnitRow, rect: Rect, w: Words) -> list[str]:
     """The rows counted inside a parent's bar, drawn within it, never added to it."""
     body = []
     offset = 0.0
     for child in (r for r in rows if r.part_of == parent.unit):
         length = min(rect.width * child.people / rect.value, rect.width - offset) if rect.value else 0
-        name = child.label_uk if lang == "uk" else child.label
-        body.append(_rect(Rect(rect.x + offset, rect.y + 5, length, 6, child.people, name), INNER))
+        name = child.label_uk if w.lang == "uk" else child.label
+        body.append(_rect(Rect(rect.x + offset, rect.y + 5, length, 6, child.people, name), INNER, w))
         offset += length
     return body
 
@@ -657,11 +654,11 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
     body = []
     for i, rect in enumerate(bars):
         unattributed = i >= len(top_level)
-        body.append(_rect(rect, "url(#grey)" if unattributed else BAR))
+        body.append(_rect(rect, "url(#grey)" if unattributed else BAR, w))
         body.append(_text(rect.x + rect.width + 6, rect.y + 15, w.number(rect.value), 13, weight="bold"))
         body.append(_text(rect.x, rect.y - 3, rect.label, 11, color=MUTED if unattributed else INK))
         if not unattributed:
-            body += _inside(rows, top_level[i], rect, lang) + _lines(
+            body += _inside(rows, top_level[i], rect, w) + _lines(
                 rect.x, rect.y + 32, _inside_lines(rows, top_level[i], w)
             )
     date = w.date(dt.date.fromisoformat(meta.exchange_id[:10]))
@@ -683,7 +680,7 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
             "as unattributed."
         )
         + " "
-        + "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
+        + "; ".join(f"{label}: {w.number(value)}" for label, value in zip(labels, values, strict=True))
     )
     bottom = 74 + row_height * max(len(values), 1) + 10
     return _frame(bottom, title, desc, body, [], _source(w, meta.source_urls, SOURCE_LINE), lang)

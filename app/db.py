@@ -4,7 +4,10 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import io
+import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
@@ -88,14 +91,16 @@ class UnusableDatabaseError(Exception):
 
 @dataclass(frozen=True)
 class Dataset:
-    """The open, verified database and what HTTP caching needs to know about it."""
+    """The open, verified database and what HTTP caching needs to know about it. `file` is the verified
+    file itself, held open: its bytes are the ones `digest` names and the connection reads, even after
+    `make db` has moved a new file to the path."""
 
     db: sqlite3.Connection
+    file: io.BufferedReader
     path: Path
     digest: str
     migration: str
     as_of: dt.date
-    cache_control: str
     # Facts every list response repeats.
     years_with_event_records: tuple[int, ...]
     publishers: dict[str, dict[str, str]]
@@ -109,6 +114,15 @@ class Dataset:
     @functools.cached_property
     def last_modified(self) -> str:
         return formatdate(self.modified_at.timestamp(), usegmt=True)
+
+    def image(self) -> bytes:
+        """The file's bytes, as verified: what `/data/returns.db` sends under `digest`."""
+        fd = self.file.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0)
+
+    def close(self) -> None:
+        self.db.close()
+        self.file.close()
 
 
 def migration_head() -> str:
@@ -136,19 +150,38 @@ def open_dataset(settings: Settings) -> Dataset:
 
     if not path.is_file():
         raise unusable("no such file")
-    with path.open("rb") as file:
-        if file.read(16) != b"SQLite format 3\x00":
-            raise unusable("empty file" if path.stat().st_size == 0 else "not a SQLite database")
-    digest = file_sha256(path)
-    db = read_only_connection(settings.database_url)
+    file = path.open("rb")
     try:
+        db, digest, migration = _verified(file, path, settings.database_url, unusable)
+    except BaseException:
+        file.close()
+        raise
+    as_of, years = queries.as_of(db), tuple(queries.years_with_event_records(db))
+    publishers, first = queries.publishers(db), queries.first_record(db)
+    return Dataset(db, file, path, digest, migration, as_of, years, publishers, first)
+
+
+def _verified(
+    file: io.BufferedReader, path: Path, database_url: str, unusable: Callable[[str], UnusableDatabaseError]
+) -> tuple[sqlite3.Connection, str, str]:
+    """A read-only connection to the very file open as `file`, once it is proven ours, at these
+    migrations' head and consistent, with the file's digest and migration; else the reason as an
+    UnusableDatabaseError."""
+    if file.read(16) != b"SQLite format 3\x00":
+        raise unusable("empty file" if os.fstat(file.fileno()).st_size == 0 else "not a SQLite database")
+    file.seek(0)
+    digest = hashlib.file_digest(file, "sha256").hexdigest()
+    db = read_only_connection(database_url)
+    try:
+        if os.fstat(file.fileno()).st_ino != path.stat().st_ino:  # the connection may have opened another file
+            raise unusable("replaced while it was being opened (it is read again once it stays put)")
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:
             raise unusable("no migration record (alembic_version), so not this service's schema")
         migration = db.execute("SELECT max(version_num) FROM alembic_version").fetchone()[0]
-        # The migration check and the data checks (1.5 s at 100,000 events) are skipped only for the
-        # very bytes a build made with these migrations and checked against these rules (any edit,
-        # copy without the record, new migration or new rule: both run).
+        # The migration check and the data checks are skipped only for the very bytes a build made with
+        # these migrations and checked against these rules (any edit, copy without the record, new
+        # migration or new rule: both run).
         marker = checked_marker(path)
         if not (marker.is_file() and marker.read_text("utf-8") == checked_record(digest)):
             head = migration_head()
@@ -164,9 +197,4 @@ def open_dataset(settings: Settings) -> Dataset:
     except UnusableDatabaseError:
         db.close()
         raise
-    cache_control = (
-        f"public, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
-    )
-    as_of, years = queries.as_of(db), tuple(queries.years_with_event_records(db))
-    publishers, first = queries.publishers(db), queries.first_record(db)
-    return Dataset(db, path, digest, migration, as_of, cache_control, years, publishers, first)
+    return db, digest, migration

@@ -10,13 +10,15 @@ import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar, get_args
+from typing import Any, TypeVar, get_args
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.i18n import LangParam, language
+from app.headers import preferences
+from app.i18n import language
+from app.params import Languaged, Table
 from app.problems import bad_parameter
 
 MEDIA_TYPES = {
@@ -73,19 +75,7 @@ class Representation:
 
 def _accepted(accept: str, offered: tuple[str, ...]) -> str | None:
     """The offered format the Accept header prefers (ties go to the first offered), or None."""
-    ranges: list[tuple[str, float]] = []
-    for part in accept.split(","):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media:
-            ranges.append((media.lower(), quality))
+    ranges = preferences(accept)
     best: tuple[float, str] | None = None
     for fmt in offered:
         full = MEDIA_TYPES[fmt].split(";")[0]
@@ -105,12 +95,13 @@ def _accepted(accept: str, offered: tuple[str, ...]) -> str | None:
     return best[1] if best else None
 
 
-def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
+def negotiate(request: Request, asked: str | None, offered: tuple[str, ...] = DATA_FORMATS) -> str:
     """Choose the format: the path's suffix first, then `?format=`, then the Accept header."""
     suffix = path_suffix(request)
-    asked = request.query_params.get("format")
-    if suffix and asked and asked != suffix:
-        raise bad_parameter("format", f"'{asked}' contradicts the path's .{suffix} suffix", suffix)
+    if suffix and asked is not None and asked != suffix:
+        if asked in offered:
+            raise bad_parameter("format", f"'{asked}' contradicts the path's .{suffix} suffix", suffix)
+        raise bad_parameter("format", f"'{asked[:20]}' is not offered here", suffix, status=406)
     chosen = suffix or asked
     if chosen is not None:
         if chosen not in offered:
@@ -126,56 +117,12 @@ def negotiate(request: Request, offered: tuple[str, ...] = DATA_FORMATS) -> str:
     return chosen
 
 
-def _format_param(offered: tuple[str, ...]) -> Any:
-    # Documented as an enum (a suffixed path's own schema offers its suffix alone: app.openapi);
-    # checked by negotiate(), so an unknown value answers 406, not 400.
-    return Query(
-        description=f"One of {', '.join(offered)} (default json); the same as a suffix such as `.csv` "
-        "or an Accept header such as `text/csv`.",
-        max_length=10,
-        json_schema_extra={"enum": list(offered)},
-    )
-
-
-FormatParam = Annotated[str | None, _format_param(DATA_FORMATS)]
-ChartFormatParam = Annotated[str | None, _format_param(CHART_FORMATS)]
-Download = Annotated[bool, Query(description="`1`: send as an attachment with a file name, for saving.")]
-Bom = Annotated[bool, Query(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")]
-
-
-async def representation(
-    request: Request,
-    format: FormatParam = None,
-    download: Download = False,
-    bom: Bom = False,
-) -> Representation:
-    """The representation dependency of a data route (JSON or CSV)."""
-    del format  # read by negotiate(), which also honours the suffix and Accept
-    return Representation(negotiate(request), download, bom)
-
-
-async def chart_representation(
-    request: Request,
-    format: ChartFormatParam = None,
-    download: Download = False,
-    bom: Bom = False,
-    lang: LangParam = None,
-) -> Representation:
-    """The representation of a route that also draws an SVG chart (`.svg`, `Accept: image/svg+xml`)."""
-    del format, lang  # read by negotiate() and language()
-    return Representation(negotiate(request, CHART_FORMATS), download, bom, language(request))
-
-
-async def sentence_representation(
-    request: Request,
-    format: FormatParam = None,
-    download: Download = False,
-    bom: Bom = False,
-    lang: LangParam = None,
-) -> Representation:
-    """The representation of a route whose rows carry a quote-ready `sentence` or notes in the asked language."""
-    del format, lang  # read by negotiate() and language()
-    return Representation(negotiate(request), download, bom, language(request))
+def representation(request: Request, query: Table, offered: tuple[str, ...] = DATA_FORMATS) -> Representation:
+    """The one validated representation of a data route's answer: its format (suffix, `?format=`,
+    Accept), how CSV is delivered, and the language (`?lang=`, Accept-Language) where it has one."""
+    asked = query.lang if isinstance(query, Languaged) else None
+    lang = language(asked, request.headers.get("accept-language") or "") if isinstance(query, Languaged) else "en"
+    return Representation(negotiate(request, query.format, offered), query.download, query.bom, lang)
 
 
 def _cell(value: Any) -> Any:
@@ -189,6 +136,18 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
+
+
+def json_document(content: Any, headers: dict[str, str] | None = None) -> Response:
+    """A JSON document that is not an envelope of response models (the data package, the API index,
+    the health check): compact UTF-8, as the envelopes are written."""
+    body = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    return Response(body, media_type=MEDIA_TYPES["json"], headers=headers)
+
+
+def html_document(html: str, headers: dict[str, str] | None = None) -> Response:
+    """A page for browsers."""
+    return Response(html.encode(), media_type=MEDIA_TYPES["html"], headers=headers)
 
 
 def csv_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -1,12 +1,17 @@
-"""The HTTP layer around the app: limits, methods, CORS, caching headers, 304s, compression, HEAD.
+"""The HTTP layer around the app: one pure ASGI middleware, in three parts by what they do.
 
-One pure ASGI middleware, because the data are read-only: a 200 rendered for a (path, query, Accept,
-Accept-Language, host, scheme) key is final while the database file is served, so it is kept with its
-ETag and compressed variants in a byte-bounded LRU, emptied when the dataset changes. Starlette's
-CORSMiddleware and GZipMiddleware would redo their work per request and leave CORS headers off a
-request without Origin, which a shared cache would then serve to browsers.
+- Limits: a request too costly or too odd to route (URL, headers, query, encoded separators, a
+  parameter given twice) or a method this read-only API does not take is answered here.
+- CORS: every response carries the headers a browser on another origin needs; OPTIONS is the preflight.
+- Answers: a 200 rendered for a (dataset, path, query, Accept, Accept-Language, host, scheme) key is
+  final while that dataset is served, so it is kept with its ETag and compressed variants in a
+  byte-bounded LRU; conditional requests get a 304, HEAD no body.
+
+Starlette's CORSMiddleware and GZipMiddleware would redo their work per request and leave CORS headers
+off a request without Origin, which a shared cache would then serve to browsers.
 """
 
+import datetime as dt
 import functools
 import gzip
 import hashlib
@@ -14,10 +19,12 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import brotli
 
+from app.config import Settings
+from app.headers import preferences
 from app.problems import PROBLEM_JSON, ProblemError, bad_parameter, problem_body
 
 Scope = MutableMapping[str, Any]
@@ -28,18 +35,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Headers = list[tuple[bytes, bytes]]
 
 READ_METHODS = "GET, HEAD, OPTIONS"
-EXPOSED = "ETag, Last-Modified, Link, X-Total-Count, Content-Disposition"
 COMPRESS_FROM = 1024  # bytes; smaller bodies gain less than the header costs
 # What an entry costs beside its body (its key, headers and variants' messages), so that the cache's
 # bound is its memory, not only its bodies.
 ENTRY_OVERHEAD = 4096
-# What one request may cost: no legitimate client of this API comes near these.
-MAX_URL_BYTES = 2048
-MAX_HEADER_BYTES = 4096
-MAX_HEADERS_BYTES = 8192
-MAX_QUERY_PARAMETERS = 16
-# Encoded slashes, backslashes and NULs in a path only ever serve to confuse routing.
-ENCODED_SEPARATORS = (b"%2f", b"%5c", b"%00")
 # HTML pages get a strict policy unless the route sets its own.
 HTML_HEADERS: Headers = [
     (
@@ -51,12 +50,113 @@ HTML_HEADERS: Headers = [
 ]
 # A 304 repeats the 200's headers except those that describe the body it does not send.
 NOT_MODIFIED_DROPS = (b"content-length", b"content-type", b"content-encoding", b"content-disposition")
-# Sent on every response, errors included.
-COMMON_HEADERS: Headers = [
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", EXPOSED.encode()),
-    (b"x-content-type-options", b"nosniff"),
-]
+
+
+class Served(Protocol):
+    """What the HTTP layer knows of the dataset being served: its identity and its date."""
+
+    @property
+    def digest(self) -> str: ...
+
+    @property
+    def modified_at(self) -> dt.datetime: ...
+
+    @property
+    def last_modified(self) -> str: ...
+
+
+def cache_control(settings: Settings) -> bytes:
+    """Every 200's Cache-Control, from the operator's settings (the one place it is built)."""
+    swr = settings.cache_stale_while_revalidate
+    return f"public, max-age={settings.cache_max_age}, stale-while-revalidate={swr}".encode()
+
+
+class Limits:
+    """What one request may cost and do: no legitimate client of this API comes near these."""
+
+    MAX_URL_BYTES = 2048
+    MAX_HEADER_BYTES = 4096
+    MAX_HEADERS_BYTES = 8192
+    MAX_QUERY_PARAMETERS = 16
+    # Encoded slashes, backslashes and NULs in a path only ever serve to confuse routing.
+    ENCODED_SEPARATORS = (b"%2f", b"%5c", b"%00")
+
+    @classmethod
+    def refusal(cls, scope: Scope) -> ProblemError | None:
+        """The problem with a request this API does not take, else None."""
+        method = scope["method"]
+        if method not in ("GET", "HEAD", "OPTIONS"):
+            detail = f"{method} is not allowed: this API is read-only; allowed: {READ_METHODS}"
+            return ProblemError(405, detail, headers={"Allow": READ_METHODS})
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        query: bytes = scope["query_string"]
+        if (  # the usual request, far from every limit, is told at a glance
+            len(raw_path) + len(query) <= cls.MAX_URL_BYTES
+            and b"%" not in raw_path
+            and b"&" not in query
+            and sum([len(name) + len(value) for name, value in scope["headers"]]) <= cls.MAX_HEADER_BYTES
+        ):
+            return None
+        return cls._too_costly(raw_path, query, scope["headers"]) or cls._given_twice(query)
+
+    @classmethod
+    def _too_costly(cls, raw_path: bytes, query: bytes, headers: Headers) -> ProblemError | None:
+        if query.count(b"&") + 1 > cls.MAX_QUERY_PARAMETERS:
+            return bad_parameter("query", "too many parameters", f"at most {cls.MAX_QUERY_PARAMETERS}")
+        if len(raw_path) + len(query) > cls.MAX_URL_BYTES:
+            return bad_parameter("URL", "too long", f"at most {cls.MAX_URL_BYTES} bytes", "path", 414)
+        sizes = [len(name) + len(value) for name, value in headers]
+        if sum(sizes) > cls.MAX_HEADERS_BYTES or max(sizes, default=0) > cls.MAX_HEADER_BYTES:
+            name = max(headers, key=lambda h: len(h[0]) + len(h[1]))[0].decode("latin-1")
+            allowed = f"at most {cls.MAX_HEADER_BYTES} bytes a header, {cls.MAX_HEADERS_BYTES} in all"
+            return bad_parameter(name, "too large", allowed, "header", 431)
+        if any(separator in raw_path.lower() for separator in cls.ENCODED_SEPARATORS):
+            return bad_parameter("path", "holds an encoded '/', '\\' or NUL", "plain path segments", "path")
+        return None
+
+    @staticmethod
+    def _given_twice(query: bytes) -> ProblemError | None:
+        """A query parameter given twice: a route's query model reads one value a name, so the other
+        would silently go unread."""
+        names = [part.partition(b"=")[0] for part in query.split(b"&")]
+        twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+        return (
+            None if twice is None else bad_parameter(twice.decode("latin-1"), "given more than once", "a single value")
+        )
+
+
+class Cors:
+    """Cross-origin reading: the headers on every response, and the answer to a preflight."""
+
+    EXPOSED = b"ETag, Last-Modified, Link, X-Total-Count, Content-Disposition"
+    HEADERS: ClassVar[Headers] = [
+        (b"access-control-allow-origin", b"*"),
+        (b"access-control-expose-headers", EXPOSED),
+        (b"x-content-type-options", b"nosniff"),
+    ]
+
+    @classmethod
+    def preflight(cls, headers: dict[bytes, bytes]) -> Headers:
+        """OPTIONS: the methods allowed, and for a CORS preflight (GET or HEAD asked) what it may send."""
+        answer = [(b"allow", READ_METHODS.encode())]
+        if b"access-control-request-method" in headers:
+            answer += [(b"access-control-allow-methods", READ_METHODS.encode()), (b"access-control-max-age", b"86400")]
+            requested = headers.get(b"access-control-request-headers", b"")
+            if requested:
+                answer.append((b"access-control-allow-headers", requested[:1024]))
+        return answer
+
+
+async def _send(send: Send, status: int, headers: Headers, body: bytes, head: bool, media_type: str = "") -> None:
+    """Send a whole response, with the headers every response carries."""
+    names = {name for name, _ in headers}
+    full = [*headers, *((n, v) for n, v in Cors.HEADERS if n not in names)]
+    if media_type:
+        full.append((b"content-type", media_type.encode()))
+    if status not in {204, 304}:
+        full.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": full})
+    await send({"type": "http.response.body", "body": b"" if head else body})
 
 
 @dataclass(frozen=True)
@@ -127,108 +227,121 @@ class ResponseCache:
 
 
 @functools.lru_cache(maxsize=256)  # clients send a handful of distinct values
-def _coding(accept_encoding: bytes) -> str:
+def coding(accept_encoding: bytes) -> str:
     """The best content coding the client takes: br, then gzip, then identity."""
-    accepted: dict[str, float] = {}
-    for part in accept_encoding.decode("latin-1").lower().split(","):
-        name, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        accepted[name.strip()] = quality
-    for coding in ("br", "gzip"):
-        if accepted.get(coding, accepted.get("*", 0.0)) > 0:
-            return coding
+    accepted = dict(preferences(accept_encoding.decode("latin-1")))
+    for name in ("br", "gzip"):
+        if accepted.get(name, accepted.get("*", 0.0)) > 0:
+            return name
     return "identity"
 
 
-def _tags(if_none_match: str) -> set[str]:
+def tags(if_none_match: str) -> set[str]:
     """The entity tags of an If-None-Match header, weak markers removed."""
     return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",") if tag.strip()}
 
 
-def _refusal(scope: Scope) -> ProblemError | None:
-    """The problem with a request too costly or too odd to route, else None."""
-    raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-    query: bytes = scope["query_string"]
-    headers = scope["headers"]
-    if (  # the usual request, far from every limit, is told at a glance
-        len(raw_path) + len(query) <= MAX_URL_BYTES
-        and b"%" not in raw_path
-        and query.count(b"&") + 1 < MAX_QUERY_PARAMETERS
-        and sum([len(name) + len(value) for name, value in headers]) <= MAX_HEADER_BYTES
-    ):
-        return None
-    if query.count(b"&") + 1 > MAX_QUERY_PARAMETERS:
-        return bad_parameter("query", "too many parameters", f"at most {MAX_QUERY_PARAMETERS}")
-    if len(raw_path) + len(query) > MAX_URL_BYTES:
-        return bad_parameter("URL", "too long", f"at most {MAX_URL_BYTES} bytes", "path", 414)
-    sizes = [len(name) + len(value) for name, value in scope["headers"]]
-    if sum(sizes) > MAX_HEADERS_BYTES or max(sizes, default=0) > MAX_HEADER_BYTES:
-        name = max(scope["headers"], key=lambda h: len(h[0]) + len(h[1]))[0].decode("latin-1")
-        allowed = f"at most {MAX_HEADER_BYTES} bytes a header, {MAX_HEADERS_BYTES} in all"
-        return bad_parameter(name, "too large", allowed, "header", 431)
-    if any(separator in raw_path.lower() for separator in ENCODED_SEPARATORS):
-        return bad_parameter("path", "holds an encoded '/', '\\' or NUL", "plain path segments", "path")
-    return None
+def not_modified(headers: dict[bytes, bytes], tag: str, served: Served) -> bool:
+    """Whether a conditional request already holds this answer (If-None-Match first, as RFC 9110 says)."""
+    if_none_match = headers.get(b"if-none-match")
+    if if_none_match is not None:
+        held = tags(if_none_match.decode("latin-1"))
+        return "*" in held or tag in held
+    if_modified_since = headers.get(b"if-modified-since")
+    if if_modified_since is not None:
+        try:
+            since = parsedate_to_datetime(if_modified_since.decode("latin-1"))
+        except (TypeError, ValueError):
+            return False
+        return since.tzinfo is not None and since >= served.modified_at
+    return False
 
 
-async def _send(
-    send: Send, status: int, headers: Headers, body: bytes, head: bool, media_type: str | None = None
-) -> None:
-    """Send a whole response, with the headers every response carries."""
-    names = {name for name, _ in headers}
-    full = [*headers, *((n, v) for n, v in COMMON_HEADERS if n not in names)]
-    if media_type:
-        full.append((b"content-type", media_type.encode()))
-    if status not in {204, 304}:
-        full.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": full})
-    await send({"type": "http.response.body", "body": b"" if head else body})
+class Answers:
+    """The response cache and what is derived from an entry: its variant per coding, with the
+    headers every 200 carries (ETag, Last-Modified, Cache-Control, Vary, CORS)."""
+
+    def __init__(self, max_bytes: int, cache_control: bytes) -> None:
+        self.cache = ResponseCache(max_bytes)
+        self.cache_control = cache_control
+        self.digest: str | None = None  # the dataset the kept answers were made from
+
+    def entry(self, status: int, headers: Headers, body: bytes, served: Served) -> Entry | None:
+        """A cacheable 200 as an entry, or None (another status, or a route that set its own caching)."""
+        if status != 200 or any(n == b"cache-control" for n, _ in headers):
+            return None
+        own_tag = next((v for n, v in headers if n == b"etag"), None)
+        if own_tag is not None:  # the route names its entity (the database file: its digest)
+            headers = [(n, v) for n, v in headers if n != b"etag"]
+            return Entry(headers, body, own_tag.decode("latin-1").strip('"'), compressible=False)
+        content_type = next((v for n, v in headers if n == b"content-type"), b"")
+        digest = hashlib.sha256(served.digest.encode() + b"\0" + content_type + b"\0")
+        digest.update(body)
+        entry = Entry(headers, body, digest.hexdigest()[:32], compressible=True)
+        # A body too large to keep would be compressed afresh for every request: it is sent as it is.
+        entry.compressible = self.cache.fits(entry)
+        return entry
+
+    def variant(self, key: tuple[Any, ...], entry: Entry, asked: str, served: Served) -> Variant:
+        """The entry in the coding a client asked for (made once per coding, then reused)."""
+        name = asked if len(entry.body) >= COMPRESS_FROM and entry.compressible else "identity"
+        variant = entry.variants.get(name)
+        if variant is not None:
+            return variant
+        if name == "br":
+            body = brotli.compress(entry.body, quality=9)
+        elif name == "gzip":
+            body = gzip.compress(entry.body, compresslevel=6, mtime=0)
+        else:
+            body = entry.body
+        tag = f'"{entry.tag}"' if name == "identity" else f'"{entry.tag}-{name}"'
+        varies = b", ".join([b"Accept, Accept-Encoding", *(v for n, v in entry.headers if n == b"vary")])
+        headers = [
+            *(h for h in entry.headers if h[0] != b"vary"),
+            *Cors.HEADERS,
+            (b"etag", tag.encode()),
+            (b"last-modified", served.last_modified.encode()),
+            (b"cache-control", self.cache_control),
+            (b"vary", varies),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        if name != "identity":
+            headers.append((b"content-encoding", name.encode()))
+        variant = entry.variants[name] = Variant(headers, body, tag)
+        if name != "identity":
+            self.cache.grew(key, entry, len(body))
+        return variant
 
 
 class HttpLayer:
-    """Read-only HTTP semantics and a response cache, emptied when the dataset changes."""
+    """Read-only HTTP semantics, CORS and the response cache around the app (see the module)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, app: ASGIApp, current: Callable[[], Served], cache_control: bytes, max_bytes: int) -> None:
         self.app = app
-        self.cache = ResponseCache(max_bytes)
-        self.digest: str | None = None  # the dataset the cached answers were made from
+        self.current = current  # the dataset being served, switched when the database file is rebuilt
+        self.answers = Answers(max_bytes, cache_control)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        method = scope["method"]
-        head = method == "HEAD"
-        refusal = _refusal(scope)
+        head = scope["method"] == "HEAD"
+        refusal = Limits.refusal(scope)
         if refusal is not None:
-            await _send(
-                send,
-                refusal.status,
-                [],
-                problem_body(refusal.status, refusal.detail, refusal.errors),
-                head,
-                PROBLEM_JSON,
-            )
+            body = problem_body(refusal.status, refusal.detail, refusal.errors)
+            answer = [(n.lower().encode(), v.encode()) for n, v in refusal.headers.items()]
+            await _send(send, refusal.status, answer, body, head, PROBLEM_JSON)
             return
         headers = dict(scope["headers"])
-        if method == "OPTIONS":
-            await self._options(headers, send)
+        if scope["method"] == "OPTIONS":
+            await _send(send, 204, Cors.preflight(headers), b"", False)
             return
-        if not head and method != "GET":
-            detail = f"{method} is not allowed: this API is read-only; allowed: {READ_METHODS}"
-            body = problem_body(405, detail)
-            await _send(send, 405, [(b"allow", READ_METHODS.encode())], body, head, PROBLEM_JSON)
-            return
-        dataset = scope["app"].state.dataset
-        if dataset.digest != self.digest:  # a new database file: forget every answer
-            self.cache.clear()
-            self.digest = dataset.digest
+        served = self.current()
+        if served.digest != self.answers.digest:  # a new database file: forget every answer
+            self.answers.cache.clear()
+            self.answers.digest = served.digest
         key = (
+            served.digest,
             scope["path"],
             scope["query_string"],
             headers.get(b"accept", b""),
@@ -236,16 +349,14 @@ class HttpLayer:
             headers.get(b"host", b""),  # the page's embed snippets and the package's URLs name the host
             scope["scheme"],  # and the scheme, which a trusted proxy may set
         )
-        entry = self.cache.get(key)
+        entry = self.answers.cache.get(key)
         if entry is None:
-            entry = await self._render(scope, receive, send, head, dataset)
+            entry = await self._render(scope, receive, send, head, served)
             if entry is None:
                 return
-            # A body too large to keep would be compressed afresh for every request: send it as it is.
-            entry.compressible = entry.compressible and self.cache.fits(entry)
-            self.cache.put(key, entry)
-        variant = self._variant(key, entry, _coding(headers.get(b"accept-encoding", b"")), dataset)
-        if self._not_modified(headers, variant.tag, dataset):
+            self.answers.cache.put(key, entry)
+        variant = self.answers.variant(key, entry, coding(headers.get(b"accept-encoding", b"")), served)
+        if not_modified(headers, variant.tag, served):
             unchanged = [(n, v) for n, v in variant.headers if n not in NOT_MODIFIED_DROPS]
             await send({"type": "http.response.start", "status": 304, "headers": unchanged})
             await send({"type": "http.response.body", "body": b""})
@@ -253,8 +364,8 @@ class HttpLayer:
         await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
         await send({"type": "http.response.body", "body": b"" if head else variant.body})
 
-    async def _render(self, scope: Scope, receive: Receive, send: Send, head: bool, dataset: Any) -> Entry | None:
-        """Run the app; return a cacheable 200 as an Entry, or send any other answer and return None."""
+    async def _render(self, scope: Scope, receive: Receive, send: Send, head: bool, served: Served) -> Entry | None:
+        """Run the app as GET; return a cacheable 200 as an entry, or send any other answer and return None."""
         start: Message = {}
         chunks: list[bytes] = []
 
@@ -275,73 +386,7 @@ class HttpLayer:
         if any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers):
             names = {n for n, _ in headers}
             headers += [(n, v) for n, v in HTML_HEADERS if n not in names]
-        if status != 200 or any(n == b"cache-control" for n, _ in headers):
+        entry = self.answers.entry(status, headers, body, served)
+        if entry is None:
             await _send(send, status, headers, body, head)
-            return None
-        own_tag = next((v for n, v in headers if n == b"etag"), None)
-        if own_tag is not None:  # the route names its entity (the database file: its digest)
-            headers = [(n, v) for n, v in headers if n != b"etag"]
-            return Entry(headers, body, own_tag.decode("latin-1").strip('"'), compressible=False)
-        content_type = next((v for n, v in headers if n == b"content-type"), b"")
-        digest = hashlib.sha256(dataset.digest.encode() + b"\0" + content_type + b"\0")
-        digest.update(body)
-        return Entry(headers, body, digest.hexdigest()[:32], compressible=True)
-
-    def _variant(self, key: tuple[Any, ...], entry: Entry, asked: str, dataset: Any) -> Variant:
-        """The entry in the coding a client asked for (made once per coding, then reused)."""
-        coding = asked if len(entry.body) >= COMPRESS_FROM and entry.compressible else "identity"
-        variant = entry.variants.get(coding)
-        if variant is not None:
-            return variant
-        if coding == "br":
-            body = brotli.compress(entry.body, quality=9)
-        elif coding == "gzip":
-            body = gzip.compress(entry.body, compresslevel=6, mtime=0)
-        else:
-            body = entry.body
-        tag = f'"{entry.tag}"' if coding == "identity" else f'"{entry.tag}-{coding}"'
-        varies = b", ".join([b"Accept, Accept-Encoding", *(v for n, v in entry.headers if n == b"vary")])
-        headers = [
-            *(h for h in entry.headers if h[0] != b"vary"),
-            *COMMON_HEADERS,
-            (b"etag", tag.encode()),
-            (b"last-modified", dataset.last_modified.encode()),
-            (b"cache-control", dataset.cache_control.encode()),
-            (b"vary", varies),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        if coding != "identity":
-            headers.append((b"content-encoding", coding.encode()))
-        variant = entry.variants[coding] = Variant(headers, body, tag)
-        if coding != "identity":
-            self.cache.grew(key, entry, len(body))
-        return variant
-
-    @staticmethod
-    def _not_modified(headers: dict[bytes, bytes], tag: str, dataset: Any) -> bool:
-        if_none_match = headers.get(b"if-none-match")
-        if if_none_match is not None:
-            tags = _tags(if_none_match.decode("latin-1"))
-            return "*" in tags or tag in tags
-        if_modified_since = headers.get(b"if-modified-since")
-        if if_modified_since is not None:
-            try:
-                since = parsedate_to_datetime(if_modified_since.decode("latin-1"))
-            except (TypeError, ValueError):
-                return False
-            return since.tzinfo is not None and since >= dataset.modified_at
-        return False
-
-    @staticmethod
-    async def _options(headers: dict[bytes, bytes], send: Send) -> None:
-        """CORS preflight for GET/HEAD, or the plain list of allowed methods."""
-        extra = [(b"allow", READ_METHODS.encode())]
-        if b"access-control-request-method" in headers:
-            requested = headers.get(b"access-control-request-headers", b"")
-            extra += [
-                (b"access-control-allow-methods", READ_METHODS.encode()),
-                (b"access-control-max-age", b"86400"),
-            ]
-            if requested:
-                extra.append((b"access-control-allow-headers", requested[:1024]))
-        await _send(send, 204, extra, b"", False)
+        return entry

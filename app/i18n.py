@@ -14,8 +14,9 @@ from typing import Annotated, Literal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from fastapi import Query, Request
+from fastapi import Query
 
+from app.headers import preferences
 from app.problems import bad_parameter
 
 LANGUAGES = ("en", "uk")
@@ -63,12 +64,12 @@ class Words:
         return format_date(day, self.gettext("d MMMM y"), locale=self.lang)
 
     def day_month(self, day: dt.date) -> str:
-        """A day and month under a chart's bar: 3 Jan / 3 січ."""
-        return format_date(day, "d MMM", locale=self.lang).rstrip(".")
+        """A day and month under a chart's bar, abbreviated as CLDR does: 3 Jan / 3 січ."""
+        return format_date(day, "d MMM", locale=self.lang)
 
     def month(self, number: int) -> str:
         """A month's short name on its own: Jan / січ."""
-        return format_date(dt.date(2000, number, 1), "LLL", locale=self.lang).rstrip(".")
+        return format_date(dt.date(2000, number, 1), "LLL", locale=self.lang)
 
 
 @functools.cache
@@ -83,21 +84,16 @@ def words(lang: str) -> Words:
         return Words(lang, gettext.GNUTranslations(file))
 
 
-def language(request: Request) -> str:
-    """`?lang=` (en or uk) first, then the Accept-Language header, then English."""
-    asked = request.query_params.get("lang")
+def language(asked: str | None, accept_language: str) -> str:
+    """The language a request asks for: `?lang=` (en or uk) first, then the Accept-Language header's
+    best-ranked language of ours, then English."""
     if asked is not None:
         if asked not in LANGUAGES:
             raise bad_parameter("lang", f"'{asked[:20]}' is not offered", ", ".join(LANGUAGES))
         return asked
     best, best_quality = "en", 0.0
-    for part in (request.headers.get("accept-language") or "").split(","):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        try:
-            quality = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
-        except ValueError:
-            quality = 0.0
+    for tag, quality in preferences(accept_language):
+        primary = tag.split("-")[0]
         if primary in LANGUAGES and quality > best_quality:
             best, best_quality = primary, quality
     return best

@@ -10,14 +10,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from app import openapi, problems
 from app.config import Settings, get_settings
 from app.db import Dataset, UnusableDatabaseError, open_dataset, settle_long_lived, sqlite_path
-from app.http import HttpLayer
-from app.params import reject_unknown_parameters
-from app.record import load_record
+from app.http import HttpLayer, cache_control
+from app.record import Record, load_record
 from app.routes import docs, exchanges, feed, package, pages, service, sources, stats
 
 DESCRIPTION = """\
@@ -60,7 +59,10 @@ async def follow_database_file(app: FastAPI, settings: Settings) -> None:
         except (UnusableDatabaseError, OSError, sqlite3.Error) as error:  # e.g. the file replaced again meanwhile
             log.warning("not switching to the rebuilt database: %s", error)
             continue
-        app.state.dataset, app.state.record = dataset, record  # one step: no request sees a mix
+        served: Record = app.state.record
+        app.state.record = record  # one step: no request sees a mix of two files
+        # The file it replaces is closed once requests still reading it have long finished.
+        asyncio.get_running_loop().call_later(max(settings.reload_seconds, 1) * 30, served.dataset.close)
         log.info("serving the rebuilt database %s (digest %s)", path, dataset.digest[:12])
 
 
@@ -73,8 +75,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.dataset = dataset or open_dataset(settings)
-        app.state.record = load_record(app.state.dataset)
+        app.state.record = load_record(dataset or open_dataset(settings))
         settle_long_lived()
         follower = asyncio.create_task(follow_database_file(app, settings)) if settings.reload_seconds > 0 else None
         yield
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
             follower.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await follower
-        app.state.dataset.db.close()
+        current().close()
         gc.unfreeze()
 
     app = FastAPI(
@@ -90,7 +91,6 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(reject_unknown_parameters)],
         docs_url=None,
         redoc_url=None,
         # This service exports no OpenTelemetry data; with it off, FastAPI does not look for a
@@ -101,7 +101,15 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     openapi.install(app)
     for module in (pages, service, stats, exchanges, sources, feed, package, docs):
         app.include_router(module.router)
-    app.add_middleware(HttpLayer, max_bytes=settings.response_cache_bytes)
+
+    def current() -> Dataset:
+        """The dataset being served: the one the record was read from, switched with it."""
+        record: Record = app.state.record
+        return record.dataset
+
+    app.add_middleware(
+        HttpLayer, current=current, cache_control=cache_control(settings), max_bytes=settings.response_cache_bytes
+    )
     return app
 
 

@@ -218,7 +218,7 @@ def _yearly(page: Writer, facts: PageFacts) -> str:
         (w.gettext("Exchanges"), True),
         (w.gettext("on record"), True),
         (w.gettext("not on record"), True),
-        (w.gettext("undisclosed"), True),
+        (w.gettext("undisclosed figures"), True),
         ("", False),
     ]
     rows = [
@@ -266,7 +266,12 @@ def _timeline(page: Writer, facts: PageFacts, year: int) -> str:
             e.exchange_ordinal,
             e.exchange_stage or "",
             page.n(e.returned_to_ukraine) if e.returned_to_ukraine is not None else w.gettext("undisclosed"),
-            label("kind", e.kind, lang) + (f", {label('agreement', e.agreement, lang)}" if e.agreement else ""),
+            label("kind", e.kind, lang)
+            + (
+                w.gettext(", {agreement}").format(agreement=label("agreement", e.agreement, lang))
+                if e.agreement
+                else ""
+            ),
         )
         for e in facts.events
     ]

@@ -1,92 +1,211 @@
-"""Query parameters shared by routes: the unknown-parameter guard, dates and paging."""
+"""Every route's query parameters as one pydantic model, validated once by FastAPI
+(`Annotated[Model, Query()]`): a parameter the model does not name is refused with the names it does,
+a date is a calendar date, a range runs forwards. What depends on the served record (an `as_of` day
+inside it) is checked by the record."""
 
 import datetime as dt
-from typing import Annotated, Any
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlencode
 
-from fastapi import Depends, Query, Request
-from fastapi.routing import APIRoute
+from fastapi import Request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
-from app.problems import bad_parameter
+from app import vocabulary
+from app.schemas import Agreement, Dimension, Evidence, Kind
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000
-
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}.")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip before the page.")]
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
-def IsoDate(description: str) -> Any:  # noqa: N802 - used like the Query() it returns
-    """A date query parameter: exactly YYYY-MM-DD (pydantic alone would also take `0` as 1970-01-01)."""
-    return Query(description=description, pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})
-
-
-def iso_date(name: str, value: str | None) -> dt.date | None:
-    """The date a YYYY-MM-DD parameter names, or a 400 for an impossible one such as 2024-02-30."""
-    if value is None:
-        return None
+def _day(value: Any) -> Any:
+    """A YYYY-MM-DD parameter as the date it names; pydantic alone would also take `0` as 1970-01-01."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    text = str(value)
+    if not re.match(DATE_PATTERN, text):
+        raise PydanticCustomError(
+            "string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": DATE_PATTERN}
+        )
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise bad_parameter(name, f"'{value}' is not a calendar date", "an ISO date, YYYY-MM-DD") from None
+        raise PydanticCustomError(
+            "calendar_date", "'{value}' is not a calendar date", {"value": text, "allowed": "an ISO date, YYYY-MM-DD"}
+        ) from None
 
 
-async def record_as_of(
-    request: Request,
-    as_of: Annotated[
+# An optional date parameter: exactly YYYY-MM-DD, and a day the calendar has.
+Day = Annotated[dt.date | None, BeforeValidator(_day), Field(json_schema_extra={"pattern": DATE_PATTERN})]
+
+
+def _out_of_order(name: str, later: object, other: str, earlier: object, what: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "out_of_order",
+        "{later} is before {other} {earlier}",
+        {"name": name, "later": str(later), "other": other, "earlier": str(earlier), "allowed": f"a {what} >= {other}"},
+    )
+
+
+class QueryModel(BaseModel):
+    """A route's query parameters. One the model does not name is refused, naming those it does (a typo
+    such as `?yaer=2024` must not silently answer with every year)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_known(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            names = {field.alias or name for name, field in cls.model_fields.items()}
+            for name in data:
+                if name not in names:
+                    allowed = ", ".join(sorted(names)) or "no query parameters"
+                    raise PydanticCustomError(
+                        "unknown_parameter", "unknown parameter", {"name": name, "allowed": allowed}
+                    )
+        return data
+
+
+class NoQuery(QueryModel):
+    """A route that takes no query parameters."""
+
+
+FORMAT_HELP = "the same as a suffix such as `.csv` or an Accept header such as `text/csv`."
+Download = Annotated[bool, Field(description="`1`: send as an attachment with a file name, for saving.")]
+Bom = Annotated[bool, Field(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")]
+Lang = Annotated[
+    Literal["en", "uk"] | None,
+    Field(description="Language of the page, chart or sentences: `en` or `uk` (default: Accept-Language, else en)."),
+]
+
+
+class Table(QueryModel):
+    """A data route: JSON or CSV (an unknown format answers 406 with what is offered, not 400)."""
+
+    format: Annotated[
         str | None,
-        IsoDate(
-            "The record as it stood on this day (YYYY-MM-DD): events dated on or before it, totals published "
-            "on or before it, the year's own official total only once the year has ended."
+        Field(
+            max_length=10,
+            description=f"`json` or `csv` (default json); {FORMAT_HELP}",
+            json_schema_extra={"enum": ["json", "csv"]},
         ),
-    ] = None,
-) -> dt.date | None:
-    """The `as_of` day asked for, or a 400 that says the range the record covers."""
-    day = iso_date("as_of", as_of)
-    if day is None:
-        return None
-    dataset = request.app.state.dataset
-    if not dataset.first_record <= day <= dataset.as_of:
-        span = f"a date from {dataset.first_record} (the first record) to {dataset.as_of} (the latest)"
-        raise bad_parameter("as_of", f"{day} is outside the record", span)
-    return day
+    ] = None
+    download: Download = False
+    bom: Bom = False
 
 
-AsOf = Annotated[dt.date | None, Depends(record_as_of)]
+class Chart(Table):
+    """A data route that also draws its data as an SVG chart."""
+
+    format: Annotated[
+        str | None,
+        Field(
+            max_length=10,
+            description=f"`json`, `csv` or `svg` (default json); {FORMAT_HELP}",
+            json_schema_extra={"enum": ["json", "csv", "svg"]},
+        ),
+    ] = None
 
 
-def date_range(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:
-    """The dates of a `date_from`/`date_to` pair, or a 400 for an impossible or reversed one."""
-    first, last = iso_date("date_from", date_from), iso_date("date_to", date_to)
-    if first and last and first > last:
-        raise bad_parameter("date_to", f"{last} is before date_from {first}", "a date >= date_from")
-    return first, last
+class Languaged(QueryModel):
+    """Rows with a quote-ready sentence or notes, in the asked language."""
+
+    lang: Lang = None
 
 
-def _query_names(dependant: Any) -> set[str]:
-    """The query parameters a route's dependency tree takes (FastAPI's `route.dependant`)."""
-    names = {param.alias for param in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
+class Dated(QueryModel):
+    """The record as it stood on a day."""
+
+    as_of: Day = Field(
+        None,
+        description="The record as it stood on this day (YYYY-MM-DD): events dated on or before it, totals "
+        "published on or before it, the year's own official total only once the year has ended.",
+    )
 
 
-async def reject_unknown_parameters(request: Request) -> None:
-    """400 for a query parameter the route does not take, or one given twice.
+class Span(QueryModel):
+    """A range of dates, either end open; it runs forwards."""
 
-    A typo such as `?yaer=2024` must not silently answer with every year.
-    """
-    if not request.scope["query_string"]:
-        return
-    route = request.scope.get("route")
-    accepted = _query_names(route.dependant) if isinstance(route, APIRoute) else set()
-    seen: set[str] = set()
-    for name, _ in request.query_params.multi_items():
-        if name not in accepted:
-            raise bad_parameter(name, "unknown parameter", ", ".join(sorted(accepted)) or "no query parameters")
-        if name in seen:
-            raise bad_parameter(name, "given more than once", "a single value")
-        seen.add(name)
+    date_from: Day = Field(None, description="On or after this ISO date (YYYY-MM-DD).")
+    date_to: Day = Field(None, description="On or before this ISO date (YYYY-MM-DD).")
+
+    @model_validator(mode="after")
+    def _forwards(self) -> Self:
+        if self.date_from is not None and self.date_to is not None and self.date_to < self.date_from:
+            raise _out_of_order("date_to", self.date_to, "date_from", self.date_from, "date")
+        return self
+
+
+Year = Annotated[int | None, Field(ge=1, le=9999, description="Only this calendar year.")]
+DimensionParam = Annotated[Dimension, Field(description=vocabulary.description("breakdown", "dimension"))]
+
+
+class YearlyQuery(Chart, Languaged, Dated):
+    year_from: Annotated[int | None, Field(ge=2022, le=9999, description="First year to include.")] = None
+    year_to: Annotated[int | None, Field(ge=2022, le=9999, description="Last year to include.")] = None
+
+    @model_validator(mode="after")
+    def _forwards(self) -> Self:
+        if self.year_from is not None and self.year_to is not None and self.year_to < self.year_from:
+            raise _out_of_order("year_to", self.year_to, "year_from", self.year_from, "year")
+        return self
+
+
+class OneRowQuery(Table, Languaged):
+    """One row (or the whole of a short table) with its sentence or notes."""
+
+
+class SummaryQuery(Table, Languaged, Dated):
+    pass
+
+
+class MonthlyQuery(Chart, Languaged, Dated, Span):
+    year: Year = None
+
+
+class TotalsQuery(Chart, Languaged, Dated, Span):
+    publisher: Annotated[
+        str | None, Field(max_length=40, description="Only this body's totals: a code from `meta.publishers`.")
+    ] = None
+
+
+class ExchangesQuery(Chart, Languaged, Dated, Span):
+    year: Year = None
+    mediator: Annotated[str | None, Field(max_length=100, description="Credited mediator, case-insensitive.")] = None
+    kind: Kind | None = Field(None, description=vocabulary.description("events", "kind"))
+    agreement: Agreement | None = Field(None, description=vocabulary.description("events", "agreement"))
+    evidence: Evidence | None = Field(None, description=vocabulary.description("events", "evidence"))
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}.")] = 100
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Rows to skip before the page.")] = 0
+
+
+class WideUnitsQuery(Table, Span):
+    year: Year = None
+    dimension: DimensionParam = "service"
+
+
+class UnitsQuery(Chart, Languaged):
+    dimension: DimensionParam = "service"
+
+
+class PageQuery(QueryModel):
+    lang: Lang = None
+    year: Annotated[
+        int | None, Field(ge=1, le=9999, description="The page's timeline year (default: the latest with events).")
+    ] = None
+
+
+class FeedQuery(QueryModel):
+    lang: Lang = None
+    entries: Annotated[int, Field(ge=1, le=200, description="How many entries, newest first (1 to 200).")] = 50
+
+
+class LanguageQuery(QueryModel):
+    lang: Lang = None
 
 
 def paging_headers(request: Request, total: int, limit: int, offset: int) -> dict[str, str]:

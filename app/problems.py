@@ -63,17 +63,23 @@ def problem_response(error: ProblemError) -> Response:
 
 
 def _validation_problem(exc: RequestValidationError) -> ProblemError:
-    errors = []
+    """A 400 naming each parameter that failed validation and what is allowed: a query model's own rules
+    (an unknown parameter, a date no calendar has, a range backwards) say it as `bad_parameter` does,
+    naming the parameter in their context; pydantic's own checks (an enum, a bound) as pydantic words them."""
+    problems = []
     for error in exc.errors():
         location, *rest = error["loc"]
-        name = ".".join(str(part) for part in rest) or str(location)
+        context = error.get("ctx") or {}
+        name = context.get("name") or ".".join(str(part) for part in rest) or str(location)
+        if "allowed" in context:
+            problems.append(bad_parameter(name, error["msg"], str(context["allowed"]), location))
+            continue
         entry = {"name": name, "in": location, "problem": error["msg"]}
-        expected = (error.get("ctx") or {}).get("expected")
+        expected = context.get("expected")
         if expected is not None:  # an enum: say what is allowed, as every other parameter problem does
             entry["allowed"] = str(expected).replace("'", "").replace(" or ", ", ")
-        errors.append(entry)
-    detail = "; ".join(f"{e['in']} parameter '{e['name']}': {e['problem']}" for e in errors)
-    return ProblemError(400, detail, errors)
+        problems.append(ProblemError(400, f"{location} parameter '{name}': {error['msg']}", [entry]))
+    return ProblemError(400, "; ".join(p.detail for p in problems), [e for p in problems for e in p.errors])
 
 
 def install(app: FastAPI) -> None:

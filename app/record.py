@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from app import queries
 from app.db import Dataset
 from app.i18n import LANGUAGES, words
+from app.problems import bad_parameter
 from app.queries import EventFact, EventFilter, OfficialYear
 from app.schemas import (
     Dimension,
@@ -146,6 +147,17 @@ class Record:
     # rows with a sentence in each language.
     monthly: tuple[MonthlyRow, ...] = ()
     languages: Mapping[str, InLanguage] = dataclasses.field(default_factory=dict)
+
+    def day(self, asked: dt.date | None) -> dt.date | None:
+        """An `as_of` day inside the record (None: the record as it stands), or a 400 that says the range
+        it covers."""
+        if asked is None:
+            return None
+        first, latest = self.dataset.first_record, self.dataset.as_of
+        if not first <= asked <= latest:
+            span = f"a date from {first} (the first record) to {latest} (the latest)"
+            raise bad_parameter("as_of", f"{asked} is outside the record", span)
+        return asked
 
     def upto(self, day: dt.date | None) -> int:
         """How many events are dated on or before `day` (None: all of them)."""

@@ -37,6 +37,7 @@ from app import vocabulary
 from app.build_db import SeedEditedError, build, stamped, unstamped
 from app.checks import DataCheckError, Violation
 from app.config import ROOT
+from app.sentences import site
 
 DATA = ROOT / "data"
 SEED = ROOT / "seed.sql"
@@ -300,7 +301,7 @@ def render(data: Path = DATA, skip: Mapping[str, set[int]] | None = None) -> str
         (
             number,
             url,
-            urlsplit(url).netloc.removeprefix("www."),
+            site(url),
             _published_on(url, bylines),
             bylines.get(url, {}).get("title") or None,
         )

@@ -15,6 +15,11 @@ from app.i18n import Words, words
 from app.schemas import ExchangeRow, PublishedTotalRow, Summary, YearlyRow, label
 
 
+def site(url: str) -> str:
+    """The site a source URL is on, as a reader names it: no www., no port, no trailing dot."""
+    return (urlsplit(url).hostname or "").removeprefix("www.").rstrip(".")
+
+
 def nth(value: int) -> str:
     """An English ordinal by rule: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 111th."""
     suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
@@ -94,7 +99,7 @@ def _which(event: ExchangeRow, w: Words) -> str:
 def _whose(event: ExchangeRow, w: Words) -> str:
     """Whose figure it is, by its evidence: Ukraine's official one, a single source's, or one that
     sources give differently."""
-    source = urlsplit(event.source_urls[0]).netloc.removeprefix("www.") if event.source_urls else ""
+    source = site(event.source_urls[0]) if event.source_urls else ""
     if event.evidence == "single_source":
         return w.gettext("according to a single source ({source})").format(source=source)
     if event.evidence == "conflict":

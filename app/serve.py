@@ -40,7 +40,7 @@ def main() -> int:
         # One worker: serve the dataset just verified instead of verifying it twice.
         uvicorn.run(create_app(settings, dataset), **uvicorn_options(settings))
     else:
-        dataset.db.close()  # each worker process opens and verifies its own
+        dataset.close()  # each worker process opens and verifies its own
         uvicorn.run("app.main:app", workers=settings.web_concurrency, **uvicorn_options(settings))
     return 0
 

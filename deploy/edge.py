@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from string import Template
+from typing import IO, Any
 
 from app.config import get_settings
 from app.problems import problem_body
@@ -115,10 +116,14 @@ def running_nginx(port: int, app: str, host: str = "127.0.0.1", workers: str = "
 
 
 @contextmanager
-def running_app(port: int, host: str = "127.0.0.1", **env: str) -> Iterator[subprocess.Popen[bytes]]:
-    """The app (python -m app.serve) on host:port, once /health answers."""
+def running_app(
+    port: int, host: str = "127.0.0.1", log: int | IO[Any] | None = None, **env: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The app (python -m app.serve) on host:port, once /health answers; its log to `log` (default:
+    this process's stderr)."""
     environment = {**os.environ, "HOST": host, "PORT": str(port), **env}
-    process = subprocess.Popen([sys.executable, "-m", "app.serve"], env=environment, stdin=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "app.serve"]
+    process = subprocess.Popen(command, env=environment, stdin=subprocess.DEVNULL, stderr=log)
     try:
         wait_until(
             lambda: urllib.request.urlopen(f"http://{host}:{port}/health", timeout=2).close(), process, "the app"
@@ -128,8 +133,34 @@ def running_app(port: int, host: str = "127.0.0.1", **env: str) -> Iterator[subp
         stop(process)
 
 
+RESTART_FIRST_SECONDS = 0.5
+RESTART_MOST_SECONDS = 30.0
+HEALTHY_SECONDS = 60.0  # an app that ran this long is restarted at once again if it stops
+
+
+def keep_running(port: int, host: str, first: subprocess.Popen[bytes]) -> None:
+    """Wait on the app; whenever it exits, start it again, waiting longer after each quick failure
+    (0.5 s, 1 s, 2 s, ... up to 30 s). nginx keeps answering meanwhile: stale where it holds a copy,
+    503 problem+json where it holds none. Returns only by an exception (Ctrl-C, SIGTERM)."""
+    delay, began = RESTART_FIRST_SECONDS, time.monotonic()
+    stopped = f"exit {first.wait()}"
+    while True:
+        if time.monotonic() - began > HEALTHY_SECONDS:
+            delay = RESTART_FIRST_SECONDS
+        print(f"edge: the app stopped ({stopped}); starting it again in {delay:g} s", file=sys.stderr, flush=True)
+        time.sleep(delay)
+        delay, began = min(delay * 2, RESTART_MOST_SECONDS), time.monotonic()
+        try:
+            with running_app(port, host) as process:
+                print(f"edge: the app is back (pid {process.pid})", flush=True)
+                stopped = f"exit {process.wait()}"
+        except EdgeError as error:
+            stopped = str(error)
+
+
 def main() -> int:
-    """Serve the app through nginx until interrupted, or print the config."""
+    """Serve the app through nginx until interrupted (the app restarted whenever it stops), or print
+    the config."""
     settings = get_settings()
     edge_port = int(os.environ.get("EDGE_PORT", "8080"))
     if sys.argv[1:2] == ["--print-config"] and len(sys.argv) == 3:
@@ -147,13 +178,13 @@ def main() -> int:
             origin = f"http://{settings.host}:{settings.port}/ ({settings.web_concurrency} app worker(s))"
             edge = f"http://{settings.host}:{edge_port}/ (nginx, its cache and logs in {state})"
             print(f"edge: {edge} in front of {origin}; Ctrl-C stops both", flush=True)
-            app.wait()
-            return 1  # the app stopped on its own: its own message says why
-    except EdgeError as error:
+            keep_running(settings.port, settings.host, app)
+    except EdgeError as error:  # the first start: a database that cannot be served stops it here
         print(f"edge: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 0
+    return 0
 
 
 if __name__ == "__main__":

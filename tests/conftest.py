@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -90,10 +91,11 @@ def replace_once(old: str, new: str) -> SeedEditor:
 
 
 @contextmanager
-def running_server(database_url: str, **env: str) -> Iterator[str]:
-    """The real server process (python -m app.serve) on a free port; yields its base URL."""
+def running_server(database_url: str, log: IO[Any] | None = None, **env: str) -> Iterator[str]:
+    """The real server process (python -m app.serve) on a free port; yields its base URL. Its log
+    goes to `log` where given."""
     port = free_port()
-    with running_app(port, DATABASE_URL=database_url, **env):
+    with running_app(port, log=log, DATABASE_URL=database_url, **env):
         yield f"http://127.0.0.1:{port}"
 
 

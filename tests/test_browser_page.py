@@ -18,14 +18,14 @@ def test_page_renders_figures_and_charts_without_console_errors(live_server: str
         assert page.locator("figure svg").count() == 4
         bars = page.eval_on_selector_all("#yearly svg rect title", "ts => ts.map(t => t.textContent)")
         assert bars == [
-            "2022: 1596",
-            "2022 on record: 1563",
-            "2023: 1002",
+            "2022: 1,596",
+            "2022 on record: 1,563",
+            "2023: 1,002",
             "2023 on record: 996",
-            "2024: 1358",
-            "2024 on record: 1358",
-            "2025: 2310",
-            "2025 on record: 2090",
+            "2024: 1,358",
+            "2024 on record: 1,358",
+            "2025: 2,310",
+            "2025 on record: 2,090",
             "2026: 659",
         ]
         page.click('nav.years a[href^="/?year=2024"]')  # a plain link to the year's timeline

@@ -51,8 +51,8 @@ def test_a_rebuilt_database_is_answered_from_itself_not_from_what_was_kept(
         assert before.json()["data"]["exchanges"] is None
         edited = build_edited(replace_once("(2022, 1596, NULL,", "(2022, 1596, 40,"))
         new = open_dataset(Settings(database_url=edited))
-        old = client.app.state.dataset, client.app.state.record  # type: ignore[attr-defined]
-        client.app.state.dataset, client.app.state.record = new, load_record(new)  # type: ignore[attr-defined]
+        old = client.app.state.record  # type: ignore[attr-defined]
+        client.app.state.record = load_record(new)  # type: ignore[attr-defined]
         try:
             after = client.get("/stats/yearly/2022")
             assert after.json()["data"]["exchanges"] == 40
@@ -61,8 +61,8 @@ def test_a_rebuilt_database_is_answered_from_itself_not_from_what_was_kept(
                 client.get("/stats/yearly/2022", headers={"If-None-Match": before.headers["etag"]}).status_code == 200
             )
         finally:
-            new.db.close()
-            client.app.state.dataset, client.app.state.record = old  # type: ignore[attr-defined]
+            new.close()
+            client.app.state.record = old  # type: ignore[attr-defined]
 
 
 def test_a_kept_answer_is_the_same_bytes_and_headers_as_the_first(database_url: str) -> None:

@@ -35,8 +35,8 @@ def test_no_values_give_no_bars() -> None:
 
 def test_dates_on_charts_cannot_be_misread() -> None:
     assert i18n.words("en").day_month(dt.date(2024, 1, 3)) == "3 Jan"
-    assert i18n.words("uk").day_month(dt.date(2024, 12, 30)) == "30 груд"
-    assert (i18n.words("en").month(5), i18n.words("uk").month(5)) == ("May", "трав")
+    assert i18n.words("uk").day_month(dt.date(2024, 12, 30)) == "30 груд."  # Ukrainian shortens with a full stop
+    assert (i18n.words("en").month(5), i18n.words("uk").month(5)) == ("May", "трав.")
 
 
 def test_numbers_are_grouped_per_language_with_a_space_that_never_breaks() -> None:
@@ -63,14 +63,14 @@ def _texts(root: ET.Element) -> list[str]:
 def test_yearly_chart_prints_figures_marks_derived_and_names_the_source(client: TestClient) -> None:
     root = _svg(client, "/stats/yearly.svg")
     assert root.find(f"{SVG}title").text == "People returned per year"  # type: ignore[union-attr]
-    assert "2023: 1002 (derived)" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
+    assert "2023: 1,002 (derived)" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
     texts = _texts(root)
     assert {"1,596", "1,002 (derived)", "1,358"} <= set(texts)
     assert "Exchanges: unknown" in texts and "Exchanges: 11" in texts
     assert any("Coordination Headquarters for the Treatment of Prisoners of War" in t for t in texts)
     bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     heights = {r.find(f"{SVG}title").text: float(r.get("height", 0)) for r in bars}  # type: ignore[union-attr]
-    assert heights["2023: 1002"] / heights["2022: 1596"] == pytest.approx(1002 / 1596, abs=0.01)
+    assert heights["2023: 1,002"] / heights["2022: 1,596"] == pytest.approx(1002 / 1596, abs=0.01)
 
 
 def test_timeline_draws_the_53rd_exchange_as_one_bar_of_two_stages(client: TestClient) -> None:
@@ -156,12 +156,12 @@ def test_yearly_chart_draws_each_basis_differently(client: TestClient) -> None:
         for r in root.iter(f"{SVG}rect")
         if r.find(f"{SVG}title") is not None
     }
-    assert bars["2024: 1358"].get("fill") == charts.BAR  # reported: solid
-    assert bars["2023: 1002"].get("fill") == "url(#hatch)"  # derived: hatched
+    assert bars["2024: 1,358"].get("fill") == charts.BAR  # reported: solid
+    assert bars["2023: 1,002"].get("fill") == "url(#hatch)"  # derived: hatched
     assert bars["2026: 659"].get("fill") == charts.INNER  # no official total: what is on record, outlined
     assert 'stroke-dasharray="5 3"' in client.get("/stats/yearly.svg").text  # the 2026 outline
     # The records' band inside a bar is in proportion to the bar: 2,090 of 2,310.
-    ratio = float(bars["2025 on record: 2090"].get("height", 0)) / float(bars["2025: 2310"].get("height", 0))
+    ratio = float(bars["2025 on record: 2,090"].get("height", 0)) / float(bars["2025: 2,310"].get("height", 0))
     assert ratio == pytest.approx(2090 / 2310, abs=0.01)
     assert "2026: no official total, 659 on record" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
 
@@ -221,7 +221,7 @@ def test_totals_chart_draws_one_line_per_body(client: TestClient) -> None:
     assert len(paths) == 8
     points = [t.text or "" for t in root.iter(f"{SVG}title")][1:]  # after the chart's own title
     assert len(points) == 44
-    assert "Coordination Headquarters for the Treatment of Prisoners of War, 2026-03-11: 8050" in points
+    assert "Coordination Headquarters for the Treatment of Prisoners of War, 2026-03-11: 8,050" in points
     texts = _texts(root)
     assert "Official totals since 2022, by body" in texts and "8,050" in texts and "6,922" in texts
     uk = _texts(_svg(client, "/stats/totals.svg?lang=uk"))

@@ -6,7 +6,9 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -246,3 +248,66 @@ def test_a_rebuilt_database_reaches_readers_once_max_age_has_passed(short_lived:
         after, origin = ask(edge.url, path), edge.from_origin(path)
     assert after.seen_by_reader() == origin.seen_by_reader()
     assert json.loads(after.body)["data"]["exchanges"] == 40
+
+
+def _children(pid: int) -> list[int]:
+    """Every process below `pid` (Linux /proc), children first."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_children(int(child))]
+    return found
+
+
+def _app_pid(edge: int) -> int | None:
+    """The app process (python -m app.serve) that `make edge` runs, if one is running."""
+    for pid in _children(edge):
+        try:
+            if b"app.serve" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return pid
+        except FileNotFoundError:
+            continue
+    return None
+
+
+def _waited(condition: Callable[[], object], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.1)
+
+
+def test_make_edge_outlives_its_app_and_stopping_it_stops_both(database_url: str) -> None:
+    """The app killed under `make edge` (python -m deploy.edge): nginx keeps answering, stale where it
+    holds a copy and 503 problem+json where it holds none; the app is started again; SIGTERM stops both."""
+    app_port, edge_port = free_port(), free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(app_port), "EDGE_PORT": str(edge_port)}
+    edge = subprocess.Popen([sys.executable, "-m", "deploy.edge"], env=env, stdout=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{edge_port}"
+    try:
+        assert "Ctrl-C stops both" in (edge.stdout.readline() if edge.stdout else "")
+        ask(base, "/stats/yearly")
+        _waited(lambda: ask(base, "/stats/yearly").cache == "HIT")
+        first = _app_pid(edge.pid)
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        _waited(lambda: _app_pid(edge.pid) != first)  # gone (restarted after its backoff)
+        down = ask(base, "/stats/monthly")
+        if down.status == 503:  # asked before the app was back
+            assert down.headers["content-type"] == "application/problem+json"
+            assert json.loads(down.body)["status"] == 503
+        assert ask(base, "/stats/yearly").status == 200  # stale or a hit: the edge never refused
+        _waited(lambda: _app_pid(edge.pid) not in (None, first) and ask(base, "/health").status == 200)
+        assert ask(base, "/stats/monthly").status == 200
+        second = _app_pid(edge.pid)
+        edge.send_signal(signal.SIGTERM)
+        assert edge.wait(timeout=20) == 0
+        assert second is not None and not Path(f"/proc/{second}").exists()
+        with pytest.raises(OSError):
+            ask(base, "/health")
+    finally:
+        if edge.poll() is None:
+            edge.kill()
+            edge.wait()
+        if edge.stdout:
+            edge.stdout.close()

@@ -20,16 +20,18 @@ from app.build_db import build
 from app.config import Settings
 from app.db import open_dataset
 from app.formats import _accepted
-from app.http import _coding, _tags
+from app.http import coding, tags
 from app.main import create_app
+from app.record import load_record
+from tests.conftest import fixture_seed
 
 
 def _app_on_a_fresh_database() -> Any:
     """The app on a database built the real way, ready before pytest collects the operations."""
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='fuzz-')) / 'returns.db'}"
-    build(url)
+    build(url, fixture_seed())
     app = create_app(Settings(database_url=url))
-    app.state.dataset = open_dataset(Settings(database_url=url))  # the ASGI transport runs no lifespan
+    app.state.record = load_record(open_dataset(Settings(database_url=url)))  # the ASGI transport runs no lifespan
     return app
 
 
@@ -66,12 +68,12 @@ def test_any_accept_header_chooses_an_offered_format_or_none(accept: str) -> Non
 
 @given(HEADER_TEXT)
 def test_any_accept_encoding_chooses_a_coding_we_have(accept_encoding: str) -> None:
-    assert _coding(accept_encoding.encode("latin-1", "replace")) in {"br", "gzip", "identity"}
+    assert coding(accept_encoding.encode("latin-1", "replace")) in {"br", "gzip", "identity"}
 
 
 @given(HEADER_TEXT)
 def test_if_none_match_parsing_never_fails(if_none_match: str) -> None:
-    assert all(not tag.startswith("W/") for tag in _tags(if_none_match))
+    assert all(not tag.startswith("W/") for tag in tags(if_none_match))
 
 
 @given(

@@ -2,6 +2,7 @@
 (Datasette), the wide breakdown (Datawrapper, Flourish) and docs that work offline (Chromium)."""
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -15,6 +16,8 @@ from fastapi.testclient import TestClient
 from frictionless import Package
 
 from app import vocabulary
+from app.config import Settings
+from app.main import create_app
 from tests.browser import chromium
 from tests.conftest import FIXTURE
 
@@ -172,3 +175,18 @@ def test_docs_policy_allows_this_server_alone(client: TestClient) -> None:
     assert "script-src 'self';" in policy and "https:" not in policy and "unsafe-inline" not in policy
     assert "<script>" not in response.text  # no inline script: the start-up call is /docs/start.js
     assert client.get("/docs/assets/swagger-ui-bundle.js").headers["content-type"].startswith("text/javascript")
+
+
+def test_the_database_file_is_the_verified_bytes_even_once_replaced_on_disk(database_url: str, tmp_path: Path) -> None:
+    """Before the server switches to a rebuilt file, it sends the file it verified, under that file's
+    digest (uncached, so the route itself answers)."""
+    served = tmp_path / "served.db"
+    shutil.copy(Path(database_url.removeprefix("sqlite:///")), served)
+    settings = Settings(database_url=f"sqlite:///{served}", reload_seconds=0, response_cache_bytes=0)
+    with TestClient(create_app(settings)) as client:
+        before = client.get("/data/returns.db").content
+        served.unlink()
+        served.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+        response = client.get("/data/returns.db")
+    assert response.content == before
+    assert response.headers["etag"] == f'"{hashlib.sha256(before).hexdigest()}"'

@@ -54,13 +54,22 @@ def test_a_rebuilt_database_is_served_without_dropping_a_request(database_url: s
 
 
 def test_a_broken_replacement_is_refused_and_the_served_file_kept(database_url: str, tmp_path: Path) -> None:
-    served = tmp_path / "returns.db"
+    served, log = tmp_path / "returns.db", tmp_path / "server.log"
     shutil.copy(sqlite_path(database_url), served)
-    with running_server(f"sqlite:///{served}", RELOAD_SECONDS="0.2") as base:
+    with log.open("w") as output, running_server(f"sqlite:///{served}", output, RELOAD_SECONDS="0.2") as base:
         before = _get(f"{base}/health")[1]
         broken = tmp_path / "broken.db"
         broken.write_bytes(b"not a database")
         broken.replace(served)
-        time.sleep(1)
+        deadline = time.monotonic() + 20
+        while "not switching to the rebuilt database" not in log.read_text():  # the follower looked, and refused
+            assert time.monotonic() < deadline, "the server did not look at the replaced file"
+            time.sleep(0.1)
+        assert "not a SQLite database" in log.read_text()
         assert _get(f"{base}/health")[1] == before
         assert _get(f"{base}/stats/yearly/2024")[0] == 200
+        # The follower is still following: a good file put in place afterwards is served.
+        build(f"sqlite:///{served}", replace_once("(2022, 1596, NULL,", "(2022, 1596, 40,")(fixture_seed()))
+        while json.loads(_get(f"{base}/stats/yearly/2022")[1])["data"]["exchanges"] != 40:
+            assert time.monotonic() < deadline, "the server did not switch to the good file after the broken one"
+            time.sleep(0.1)

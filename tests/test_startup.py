@@ -5,7 +5,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -82,17 +81,15 @@ def test_server_refuses_a_bad_database_in_one_line(
 ) -> None:
     path = make(tmp_path, Path(database_url.removeprefix("sqlite:///")))
     port = free_port()
-    began = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "app.serve"],
         env={"DATABASE_URL": f"sqlite:///{path}", "PORT": str(port), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
-        timeout=5,
+        timeout=60,  # a guard for a hung test, not a speed target (make bench measures start-up)
         check=False,
     )
-    assert time.monotonic() - began < 5
-    assert result.returncode != 0
+    assert result.returncode == 2  # it stopped by itself, at start-up, saying why
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert str(path) in lines[0] and reason in lines[0] and "make db" in lines[0]
@@ -122,14 +119,14 @@ def test_the_checks_are_skipped_only_for_the_bytes_a_build_checked(
     assert checked_marker(real).read_text("utf-8").split()[0] == hashlib.sha256(real.read_bytes()).hexdigest()
     ran: list[str] = []
     monkeypatch.setattr(db, "check", lambda connection: ran.append("checks"))
-    db.open_dataset(Settings(database_url=database_url)).db.close()
+    db.open_dataset(Settings(database_url=database_url)).close()
     assert ran == []  # the build checked these bytes against these rules
     copy = tmp_path / "copy.db"
     shutil.copy(real, copy)  # without its record
-    db.open_dataset(Settings(database_url=f"sqlite:///{copy}")).db.close()
+    db.open_dataset(Settings(database_url=f"sqlite:///{copy}")).close()
     assert ran == ["checks"]
     checked_marker(copy).write_text(checked_marker(real).read_text("utf-8").replace(" ", " 0"), "utf-8")
-    db.open_dataset(Settings(database_url=f"sqlite:///{copy}")).db.close()
+    db.open_dataset(Settings(database_url=f"sqlite:///{copy}")).close()
     assert ran == ["checks", "checks"]  # a record of other rules and migrations
     head = db.migration_head()
     monkeypatch.setattr(db, "migration_head", lambda: "9999")  # a migration added since the build

@@ -5,9 +5,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import fastapi_offline
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from starlette.responses import HTMLResponse, Response
+
+from app.params import NoQuery
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,13 +48,13 @@ HEADERS = {"Content-Security-Policy": POLICY, "Referrer-Policy": "no-referrer"}
 
 
 @router.get("/docs")
-async def docs() -> HTMLResponse:
+async def docs(query: Annotated[NoQuery, Query()]) -> HTMLResponse:
     """Swagger UI for /openapi.json, every file of it from this server."""
     return HTMLResponse(PAGE, headers=HEADERS)
 
 
 @router.get("/docs/start.js")
-async def start() -> Response:
+async def start(query: Annotated[NoQuery, Query()]) -> Response:
     """The one script of ours that the docs page runs."""
     return Response(START, media_type=MEDIA[".js"])
 
@@ -60,6 +62,7 @@ async def start() -> Response:
 @router.get("/docs/assets/{name}")
 async def asset(
     name: Annotated[Literal["swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"], PathParam()],
+    query: Annotated[NoQuery, Query()],
 ) -> Response:
     """Swagger UI's bundled script, stylesheet and icon."""
     return Response((ASSETS / name).read_bytes(), media_type=MEDIA[Path(name).suffix])

@@ -5,30 +5,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from app import charts, vocabulary
-from app.formats import (
-    CHART_FORMATS,
-    Representation,
-    chart_representation,
-    csv_table,
-    data_route,
-    representation,
-    respond,
-    sentence_representation,
-    table_response,
-)
+from app import charts
+from app.formats import CHART_FORMATS, csv_table, data_route, representation, respond, table_response
 from app.openapi import CHART_RESPONSES, DATA_RESPONSES
-from app.params import AsOf, IsoDate, Limit, Offset, date_range, paging_headers
+from app.params import ExchangesQuery, OneRowQuery, UnitsQuery, WideUnitsQuery, paging_headers
 from app.problems import ProblemError
 from app.record import EventFilter, RecordDep
 from app.schemas import (
-    Agreement,
-    Dimension,
-    Evidence,
     ExchangeList,
     ExchangeOne,
     ExchangeRow,
-    Kind,
     PageMeta,
     SourcedMeta,
     UnitList,
@@ -37,9 +23,6 @@ from app.schemas import (
 )
 
 router = APIRouter(prefix="/exchanges", tags=["exchanges"], responses=DATA_RESPONSES)
-Rep = Annotated[Representation, Depends(representation)]
-ChartRep = Annotated[Representation, Depends(chart_representation)]
-SentenceRep = Annotated[Representation, Depends(sentence_representation)]
 ExchangeId = Annotated[
     str,
     Path(
@@ -67,23 +50,7 @@ Exchange = Annotated[ExchangeRow, Depends(exchange_or_404)]
 
 
 @data_route(router, "", CHART_FORMATS, response_model=ExchangeList, summary="Return events", responses=CHART_RESPONSES)
-async def exchanges(
-    request: Request,
-    record: RecordDep,
-    rep: ChartRep,
-    as_of: AsOf,
-    year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
-    date_from: Annotated[str | None, IsoDate("Events on or after this ISO date (YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, IsoDate("Events on or before this ISO date (YYYY-MM-DD).")] = None,
-    mediator: Annotated[
-        str | None, Query(max_length=100, description="Credited mediator, case-insensitive, e.g. `UAE`.")
-    ] = None,
-    kind: Annotated[Kind | None, Query(description=vocabulary.description("events", "kind"))] = None,
-    agreement: Annotated[Agreement | None, Query(description=vocabulary.description("events", "agreement"))] = None,
-    evidence: Annotated[Evidence | None, Query(description=vocabulary.description("events", "evidence"))] = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> Response:
+async def exchanges(request: Request, record: RecordDep, query: Annotated[ExchangesQuery, Query()]) -> Response:
     """Every recorded event in date order, filtered and paged (`Link`, `X-Total-Count`).
 
     An exchange that came in stages has one event per stage with the same `exchange_ordinal`; count
@@ -92,11 +59,19 @@ async def exchanges(
     `as_of=YYYY-MM-DD` keeps the events dated by then. Also at `/exchanges.csv`, and drawn as a
     timeline at `/exchanges.svg?year=2025`.
     """
-    first, last = date_range(date_from, date_to)
-    filters = EventFilter(year, first, last, mediator, kind, agreement, evidence, as_of)
+    rep, day, year, limit, offset = (
+        representation(request, query, CHART_FORMATS),
+        record.day(query.as_of),
+        query.year,
+        query.limit,
+        query.offset,
+    )
+    filters = EventFilter(
+        year, query.date_from, query.date_to, query.mediator, query.kind, query.agreement, query.evidence, day
+    )
     total, rows = record.events_page(filters, limit, offset, rep.lang)
     meta = PageMeta(
-        as_of=as_of or record.dataset.as_of,
+        as_of=day or record.dataset.as_of,
         total=total,
         limit=limit,
         offset=offset,
@@ -116,22 +91,15 @@ async def exchanges(
 
 
 @data_route(router, "/units", response_model=WideUnitList, summary="Every event's breakdown, one column per category")
-async def wide_units(
-    record: RecordDep,
-    rep: Rep,
-    year: Annotated[int | None, Query(ge=1, le=9999, description="Events in this calendar year.")] = None,
-    date_from: Annotated[str | None, IsoDate("Events on or after this ISO date (YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, IsoDate("Events on or before this ISO date (YYYY-MM-DD).")] = None,
-    dimension: Annotated[Dimension, Query(description=vocabulary.description("breakdown", "dimension"))] = "service",
-) -> Response:
+async def wide_units(request: Request, record: RecordDep, query: Annotated[WideUnitsQuery, Query()]) -> Response:
     """One row per event and one column per category of the dimension: the table Datawrapper and
     Flourish take as it is for a stacked bar chart of every exchange. Top-level categories come in
     `data/categories.csv` order, then `X_within_Y` columns for rows counted inside another (17
     territorial defence inside 87 Armed Forces): stack the top-level columns and `unattributed` to
     reach `total`, never the `_within_` ones. Empty where the breakdown does not give a category.
     Also at `/exchanges/units.csv`."""
-    first, last = date_range(date_from, date_to)
-    wide = record.wide_units(dimension, *EventFilter(year, first, last).bounds())
+    rep, year, dimension = representation(request, query), query.year, query.dimension
+    wide = record.wide_units(dimension, *EventFilter(year, query.date_from, query.date_to).bounds())
     meta = WideUnitsMeta(as_of=record.dataset.as_of, dimension=dimension, columns=wide.columns, labels=wide.labels)
     name = f"exchanges-units-{dimension}" + (f"-{year}" if year else "")
     if rep.format != "csv":
@@ -146,9 +114,12 @@ async def wide_units(
 
 
 @data_route(router, "/{exchange_id}", response_model=ExchangeOne, summary="One return event")
-async def one_exchange(record: RecordDep, rep: SentenceRep, exchange_id: ExchangeId) -> Response:
+async def one_exchange(
+    request: Request, record: RecordDep, exchange_id: ExchangeId, query: Annotated[OneRowQuery, Query()]
+) -> Response:
     """One event with both sides' counts, notes on disputed figures, its sources and a quote-ready
     sentence (`?lang=uk` for Ukrainian). Also at `/exchanges/{exchange_id}.csv`."""
+    rep = representation(request, query)
     exchange = _event_or_404(record, exchange_id, rep.lang)
     meta = SourcedMeta(as_of=record.dataset.as_of, source_urls=exchange.source_urls)
     return respond(rep, ExchangeOne(data=exchange, meta=meta), f"exchange-{exchange.id}")
@@ -163,14 +134,12 @@ async def one_exchange(record: RecordDep, rep: SentenceRep, exchange_id: Exchang
     responses=CHART_RESPONSES,
 )
 async def units(
-    record: RecordDep,
-    rep: ChartRep,
-    exchange: Exchange,
-    dimension: Annotated[Dimension, Query(description=vocabulary.description("breakdown", "dimension"))] = "service",
+    request: Request, record: RecordDep, exchange: Exchange, query: Annotated[UnitsQuery, Query()]
 ) -> Response:
     """How an event's people divide by service, rank or sex, and how many the published
     breakdown leaves unattributed. `part_of` rows are inside their parent: never add them to it.
     Also at `/exchanges/{exchange_id}/units.csv`, and drawn as a chart at `.../units.svg`."""
+    rep, dimension = representation(request, query, CHART_FORMATS), query.dimension
     rows, meta = record.breakdown(exchange, dimension, rep.lang)
     return respond(
         rep,

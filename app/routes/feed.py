@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app.i18n import LangParam, language, words
+from app.i18n import language, words
 from app.openapi import DATA_RESPONSES
+from app.params import FeedQuery
 from app.record import RecordDep
 from app.schemas import ExchangeRow, PublishedTotalRow
 
 router = APIRouter(tags=["service"])
 ATOM = "http://www.w3.org/2005/Atom"
-MAX_ENTRIES = 200
 # Entry ids are UUIDs named from what the entry is about, so they never change with the host name.
 ID_SPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/returns-from-russian-captivity/feed")
 
@@ -71,19 +71,11 @@ def _entry(feed: ET.Element, day: dt.date, row: ExchangeRow | PublishedTotalRow,
         400: DATA_RESPONSES[400],
     },
 )
-async def feed(
-    request: Request,
-    record: RecordDep,
-    lang: LangParam = None,
-    entries: Annotated[
-        int, Query(ge=1, le=MAX_ENTRIES, description=f"How many entries, newest first (1 to {MAX_ENTRIES}).")
-    ] = 50,
-) -> Response:
+async def feed(request: Request, record: RecordDep, query: Annotated[FeedQuery, Query()]) -> Response:
     """An Atom 1.0 feed of the newest return events and published totals, newest first: each entry
     has a stable id, its date as `updated`, its quote-ready sentence as the title (`?lang=uk` for
     Ukrainian), and links to its JSON and to the page."""
-    del lang  # read by language()
-    chosen = language(request)
+    chosen, entries = language(query.lang, request.headers.get("accept-language") or ""), query.entries
     base = str(request.base_url).rstrip("/")
     newest: list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]] = [
         *((event.date, f"event {event.id}", event) for event in record.newest_events(entries, chosen)),

@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
-from starlette.responses import JSONResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response
 
 from app import vocabulary
-from app.formats import Representation, csv_table, data_route, representation, table_response
+from app.formats import csv_table, data_route, json_document, representation, table_response
 from app.openapi import DATA_RESPONSES
+from app.params import NoQuery, Table
 from app.record import RecordDep
 from app.schemas import Resource, ResourceRows
 
@@ -33,7 +34,7 @@ SQLITE = "application/vnd.sqlite3"
         }
     },
 )
-async def datapackage(request: Request, record: RecordDep) -> Response:
+async def datapackage(request: Request, record: RecordDep, query: Annotated[NoQuery, Query()]) -> Response:
     """The dataset as a Frictionless Data Package: the Table Schemas of `data/datapackage.json`,
     each resource's `path` the absolute URL of its CSV on this server (`/data/{resource}.csv`), the
     licence, the sources, the as-of date and the version. Load it with `frictionless` in Python or R."""
@@ -46,7 +47,7 @@ async def datapackage(request: Request, record: RecordDep) -> Response:
     for resource in package["resources"]:
         resource["path"] = f"{base}/data/{resource['name']}.csv"
         resource["format"], resource["mediatype"], resource["encoding"] = "csv", "text/csv", "utf-8"
-    return JSONResponse(package)
+    return json_document(package)
 
 
 @router.get(
@@ -54,12 +55,12 @@ async def datapackage(request: Request, record: RecordDep) -> Response:
     summary="The SQLite database",
     responses={200: {"content": {SQLITE: {"schema": {"type": "string", "format": "binary"}}}}},
 )
-async def database_file(record: RecordDep) -> Response:
+async def database_file(record: RecordDep, query: Annotated[NoQuery, Query()]) -> Response:
     """The served SQLite database itself, read-only, to open in Datasette, sqlite3 or any SQLite
     client. Its ETag is the dataset digest that `/health` reports."""
     dataset = record.dataset
     return Response(
-        dataset.path.read_bytes(),
+        dataset.image(),
         media_type=SQLITE,
         headers={"Content-Disposition": 'attachment; filename="returns.db"', "ETag": f'"{dataset.digest}"'},
     )
@@ -76,16 +77,17 @@ async def database_file(record: RecordDep) -> Response:
     },
 )
 async def resource_rows(
+    request: Request,
     record: RecordDep,
-    rep: Annotated[Representation, Depends(representation)],
     resource: Annotated[Resource, Path(description="A resource of `/datapackage.json`, e.g. `events`.")],
+    query: Annotated[Table, Query()],
 ) -> Response:
     """One resource of the data package, rendered from the database in the columns of its Table
     Schema: `/data/events.csv` is what `data/events.csv` holds. JSON gives the same rows as objects."""
-    columns = vocabulary.columns(resource)
+    rep, columns = representation(request, query), vocabulary.columns(resource)
     rows = record.package_rows(resource, columns)
     if rep.format == "csv":
         return table_response(rep, resource, csv_table(columns, rows))
     headers = {"Content-Disposition": f'attachment; filename="{resource}.json"'} if rep.download else {}
     objects = [dict(zip(columns, row, strict=True)) for row in rows]
-    return JSONResponse({"data": objects, "meta": {"as_of": record.dataset.as_of.isoformat()}}, headers=headers)
+    return json_document({"data": objects, "meta": {"as_of": record.dataset.as_of.isoformat()}}, headers)

@@ -3,14 +3,14 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import Response
 
 from app import page
 from app.config import ROOT
-from app.formats import negotiate
-from app.i18n import LangParam, language
+from app.formats import html_document, json_document, negotiate
+from app.i18n import language
 from app.openapi import DATA_RESPONSES
-from app.params import MAX_LIMIT
+from app.params import MAX_LIMIT, LanguageQuery, PageQuery
 from app.problems import bad_parameter
 from app.record import EventFilter, RecordDep
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
@@ -52,19 +52,11 @@ ENDPOINTS = {
         406: DATA_RESPONSES[406],
     },
 )
-async def index(
-    request: Request,
-    record: RecordDep,
-    lang: LangParam = None,
-    year: Annotated[
-        int | None, Query(ge=1, le=9999, description="The page's timeline year (default: the latest with events).")
-    ] = None,
-) -> Response:
+async def index(request: Request, record: RecordDep, query: Annotated[PageQuery, Query()]) -> Response:
     """Browsers (`Accept: text/html`) get the page: charts, tables and sources, in English or
     Ukrainian, with a timeline per year chosen by plain links (`/?year=2025`). Everyone else gets a
     JSON index of the endpoints."""
-    del lang  # read by language()
-    if negotiate(request, ("json", "html")) == "json":
+    if negotiate(request, None, ("json", "html")) == "json":
         body: dict[str, Any] = {
             "name": "Returns from Russian captivity to Ukraine",
             "description": "Sourced figures of people Ukraine brought back from Russian captivity, "
@@ -72,8 +64,8 @@ async def index(
             "endpoints": ENDPOINTS,
             "formats": "JSON by default; CSV with a .csv suffix, ?format=csv or Accept: text/csv",
         }
-        return JSONResponse(body)
-    chosen = language(request)
+        return json_document(body)
+    chosen, year = language(query.lang, request.headers.get("accept-language") or ""), query.year
     years = record.dataset.years_with_event_records
     if year is not None and year not in years:
         raise bad_parameter("year", f"{year} has no event records", ", ".join(map(str, years)))
@@ -104,7 +96,7 @@ async def index(
         record_ends=summary.last_recorded_event_date,
     )
     html = page.render(lang=chosen, base=str(request.base_url).rstrip("/"), facts=facts)
-    return HTMLResponse(html, headers={"Vary": "Accept-Language"})
+    return html_document(html, {"Vary": "Accept-Language"})
 
 
 @router.get(
@@ -112,11 +104,10 @@ async def index(
     summary="A reporter's guide",
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}, 400: DATA_RESPONSES[400]},
 )
-async def guide(request: Request, lang: LangParam = None) -> Response:
+async def guide(request: Request, query: Annotated[LanguageQuery, Query()]) -> Response:
     """The reporter's guide in English or Ukrainian (`?lang=uk` or Accept-Language): the caveats first,
     which figure to publish, evidence, basis and kind in plain words, and how to cite. Markdown, as
     plain text."""
-    del lang  # read by language()
-    chosen = language(request)
+    chosen = language(query.lang, request.headers.get("accept-language") or "")
     headers = {"Vary": "Accept-Language", "Content-Language": chosen}
     return Response(GUIDES[chosen], media_type="text/plain; charset=utf-8", headers=headers)

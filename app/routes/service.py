@@ -1,9 +1,13 @@
 """The health check."""
 
-from fastapi import APIRouter
-from starlette.responses import JSONResponse
+from typing import Annotated
 
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from app.formats import json_document
 from app.openapi import DATA_RESPONSES
+from app.params import NoQuery
 from app.record import RecordDep
 from app.schemas import Health
 
@@ -11,7 +15,7 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/health", response_model=Health, summary="Health", responses={400: DATA_RESPONSES[400]})
-async def health(record: RecordDep) -> JSONResponse:
+async def health(record: RecordDep, query: Annotated[NoQuery, Query()]) -> Response:
     """200 only while the database is open, at the migration head and passing the data checks
     (both proven at start-up; the server refuses to start otherwise)."""
     dataset = record.dataset
@@ -22,4 +26,4 @@ async def health(record: RecordDep) -> JSONResponse:
         as_of=dataset.as_of,
         dataset_digest=dataset.digest,
     )
-    return JSONResponse(body.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
+    return json_document(body.model_dump(mode="json"), {"Cache-Control": "no-store"})
