@@ -22,7 +22,7 @@ def sqlite_path(database_url: str) -> Path:
     """The file behind a `sqlite:///...` URL; any other URL is refused with the reason.
 
     Read as SQLAlchemy's make_url reads it (tests/test_startup.py compares the two) without importing
-    SQLAlchemy into the server, which does not otherwise use it (11 MB per worker)."""
+    SQLAlchemy into the server, which does not otherwise import it."""
     scheme, slashes, rest = database_url.partition(":///")
     database = unquote(rest.partition("?")[0])
     if not slashes or scheme.partition("+")[0] != "sqlite" or not database or database == ":memory:":
@@ -127,7 +127,7 @@ class Dataset:
 
 def migration_head() -> str:
     """The newest Alembic revision in migrations/ (Alembic is imported only here: a file its build
-    recorded needs neither it nor its 10 MB in the server)."""
+    recorded needs neither it nor its memory in the server)."""
     from alembic.config import Config  # noqa: PLC0415
     from alembic.script import ScriptDirectory  # noqa: PLC0415
 

@@ -10,11 +10,9 @@ import functools
 import gettext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
-from fastapi import Query
+from babel.numbers import get_group_symbol
 
 from app.headers import preferences
 from app.problems import bad_parameter
@@ -22,11 +20,6 @@ from app.problems import bad_parameter
 LANGUAGES = ("en", "uk")
 LOCALES = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
-# The `lang` query parameter of the page and of every chart; language() reads it.
-LangParam = Annotated[
-    Literal["en", "uk"] | None,
-    Query(description="Language of the page, chart or sentences: `en` or `uk` (default: Accept-Language, else en)."),
-]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for
@@ -55,21 +48,35 @@ class Words:
         return self.catalog.ngettext(singular, plural, count).replace("{count}", self.number(count))
 
     def number(self, value: int) -> str:
-        """Digits grouped as the language groups them, with a space that never breaks: 3,956 / 3 956."""
-        return format_decimal(value, locale=self.lang)
+        """Digits grouped as the language groups them (CLDR's symbol), with a space that never breaks:
+        3,956 / 3 956."""
+        return f"{value:,}".replace(",", _group_symbol(self.lang))
 
     def date(self, day: dt.date) -> str:
         """A date in prose: 11 March 2026 / 11 березня 2026 року."""
         # Translators: a CLDR date pattern for a date in prose; quote literal words ('року').
-        return format_date(day, self.gettext("d MMMM y"), locale=self.lang)
+        return _dated(day, self.gettext("d MMMM y"), self.lang)
 
     def day_month(self, day: dt.date) -> str:
         """A day and month under a chart's bar, abbreviated as CLDR does: 3 Jan / 3 січ."""
-        return format_date(day, "d MMM", locale=self.lang)
+        return _dated(day, "d MMM", self.lang)
 
     def month(self, number: int) -> str:
         """A month's short name on its own: Jan / січ."""
-        return format_date(dt.date(2000, number, 1), "LLL", locale=self.lang)
+        return _dated(dt.date(2000, number, 1), "LLL", self.lang)
+
+
+@functools.cache
+def _group_symbol(lang: str) -> str:
+    """The digit group separator of a language, as CLDR has it (uk: U+00A0, which never breaks)."""
+    return get_group_symbol(lang)
+
+
+# Every day the record names is formatted once per pattern and language: the days are few (the
+# calendar since 2022) and Babel's pattern engine is the slowest step of a sentence.
+@functools.lru_cache(maxsize=8192)
+def _dated(day: dt.date, pattern: str, lang: str) -> str:
+    return format_date(day, pattern, locale=lang)
 
 
 @functools.cache

@@ -80,11 +80,15 @@ class EventFact(NamedTuple):
     kind: str
     returned_to_ukraine: int | None
     exchange_ordinal: int | None
+    mediator: str | None
+    agreement: str | None
+    evidence: str
 
 
 def event_facts(db: sqlite3.Connection) -> list[EventFact]:
     """Every event's facts, in (date, id) order."""
-    sql = "SELECT id, date, kind, returned_to_ukraine, exchange_ordinal FROM return_event ORDER BY date, id"
+    sql = """SELECT id, date, kind, returned_to_ukraine, exchange_ordinal, mediator, agreement, evidence
+             FROM return_event ORDER BY date, id"""
     return [EventFact(*row) for row in db.execute(sql)]
 
 
@@ -153,32 +157,14 @@ class EventFilter:
         upper = min(filter(None, [self.date_to, dt.date(year, 12, 31) if year else None, self.as_of]), default=None)
         return lower, upper
 
-
-# Each filter as SQL on return_event `e`; only those a request sets are written, so that SQLite can
-# use the date index (an `:x IS NULL OR ...` condition hides it and scans every event).
-_CONDITIONS = {
-    "date_from": "e.date >= :date_from",
-    "date_to": "e.date <= :date_to",
-    "mediator": "lower(e.mediator) = lower(:mediator)",
-    "kind": "e.kind = :kind",
-    "agreement": "e.agreement = :agreement",
-    "evidence": "e.evidence = :evidence",
-}
-
-
-def _event_filter(filters: EventFilter) -> tuple[str, dict[str, Any]]:
-    """The WHERE condition of the events a filter lets through (`1` for all), and its parameters."""
-    lower, upper = filters.bounds()
-    params = {
-        "date_from": lower.isoformat() if lower else None,
-        "date_to": upper.isoformat() if upper else None,
-        "mediator": filters.mediator,
-        "kind": filters.kind,
-        "agreement": filters.agreement,
-        "evidence": filters.evidence,
-    }
-    given = {name: value for name, value in params.items() if value is not None}
-    return " AND ".join(_CONDITIONS[name] for name in given) or "1", given
+    def facts(self) -> list[tuple[str, str]]:
+        """The filters other than dates, as (field, value) pairs; a mediator is matched in any case."""
+        asked = {"mediator": self.mediator, "kind": self.kind, "agreement": self.agreement, "evidence": self.evidence}
+        return [
+            (name, value.casefold() if name == "mediator" else value)
+            for name, value in asked.items()
+            if value is not None
+        ]
 
 
 _EVENT_FIELDS = f"""
@@ -186,14 +172,6 @@ _EVENT_FIELDS = f"""
     e.returned_to_russia, e.returned_to_russia_note, e.mediator, e.running_total_after, e.note,
     {_urls("return_event_source", "l.event_id = e.id")} AS source_urls,
     e.kind, e.agreement, e.evidence, e.breakdown_note"""
-
-
-def exchange_ids(db: sqlite3.Connection, filters: EventFilter, *, limit: int, offset: int) -> tuple[int, list[str]]:
-    """One page of event ids in date order (the date index answers it), and how many events match."""
-    where, params = _event_filter(filters)
-    total = db.execute(f"SELECT count(*) FROM return_event e WHERE {where}", params).fetchone()[0]
-    sql = f"SELECT e.id FROM return_event e WHERE {where} ORDER BY e.date, e.id LIMIT :limit OFFSET :offset"
-    return total, [event_id for (event_id,) in db.execute(sql, {**params, "limit": limit, "offset": offset})]
 
 
 def exchange_rows(
@@ -245,11 +223,12 @@ def wide_columns(db: sqlite3.Connection) -> dict[str, list[str]]:
 
 
 def wide_unit_rows(
-    db: sqlite3.Connection, filters: EventFilter, dimension: str, columns: list[str]
+    db: sqlite3.Connection, first: dt.date | None, last: dt.date | None, dimension: str, columns: list[str]
 ) -> list[WideUnitRow]:
-    """Every event's breakdown in one dimension as one row with a cell per column, in date order."""
-    where, params = _event_filter(filters)
-    params["dimension"] = dimension
+    """Every event's breakdown in one dimension from `first` to `last` (either open) as one row with a
+    cell per column, in date order."""
+    where = "e.date BETWEEN :first AND :last"  # a run of the date index
+    params = {"first": str(first or ""), "last": str(last or "9999-12-31"), "dimension": dimension}
     cells_sql = f"""
         SELECT b.event_id,
                CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END,

@@ -9,11 +9,14 @@ Pages of events and breakdowns are read by SQL per request. The record is frozen
 rows: a sentence, and the notes in the asked language, are filled in on a copy.
 """
 
+from __future__ import annotations
+
 import bisect
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
@@ -40,7 +43,7 @@ from app.schemas import (
     WideUnitRow,
     YearlyRow,
 )
-from app.sentences import quoted
+from app.sentences import sentence
 
 # EventFilter is how a route asks the record for events; routes read nothing but the record.
 __all__ = ["EventFilter", "Record", "RecordDep", "WideUnits", "get_record", "load_record"]
@@ -60,50 +63,80 @@ class Sums:
     released: int | None  # releases outside any exchange
 
 
-def sums(events: Iterable[EventFact]) -> Sums:
-    """What the events hold: the one definition of "on record"."""
-    count = undisclosed = 0
-    on_record: int | None = None
-    released: int | None = None
-    for event in events:
-        count += 1
-        figure = event.returned_to_ukraine
-        if figure is None:
-            undisclosed += 1
-        elif event.kind == "release":
-            released = (released or 0) + figure
-        else:
-            on_record = (on_record or 0) + figure
-    return Sums(count, undisclosed, on_record, released)
+@dataclass(frozen=True)
+class Running:
+    """Running sums over the events in date order: entry i holds what the first i events add up to, so
+    any run of them (a year, a month, the record up to a day) is two look-ups, however many events
+    there are. The one definition of "on record": exchanges and local swaps with a figure; releases
+    outside exchanges apart; an undisclosed figure adds nothing, and is counted as undisclosed."""
+
+    undisclosed: array[int]
+    on_record: array[int]
+    on_record_known: array[int]  # how many figures on_record adds up (none: the sum is unknown)
+    released: array[int]
+    released_known: array[int]
+    ordinal: array[int]  # the highest exchange ordinal so far (0: none yet)
+    largest: array[int]  # the position of the largest figure so far, the first of equals (-1: none)
+
+    @classmethod
+    def of(cls, events: Sequence[EventFact]) -> Running:
+        columns: list[array[int]] = [array("q", [0]) for _ in range(6)] + [array("q", [-1])]
+        undisclosed, on_record, on_record_known, released, released_known, ordinal, largest = columns
+        for position, event in enumerate(events):
+            figure, best = event.returned_to_ukraine, largest[-1]
+            is_release = event.kind == "release"
+            undisclosed.append(undisclosed[-1] + (figure is None))
+            on_record.append(on_record[-1] + (figure or 0) * (not is_release))
+            on_record_known.append(on_record_known[-1] + (figure is not None and not is_release))
+            released.append(released[-1] + (figure or 0) * is_release)
+            released_known.append(released_known[-1] + (figure is not None and is_release))
+            ordinal.append(max(ordinal[-1], event.exchange_ordinal or 0))
+            bigger = figure is not None and (best < 0 or figure > (events[best].returned_to_ukraine or 0))
+            largest.append(position if bigger else best)
+        return cls(*columns)
+
+    def sums(self, lo: int, hi: int) -> Sums:
+        """What events[lo:hi] hold."""
+        on_record, released = self.on_record[hi] - self.on_record[lo], self.released[hi] - self.released[lo]
+        return Sums(
+            hi - lo,
+            self.undisclosed[hi] - self.undisclosed[lo],
+            on_record if self.on_record_known[hi] > self.on_record_known[lo] else None,
+            released if self.released_known[hi] > self.released_known[lo] else None,
+        )
 
 
 # The fields that hold our free-text notes. With `lang=uk` each is served in its Ukrainian version
 # (data/, the `*_uk` columns); one with none yet stays English and is named in `notes_in_english`.
 NOTE_FIELDS = ("derivation", "remainder_note", "note", "scope_note", "breakdown_note", "returned_to_russia_note")
+NESTED_ROWS = ("other_publishers_latest",)  # the fields that hold rows within a row
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
-def in_language(rows: Sequence[RowT], lang: str, notes: Mapping[str, str]) -> list[RowT]:
-    """Copies of the rows with their notes in `lang`: `notes` maps each English note to its
-    Ukrainian version; a note with none (and no Ukrainian of its own) stays English, named in the
-    row's `notes_in_english`. Rows nested in a row (a list of them) are done the same way."""
-    if lang == "en":
-        return list(rows)
+def in_language(rows: Sequence[RowT], lang: str, notes: Mapping[str, str], *, quote: bool) -> list[RowT]:
+    """Copies of the rows in `lang`: with `quote`, each with its quote-ready sentence (the record
+    leaves it empty); with `lang=uk`, each note in its Ukrainian version from `notes` (English note ->
+    Ukrainian), and one with none (and no Ukrainian of its own) left English and named in the row's
+    `notes_in_english`. Rows nested in a row are done the same way."""
     done = []
     for row in rows:
-        update: dict[str, object] = {}
-        english = []
-        for name, value in row:
-            if name in NOTE_FIELDS and isinstance(value, str) and value:
+        update: dict[str, object] = {"sentence": sentence(row, lang)} if quote else {}
+        if lang != "en":
+            english = []
+            for name in NOTE_FIELDS:
+                value = getattr(row, name, None)
+                if not value:
+                    continue
                 if value in notes:
                     update[name] = notes[value]
                 elif not _CYRILLIC.search(value):  # the code writes its own notes in the asked language
                     english.append(name)
-            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-                update[name] = in_language(value, lang, notes)
-        if "notes_in_english" in type(row).model_fields:
-            update["notes_in_english"] = english
-        done.append(row.model_copy(update=update))
+            for name in NESTED_ROWS:
+                if nested := getattr(row, name, None):
+                    update[name] = in_language(nested, lang, notes, quote=False)
+            if "notes_in_english" in type(row).model_fields:
+                update["notes_in_english"] = english
+        done.append(row.model_copy(update=update) if update else row)
     return done
 
 
@@ -133,6 +166,8 @@ class Record:
     dataset: Dataset
     events: tuple[EventFact, ...]  # in (date, id) order
     dates: tuple[str, ...]  # each event's date, for bisecting a day
+    running: Running
+    where: Mapping[tuple[str, str], array[int]]  # the positions of the events with each filtered fact
     official: tuple[OfficialYear, ...]
     remainder_notes: Mapping[int, str]
     notes: Mapping[str, str]  # each English note's Ukrainian version, where one is written
@@ -163,11 +198,25 @@ class Record:
         """How many events are dated on or before `day` (None: all of them)."""
         return len(self.dates) if day is None else bisect.bisect_right(self.dates, day.isoformat())
 
+    def run(self, first: dt.date | None, last: dt.date | None) -> range:
+        """The positions of the events dated from `first` to `last` (either open)."""
+        lo = bisect.bisect_left(self.dates, first.isoformat()) if first else 0
+        return range(lo, max(lo, self.upto(last)))
+
+    def _year_runs(self, held: int) -> dict[int, range]:
+        """The positions of each year's events among the first `held` events."""
+        runs, lo = {}, 0
+        while lo < held:
+            year = int(self.dates[lo][:4])
+            hi = min(held, bisect.bisect_left(self.dates, f"{year + 1}", lo))
+            runs[year], lo = range(lo, hi), hi
+        return runs
+
     def yearly_rows(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
         """Every year's row with its sentence in `lang`, as the record stood on `day` (None: as it stands)."""
         if day is None:
             return list(self.languages[lang].yearly)
-        return self._in(quoted(self._yearly(day, lang), lang), lang)
+        return self._in(self._yearly(day, lang), lang)
 
     def summary_on(self, day: dt.date | None, lang: str) -> Summary | None:
         """The summary with its sentence in `lang` as the record stood on `day` (None: as it stands);
@@ -175,7 +224,7 @@ class Record:
         if day is None:
             return self.languages[lang].summary
         summary = self._summary(day)
-        return self._in(quoted([summary], lang), lang)[0] if summary else None
+        return self._in([summary], lang)[0] if summary else None
 
     def totals_in(self, lang: str) -> tuple[PublishedTotalRow, ...]:
         """Every stated total with its sentence in `lang`."""
@@ -185,9 +234,9 @@ class Record:
         """Every documented gap, its note in `lang`."""
         return self.languages[lang].reconciliation
 
-    def _in(self, rows: Sequence[RowT], lang: str) -> list[RowT]:
-        """The rows with their notes in `lang` (see in_language)."""
-        return in_language(rows, lang, self.notes)
+    def _in(self, rows: Sequence[RowT], lang: str, *, quote: bool = True) -> list[RowT]:
+        """The rows with their sentences (with `quote`) and notes in `lang` (see in_language)."""
+        return in_language(rows, lang, self.notes, quote=quote)
 
     def _yearly(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
         """Every year with an official total or event records, as the record stood on `day` (None: as it
@@ -196,14 +245,12 @@ class Record:
         official = {row.year: row for row in self.official if day is None or row.year < day.year}
         # A year in progress already lists the sources its total will have (as the API always has).
         sources = {row.year: row.source_urls for row in self.official}
-        by_year: dict[int, list[EventFact]] = {}
-        for event in self.events[: self.upto(day)]:
-            by_year.setdefault(int(event.date[:4]), []).append(event)
+        by_year = self._year_runs(self.upto(day))
         rows: list[YearlyRow] = []
         complete, summed = True, None  # a running total stops at the first year without an official one
         for year in sorted(official.keys() | by_year.keys()):
             total, previous, held = official.get(year), official.get(year - 1), by_year.get(year)
-            figures = sums(held or [])
+            figures = self.running.sums(held.start, held.stop) if held else Sums(0, 0, None, None)
             returned = total.returned_to_ukraine if total else None
             complete = complete and total is not None
             summed = summed if returned is None else (summed or 0) + returned
@@ -251,22 +298,21 @@ class Record:
         latest = {row.publisher: row for row in stated if row.publisher != head.publisher}  # date order: the last
         others = sorted(latest.values(), key=lambda row: (row.as_of, row.publisher), reverse=True)
         years = [row for row in self.official if day is None or row.year < day.year]
-        held = self.events[: self.upto(day)]
-        figures = sums(held)
-        ordinals = [e.exchange_ordinal for e in held[: self.upto(head.as_of)] if e.exchange_ordinal is not None]
-        known = [event for event in held if event.returned_to_ukraine is not None]
-        largest = max(known, key=lambda event: event.returned_to_ukraine or 0, default=None)  # the first of equals
+        running, held = self.running, self.upto(day)
+        figures = running.sums(0, held)
+        first, last = (self.events[0], self.events[held - 1]) if held else (None, None)
+        largest = self.events[running.largest[held]] if running.largest[held] >= 0 else None
         return Summary(
             since=INVASION,
             as_of=head.as_of,
             returned_to_ukraine=head.returned_to_ukraine,
-            exchanges=max(ordinals, default=None),
+            exchanges=running.ordinal[self.upto(head.as_of)] or None,
             basis="reported",
             note=head.scope_note,
-            first_recorded_event_id=held[0].id if held else None,
-            first_recorded_event_date=held[0].date if held else None,
-            last_recorded_event_id=held[-1].id if held else None,
-            last_recorded_event_date=held[-1].date if held else None,
+            first_recorded_event_id=first.id if first else None,
+            first_recorded_event_date=first.date if first else None,
+            last_recorded_event_id=last.id if last else None,
+            last_recorded_event_date=last.date if last else None,
             largest_recorded_event_id=largest.id if largest else None,
             largest_recorded_event_returned_to_ukraine=largest.returned_to_ukraine if largest else None,
             source_urls=head.source_urls,
@@ -292,13 +338,12 @@ class Record:
         hold, never a zero for an unknown sum; months without events have no row."""
         if first is None and last is None and self.monthly:
             return self.monthly
-        lo = bisect.bisect_left(self.dates, first.isoformat()) if first else 0
-        by_month: dict[str, list[EventFact]] = {}
-        for event in self.events[lo : max(lo, self.upto(last))]:
-            by_month.setdefault(event.date[:7], []).append(event)
-        rows = []
-        for month, held in by_month.items():
-            figures = sums(held)
+        run, rows = self.run(first, last), []
+        lo = run.start
+        while lo < run.stop:
+            month = self.dates[lo][:7]
+            hi = min(run.stop, bisect.bisect_left(self.dates, f"{month}-32", lo))
+            held, figures, lo = self.events[lo:hi], self.running.sums(lo, hi), hi
             rows.append(
                 MonthlyRow(
                     month=month,
@@ -315,8 +360,25 @@ class Record:
     def events_page(self, filters: EventFilter, limit: int, offset: int, lang: str) -> tuple[int, list[ExchangeRow]]:
         """How many events the filters let through, and one page of them in date order, each with its
         sentence in `lang`."""
-        total, ids = queries.exchange_ids(self.dataset.db, filters, limit=limit, offset=offset)
-        return total, self._events(ids, lang, filters.as_of)
+        matching = self._matching(filters)
+        ids = [self.events[at].id for at in matching[offset : offset + limit]]
+        return len(matching), self._events(ids, lang, filters.as_of)
+
+    def _matching(self, filters: EventFilter) -> Sequence[int]:
+        """The positions of the events the filters let through, in date order: a run of dates, cut to
+        the events with every asked fact."""
+        run = self.run(*filters.bounds())
+        runs = []
+        for fact in filters.facts():
+            positions = self.where.get(fact, array("q"))
+            runs.append(positions[bisect.bisect_left(positions, run.start) : bisect.bisect_left(positions, run.stop)])
+        if not runs:
+            return run
+        fewest, *others = sorted(runs, key=len)
+        if not others:
+            return fewest
+        kept = set(fewest).intersection(*others)
+        return [at for at in fewest if at in kept]
 
     def event(self, event_id: str, lang: str) -> ExchangeRow | None:
         """One event with its sentence in `lang`, or None."""
@@ -330,19 +392,18 @@ class Record:
     def _events(self, ids: list[str], lang: str, as_of: dt.date | None = None) -> list[ExchangeRow]:
         """The events of `ids` that exist, in that order (as of a day: the stages held by then)."""
         found = queries.exchange_rows(self.dataset.db, ids, self.stage_dates, as_of)
-        return self._in(quoted([found[event_id] for event_id in ids if event_id in found], lang), lang)
+        return self._in([found[event_id] for event_id in ids if event_id in found], lang)
 
     def breakdown(self, event: ExchangeRow, dimension: Dimension, lang: str) -> tuple[list[UnitRow], UnitsMeta]:
         """An event's breakdown in one dimension, its notes in `lang`, and how many of its people it
         accounts for."""
         rows, meta = queries.breakdown(self.dataset.db, event, dimension, self.dataset.as_of)
-        return self._in(rows, lang), meta
+        return self._in(rows, lang, quote=False), meta
 
     def wide_units(self, dimension: Dimension, first: dt.date | None, last: dt.date | None) -> WideUnits:
         """Every event's breakdown from `first` to `last` (either open), one column per category."""
         columns, labels = self.wide_columns.get(dimension, ([], {}))
-        filters = EventFilter(date_from=first, date_to=last)
-        return WideUnits(columns, labels, queries.wide_unit_rows(self.dataset.db, filters, dimension, columns))
+        return WideUnits(columns, labels, queries.wide_unit_rows(self.dataset.db, first, last, dimension, columns))
 
     def package_rows(self, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
         """The rows of one data package resource, in the given columns."""
@@ -353,15 +414,13 @@ def _minus(value: int | None, other: int | None) -> int | None:
     return None if value is None or other is None else value - other
 
 
-def _stated_totals(stated: Sequence[dict[str, Any]], events: Sequence[EventFact]) -> tuple[PublishedTotalRow, ...]:
-    """Each stated total beside what the exchanges and local swaps on record held by its date (the
-    totals come in date order, so the events are summed once, a run between two dates at a time)."""
-    dates = [event.date for event in events]
-    rows, held, counted = [], 0, 0
+def _stated_totals(
+    stated: Sequence[dict[str, Any]], dates: Sequence[str], running: Running
+) -> tuple[PublishedTotalRow, ...]:
+    """Each stated total beside what the exchanges and local swaps on record held by its date."""
+    rows = []
     for total in stated:
-        upto = bisect.bisect_right(dates, total["as_of"])
-        held += sums(events[counted:upto]).on_record or 0
-        counted = max(counted, upto)
+        held = running.sums(0, bisect.bisect_right(dates, total["as_of"])).on_record or 0
         rows.append(
             PublishedTotalRow(
                 **total,
@@ -373,20 +432,34 @@ def _stated_totals(stated: Sequence[dict[str, Any]], events: Sequence[EventFact]
     return tuple(rows)
 
 
+def _where(events: Sequence[EventFact]) -> dict[tuple[str, str], array[int]]:
+    """The positions of the events with each value of each filtered fact (EventFilter.facts)."""
+    where: dict[tuple[str, str], array[int]] = {}
+    for position, event in enumerate(events):
+        for fact in EventFilter(
+            mediator=event.mediator, kind=event.kind, agreement=event.agreement, evidence=event.evidence
+        ).facts():
+            where.setdefault(fact, array("q")).append(position)
+    return where
+
+
 def load_record(dataset: Dataset) -> Record:
     """Read the record of an open, verified dataset, and work out its figures as it stands."""
     db = dataset.db
     events = tuple(queries.event_facts(db))
+    dates, running = tuple(event.date for event in events), Running.of(events)
     stage_dates = {key: tuple(dates) for key, dates in queries.exchange_stage_dates(db).items()}
     wide = queries.wide_columns(db)
     base = Record(
         dataset=dataset,
         events=events,
-        dates=tuple(event.date for event in events),
+        dates=dates,
+        running=running,
+        where=MappingProxyType(_where(events)),
         official=tuple(queries.official_years(db)),
         remainder_notes=MappingProxyType(queries.remainder_notes(db)),
         notes=MappingProxyType(queries.note_translations(db)),
-        totals=_stated_totals(queries.stated_totals(db), events),
+        totals=_stated_totals(queries.stated_totals(db), dates, running),
         reconciliation=tuple(queries.reconciliation(db)),
         sources=tuple(queries.sources(db)),
         stage_dates=MappingProxyType(stage_dates),
@@ -398,10 +471,10 @@ def load_record(dataset: Dataset) -> Record:
     assert summary is not None  # the data checks require a Coordination Headquarters total
     languages = {
         lang: InLanguage(
-            yearly=tuple(base._in(quoted(base._yearly(None, lang), lang), lang)),
-            totals=tuple(base._in(quoted(base.totals, lang), lang)),
-            summary=base._in(quoted([summary], lang), lang)[0],
-            reconciliation=tuple(base._in(base.reconciliation, lang)),
+            yearly=tuple(base._in(base._yearly(None, lang), lang)),
+            totals=tuple(base._in(base.totals, lang)),
+            summary=base._in([summary], lang)[0],
+            reconciliation=tuple(base._in(base.reconciliation, lang, quote=False)),
         )
         for lang in LANGUAGES
     }

@@ -7,9 +7,9 @@ phrase with a count is one whole phrase per plural form in the catalog (1 люд
 that no verb has to agree with the body's grammatical gender.
 """
 
-from collections.abc import Sequence
-from typing import TypeVar, cast
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel
 
 from app.i18n import Words, words
 from app.schemas import ExchangeRow, PublishedTotalRow, Summary, YearlyRow, label
@@ -165,19 +165,12 @@ def total(row: PublishedTotalRow | Summary, lang: str) -> str:
     return phrase.format(who=who, day=w.date(row.as_of))
 
 
-Quotable = YearlyRow | ExchangeRow | PublishedTotalRow | Summary
-RowT = TypeVar("RowT", bound=Quotable)
-
-
-def quoted(rows: Sequence[RowT], lang: str) -> list[RowT]:
-    """Copies of the rows, each with its `sentence` in `lang` (the record leaves it empty)."""
-    return [cast(RowT, row.model_copy(update={"sentence": sentence(row, lang)})) for row in rows]
-
-
-def sentence(row: Quotable, lang: str) -> str:
+def sentence(row: BaseModel, lang: str) -> str:
     """The row's quote-ready sentence in `lang`."""
     if isinstance(row, YearlyRow):
         return yearly(row, lang)
     if isinstance(row, ExchangeRow):
         return exchange(row, lang)
-    return total(row, lang)
+    if isinstance(row, PublishedTotalRow | Summary):
+        return total(row, lang)
+    raise TypeError(f"{type(row).__name__} has no sentence")

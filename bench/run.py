@@ -50,6 +50,7 @@ ENDPOINTS = [
     "/datapackage.json",
     "/data/events.csv",
     "/exchanges/units.csv?year=2025",
+    "/exchanges",
     "/exchanges?year=2025",
     "/exchanges/2024-12-30",
     "/exchanges/2024-12-30/units",
@@ -324,13 +325,14 @@ def endpoint_rows(
         bad += sum(run.bad for run in r.values())
         u_rps = f"{unique.requests_per_s:,.0f}" if unique else "–"
         u_ratio = f"**{paired(rounds, 'unique', 'floor'):.2f}x**" if unique else "–"
+        u_own = f"{paired(rounds, 'unique', 'uncached'):.2f}x" if unique else "–"
         u_p99 = f"{unique.p99_ms:.1f}" if unique else "–"
         lines.append(
             f"| `{path}` | {len(answers[path][2])} | {r['floor'].requests_per_s:,.0f} "
             f"| {r['limit'].requests_per_s:,.0f} | {r['cached'].requests_per_s:,.0f} "
             f"| **{paired(rounds, 'cached', 'limit'):.2f}x** "
             f"| {r['uncached'].requests_per_s:,.0f} "
-            f"| **{paired(rounds, 'uncached', 'floor'):.2f}x** | {u_rps} | {u_ratio} "
+            f"| **{paired(rounds, 'uncached', 'floor'):.2f}x** | {u_rps} | {u_ratio} | {u_own} "
             f"| {r['cached'].p99_ms:.1f} / {r['uncached'].p99_ms:.1f} / {u_p99} "
             f"| {sum(run.bad for run in r.values())} |"
         )
@@ -347,6 +349,25 @@ def bench_env(database: Path) -> dict[str, str]:
         "ACCESS_LOG": "false",
         "HOST": "127.0.0.1",
     }
+
+
+def flood_lines(servers: Servers, database: Path, work: Path, args: argparse.Namespace) -> list[str]:
+    """The unique-URL flood beside one client asking `/stats/yearly`; its markdown lines."""
+    flood_urls = work / "flood.txt"
+    mixed = [*unique_urls("/stats/yearly", database), *unique_urls("/exchanges", database)]
+    flood_urls.write_text("\n".join(mixed[::2] + mixed[1::2]) + "\n")
+    idle, during, flooded = flood(servers, flood_urls, args.flood_seconds)
+    settle(servers.cached)
+    after = wrk(servers.cached + "/stats/yearly", args.seconds, args.connections)
+    return [
+        "",
+        f"Unique-URL flood: {args.flood_seconds} s of 32 connections, each request a new URL "
+        f"({flooded.requests_per_s:,.0f} req/s, p99 {flooded.p99_ms:.1f} ms, {flooded.bad} errors). A second "
+        f"client on one connection asking `/stats/yearly`: p99 **{idle.p99_ms:.2f} ms idle, "
+        f"{during.p99_ms:.2f} ms during the flood** (p50 {idle.p50_ms:.2f} / {during.p50_ms:.2f} ms, "
+        f"{during.requests_per_s:,.0f} req/s). Right after it, `/stats/yearly` at -c{args.connections}: "
+        f"{after.requests_per_s:,.0f} req/s, still answered from memory.",
+    ]
 
 
 def bench(database: Path, label: str, endpoints: list[str], args: argparse.Namespace) -> str:
@@ -386,29 +407,16 @@ def bench(database: Path, label: str, endpoints: list[str], args: argparse.Names
             "",
             f"req/s (wrk -c{args.connections}, mean of the rounds); ratios: cached ÷ limit, uncached ÷ floor, "
             "unique ÷ floor, each the median of the rounds' ratios (targets: cached 0.80; uncached and "
-            "unique 0.30, 0.40 as a stretch).",
+            "unique 0.30, 0.40 as a stretch); unique/uncached: a never-asked URL (an `as_of` day, a page) "
+            "beside the same path without it.",
             "",
             "| endpoint | bytes | floor | limit | cached | **cached/limit** | uncached | **uncached/floor** "
-            "| unique | **unique/floor** | p99 ms cached / uncached / unique | errors |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| unique | **unique/floor** | unique/uncached | p99 ms cached / uncached / unique | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         rows, bad = endpoint_rows(servers, endpoints, answers, database, work, args)
         lines += rows
-        flood_urls = work / "flood.txt"
-        mixed = [*unique_urls("/stats/yearly", database), *unique_urls("/exchanges", database)]
-        flood_urls.write_text("\n".join(mixed[::2] + mixed[1::2]) + "\n")
-        idle, during, flooded = flood(servers, flood_urls, args.flood_seconds)
-        settle(servers.cached)
-        after = wrk(servers.cached + "/stats/yearly", args.seconds, args.connections)
-        lines += [
-            "",
-            f"Unique-URL flood: {args.flood_seconds} s of 32 connections, each request a new URL "
-            f"({flooded.requests_per_s:,.0f} req/s, p99 {flooded.p99_ms:.1f} ms, {flooded.bad} errors). A second "
-            f"client on one connection asking `/stats/yearly`: p99 **{idle.p99_ms:.2f} ms idle, "
-            f"{during.p99_ms:.2f} ms during the flood** (p50 {idle.p50_ms:.2f} / {during.p50_ms:.2f} ms, "
-            f"{during.requests_per_s:,.0f} req/s). Right after it, `/stats/yearly` at -c{args.connections}: "
-            f"{after.requests_per_s:,.0f} req/s, still answered from memory.",
-        ]
+        lines += flood_lines(servers, database, work, args)
         if args.latency:
             worst = ("", 0.0)
             for path in endpoints:

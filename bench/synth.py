@@ -72,11 +72,9 @@ def _published_totals(year_end_totals: dict[int, tuple[str, int, int]]) -> list[
     return sql
 
 
-def synthetic_seed(events: int, seed: int = 20241230) -> str:
-    """Data-only SQL for `events` plausible events that pass every data check."""
-    rng = random.Random(seed)
-    sql = ["BEGIN;"]
-    sql.append("INSERT INTO category (code, label_en, label_uk) VALUES")
+def _categories_and_sources() -> list[str]:
+    """The categories the breakdowns use and the sources the events cite."""
+    sql = ["INSERT INTO category (code, label_en, label_uk) VALUES"]
     sql.append(
         _values(
             [
@@ -97,6 +95,13 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
         )
         + ";"
     )
+    return sql
+
+
+def synthetic_seed(events: int, seed: int = 20241230) -> str:
+    """Data-only SQL for `events` plausible events that pass every data check."""
+    rng = random.Random(seed)
+    sql = ["BEGIN;", *_categories_and_sources()]
     event_rows, link_rows, breakdown_rows = [], [], []
     per_year: dict[int, int] = {}
     ordinals_per_year: dict[int, set[int]] = {}

@@ -1,9 +1,12 @@
 """`as_of`: the fixture record as it stood on a given day, computed here from its files for comparison."""
 
 import csv
+import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURE
 
@@ -99,3 +102,31 @@ def test_summary_before_any_published_total_is_a_404_that_says_when_the_first_ca
     response = client.get("/stats/summary", params={"as_of": "2022-04-01"})
     assert response.status_code == 404
     assert "the first is from 2022-04-21" in response.json()["detail"]
+
+
+def _known(values: list[int | None]) -> int | None:
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(dt.date(2022, 4, 21), dt.date(2026, 5, 15)))
+def test_any_day_sums_what_the_events_dated_by_then_hold(client: TestClient, day: dt.date) -> None:
+    events = [row for row in _read("events.csv") if row["date"] <= day.isoformat()]
+    figure = {row["id"]: int(row["returned_to_ukraine"]) if row["returned_to_ukraine"] else None for row in events}
+    years = {r["year"]: r for r in client.get("/stats/yearly", params={"as_of": day}).json()["data"]}
+    for year, row in years.items():
+        held = [event for event in events if event["date"].startswith(str(year))]
+        assert row["recorded_events"] == len(held)
+        assert row["events_undisclosed"] == sum(figure[event["id"]] is None for event in held)
+        exchanged = [figure[event["id"]] for event in held if event["kind"] != "release"]
+        released = [figure[event["id"]] for event in held if event["kind"] == "release"]
+        assert row["on_record_returned_to_ukraine"] == _known(exchanged)
+        assert row["on_record_released_outside_exchanges"] == _known(released)
+    summary = client.get("/stats/summary", params={"as_of": day}).json()["data"]
+    largest = max((e for e in events if figure[e["id"]] is not None), key=lambda e: figure[e["id"]] or 0)
+    assert summary["largest_recorded_event_id"] == largest["id"]  # the first of equals
+    ordinals = [int(e["exchange_ordinal"]) for e in events if e["exchange_ordinal"] and e["date"] <= summary["as_of"]]
+    assert summary["exchanges"] == max(ordinals, default=None)
+    months = client.get("/stats/monthly", params={"as_of": day}).json()["data"]
+    assert [event_id for month in months for event_id in month["event_ids"]] == [event["id"] for event in events]

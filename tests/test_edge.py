@@ -251,11 +251,15 @@ def test_a_rebuilt_database_reaches_readers_once_max_age_has_passed(short_lived:
 
 
 def _children(pid: int) -> list[int]:
-    """Every process below `pid` (Linux /proc), children first."""
+    """Every process below `pid` (Linux /proc), children first; a process or thread that ends while
+    it is read counts as gone."""
     found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            found += [int(child), *_children(int(child))]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found += [int(child), *_children(int(child))]
+    except FileNotFoundError:
+        pass
     return found
 
 

@@ -1,6 +1,8 @@
 """Return events and their breakdowns, against the seeded facts."""
 
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 def test_dec_30_exchange_is_exact(client: TestClient) -> None:
@@ -218,3 +220,37 @@ def test_bad_dimension_is_a_400_naming_it(client: TestClient) -> None:
     response = client.get("/exchanges/2024-12-30/units", params={"dimension": "shoe_size"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["name"] == "dimension"
+
+
+FILTERS = {
+    "year": st.sampled_from([2022, 2024, 2025, 2026]),
+    "mediator": st.sampled_from(["UAE", "uae", "Vatican", "USA", "nobody"]),
+    "kind": st.sampled_from(["exchange", "local_swap", "release"]),
+    "evidence": st.sampled_from(["confirmed", "single_source", "conflict", "undisclosed"]),
+    "agreement": st.sampled_from(["istanbul-1", "istanbul-2"]),
+    "date_from": st.sampled_from(["2022-06-01", "2025-01-01"]),
+    "as_of": st.sampled_from(["2024-12-31", "2026-05-15"]),
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(asked=st.fixed_dictionaries({}, optional=FILTERS), offset=st.integers(0, 30), limit=st.integers(1, 20))
+def test_filters_together_keep_the_events_that_match_every_one(
+    client: TestClient, asked: dict[str, object], offset: int, limit: int
+) -> None:
+    every = client.get("/exchanges", params={"limit": 1000}).json()["data"]
+
+    def matches(row: dict[str, object]) -> bool:
+        date = str(row["date"])
+        return (
+            ("year" not in asked or date[:4] == str(asked["year"]))
+            and ("mediator" not in asked or str(row["mediator"]).lower() == str(asked["mediator"]).lower())
+            and all(row[name] == asked[name] for name in ("kind", "evidence", "agreement") if name in asked)
+            and ("date_from" not in asked or date >= str(asked["date_from"]))
+            and ("as_of" not in asked or date <= str(asked["as_of"]))
+        )
+
+    expected = [row["id"] for row in every if matches(row)]
+    body = client.get("/exchanges", params={**asked, "offset": offset, "limit": limit}).json()
+    assert body["meta"]["total"] == len(expected)
+    assert [row["id"] for row in body["data"]] == expected[offset : offset + limit]

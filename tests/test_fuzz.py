@@ -18,11 +18,9 @@ from schemathesis.specs.openapi.checks import (
 
 from app.build_db import build
 from app.config import Settings
-from app.db import open_dataset
 from app.formats import _accepted
 from app.http import coding, tags
 from app.main import create_app
-from app.record import load_record
 from tests.conftest import fixture_seed
 
 
@@ -30,9 +28,7 @@ def _app_on_a_fresh_database() -> Any:
     """The app on a database built the real way, ready before pytest collects the operations."""
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='fuzz-')) / 'returns.db'}"
     build(url, fixture_seed())
-    app = create_app(Settings(database_url=url))
-    app.state.record = load_record(open_dataset(Settings(database_url=url)))  # the ASGI transport runs no lifespan
-    return app
+    return create_app(Settings(database_url=url))  # each call runs the lifespan, which opens the file
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app_on_a_fresh_database())

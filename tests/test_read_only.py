@@ -49,7 +49,7 @@ def test_an_unexpected_failure_is_a_500_problem_without_a_traceback(
         raise RuntimeError("/secret/path/app.py exploded")
 
     with TestClient(create_app(Settings(database_url=database_url)), raise_server_exceptions=False) as client:
-        monkeypatch.setattr("app.record.quoted", broken)
+        monkeypatch.setattr("app.record.sentence", broken)
         response = client.get("/stats/summary?as_of=2025-06-01")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
