@@ -130,11 +130,14 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 def wrap(text: str, width: float, size: float = 10, bold: bool = False) -> list[str]:
     """The text in lines of at most `width` px, broken between words (a longer word stands alone)."""
     lines: list[str] = []
+    used, space = 0.0, text_width(" ", size, bold)  # widths add up, so each word is measured once
     for word in text.split(" "):
-        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
+        wide = text_width(word, size, bold)
+        if lines and used + space + wide <= width:
+            lines[-1], used = f"{lines[-1]} {word}", used + space + wide
         else:
             lines.append(word)
+            used = wide
     return lines
 
 
