@@ -44,7 +44,7 @@ $(CATALOG).mo: $(CATALOG).po $(VENV)/.runtime
 catalog: $(CATALOG).mo
 
 # For a translator: extract the English msgids of app/ into messages.pot and merge them into the
-# Ukrainian .po (new phrases empty, changed ones marked fuzzy); then fill in the .po and run make.
+# Ukrainian .po (new or changed phrases empty, removed ones kept as #~ comments); then fill in the .po and run make.
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -w 100 --add-location=file --sort-by-file --omit-header -c "Translators:" \
 	  -o app/locale/messages.pot app

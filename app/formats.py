@@ -1,5 +1,6 @@
-"""The renderer: the representation a request asks for (format and language), chosen by one
-dependency, and the bytes of it: JSON by pydantic, CSV by the csv module, SVG by app.charts.
+"""The renderer: the representation a request asks for (format and language), chosen by
+`representation` in each route, and the bytes of it: JSON by pydantic, CSV by the csv module, SVG
+by app.charts.
 
 A data route is registered at its path and at `path.csv` (and `path.svg` where it draws a chart):
 the suffix is a route of its own, so the router, not the HTTP layer, maps it to a format.
@@ -26,6 +27,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "svg": "image/svg+xml",
     "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
 }
 DATA_FORMATS = ("json", "csv")
 CHART_FORMATS = ("json", "csv", "svg")
@@ -148,6 +150,11 @@ def json_document(content: Any, headers: dict[str, str] | None = None) -> Respon
 def html_document(html: str, headers: dict[str, str] | None = None) -> Response:
     """A page for browsers."""
     return Response(html.encode(), media_type=MEDIA_TYPES["html"], headers=headers)
+
+
+def text_document(text: bytes, headers: dict[str, str] | None = None) -> Response:
+    """Plain UTF-8 text (the reporter's guide, Markdown read as it is)."""
+    return Response(text, media_type=MEDIA_TYPES["text"], headers=headers)
 
 
 def csv_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -86,7 +86,7 @@ def words(lang: str) -> Words:
         return Words(lang, gettext.NullTranslations())
     compiled = LOCALES / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not compiled.is_file():
-        raise CatalogMissingError(f"{compiled}: no compiled catalog; fix: run `make catalog` (or any make target)")
+        raise CatalogMissingError(f"{compiled}: no compiled catalog; fix: run `make catalog`")
     with compiled.open("rb") as file:
         return Words(lang, gettext.GNUTranslations(file))
 

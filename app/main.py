@@ -5,7 +5,6 @@ import contextlib
 import gc
 import logging
 import os
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,7 +13,7 @@ from fastapi import FastAPI
 
 from app import openapi, problems
 from app.config import Settings, get_settings
-from app.db import Dataset, UnusableDatabaseError, open_dataset, settle_long_lived, sqlite_path
+from app.db import Dataset, open_dataset, settle_long_lived, sqlite_path
 from app.http import HttpLayer, cache_control
 from app.record import Record, load_record
 from app.routes import docs, exchanges, feed, package, pages, service, sources, stats
@@ -53,10 +52,13 @@ async def follow_database_file(app: FastAPI, settings: Settings) -> None:
         if now is None or now == seen:
             continue
         seen = now
+        dataset = None
         try:
             dataset = await asyncio.to_thread(open_dataset, settings)
             record = await asyncio.to_thread(load_record, dataset)
-        except (UnusableDatabaseError, OSError, sqlite3.Error) as error:  # e.g. the file replaced again meanwhile
+        except Exception as error:  # noqa: BLE001 - no bad file (e.g. replaced again meanwhile) may end the follower
+            if dataset is not None:
+                dataset.close()
             log.warning("not switching to the rebuilt database: %s", error)
             continue
         served: Record = app.state.record

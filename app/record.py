@@ -208,7 +208,7 @@ class Record:
         runs, lo = {}, 0
         while lo < held:
             year = int(self.dates[lo][:4])
-            hi = min(held, bisect.bisect_left(self.dates, f"{year + 1}", lo))
+            hi = min(held, bisect.bisect_right(self.dates, f"{year:04d}-12-31", lo))
             runs[year], lo = range(lo, hi), hi
         return runs
 

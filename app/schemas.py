@@ -9,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_v
 from pydantic_core import CoreSchema, core_schema
 
 from app import vocabulary
-from app.i18n import words
+from app.i18n import N_, words
 
 # Codes the API computes beside the data package's own (app.vocabulary), with their English words
 # (the catalog has the rest).
-COMPUTED_CODES: dict[str, dict[str, str]] = {"basis": {"no_official_total": "no official total"}}
+COMPUTED_CODES: dict[str, dict[str, str]] = {"basis": {"no_official_total": N_("no official total")}}
 NOTES_IN_ENGLISH = (
     "The note fields of this row served in English because no Ukrainian version is written yet; empty "
     "unless Ukrainian was asked."
@@ -91,7 +91,7 @@ class Frozen(BaseModel):
 
 
 def label_uk(example: str | None = None) -> Any:
-    """A `<code>_label_uk` field: the code beside it in Ukrainian words (app.i18n.label), filled in."""
+    """A `<code>_label_uk` field: the code beside it in Ukrainian words (label above), filled in."""
     return Field(default=None, description="The code beside it, in Ukrainian.", examples=[example] if example else None)
 
 

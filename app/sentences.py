@@ -54,12 +54,16 @@ def yearly(row: YearlyRow, lang: str) -> str:
 
 
 def _no_official_total(row: YearlyRow, w: Words) -> str:
+    if row.on_record_returned_to_ukraine is None:  # no figure to sum: an unknown, never "0 people"
+        return w.gettext(
+            "No official total for {year} has been published, and no exchange record for the year gives a figure."
+        ).format(year=row.year)
     held = w.ngettext(
         "No official total for {year} has been published; the exchange records for the year hold {count} "
         "person brought back from Russian captivity",
         "No official total for {year} has been published; the exchange records for the year hold {count} "
         "people brought back from Russian captivity",
-        row.on_record_returned_to_ukraine or 0,
+        row.on_record_returned_to_ukraine,
     ).format(year=row.year)
     unknown = row.events_undisclosed
     rest = (
@@ -103,7 +107,7 @@ def _whose(event: ExchangeRow, w: Words) -> str:
     if event.evidence == "single_source":
         return w.gettext("according to a single source ({source})").format(source=source)
     if event.evidence == "conflict":
-        return w.gettext("the figure served here; sources give different figures (see the note)")
+        return w.gettext("though sources give different figures")
     return w.gettext("Ukraine's official figure")
 
 

@@ -13,6 +13,7 @@ import uvicorn
 
 from app.config import Settings, get_settings
 from app.db import UnusableDatabaseError, open_dataset
+from app.i18n import LANGUAGES, CatalogMissingError, words
 from app.main import create_app
 
 
@@ -29,11 +30,13 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 
 def main() -> int:
-    """Check the database, then serve until stopped."""
+    """Check the database and the compiled catalogs, then serve until stopped."""
     settings = get_settings()
     try:
+        for lang in LANGUAGES:
+            words(lang)
         dataset = open_dataset(settings)
-    except UnusableDatabaseError as error:
+    except (UnusableDatabaseError, CatalogMissingError) as error:
         print(f"serve: {error}", file=sys.stderr)
         return 2
     if settings.web_concurrency == 1:

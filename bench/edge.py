@@ -62,7 +62,7 @@ def throughput(database: Path, endpoints: list[str], args: argparse.Namespace) -
     rows: list[str] = []
     shares: list[float] = []
     try:
-        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as state:
+        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as (state, _):
             (worker,) = workers(state)
             os.sched_setaffinity(worker, {0})
             edge, cached = f"http://127.0.0.1:{edge_port}", f"http://127.0.0.1:{app_port}"
@@ -121,7 +121,7 @@ def origin_load(database: Path, endpoints: list[str], max_age: int, seconds: int
     app_port, edge_port = free_port(), free_port()
     app = project(database, app_port, max_age)
     try:
-        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as state:
+        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as (state, _):
             urls = state / "urls.txt"
             urls.write_text("\n".join(endpoints) + "\n")
             run = wrk(f"http://127.0.0.1:{edge_port}/", seconds, 32, urls)

@@ -37,6 +37,10 @@ class EdgeError(RuntimeError):
     """nginx or the app could not be started."""
 
 
+class NginxStoppedError(RuntimeError):
+    """nginx exited while `make edge` ran: nothing answers readers any more, so the edge stops too."""
+
+
 def nginx_path() -> str | None:
     """Debian's nginx (in /usr/sbin, which a non-root PATH may lack), or None."""
     return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
@@ -89,8 +93,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_nginx(port: int, app: str, host: str = "127.0.0.1", workers: str = "auto") -> Iterator[Path]:
-    """nginx on host:port in front of the app at `app` (host:port); yields its state folder (logs, cache)."""
+def running_nginx(
+    port: int, app: str, host: str = "127.0.0.1", workers: str = "auto"
+) -> Iterator[tuple[Path, subprocess.Popen[bytes]]]:
+    """nginx on host:port in front of the app at `app` (host:port); yields its state folder (logs,
+    cache) and its master process."""
     nginx = nginx_path()
     if nginx is None:
         raise EdgeError("nginx is not installed (apt-get install nginx; `make edge` does it as root)")
@@ -108,7 +115,7 @@ def running_nginx(port: int, app: str, host: str = "127.0.0.1", workers: str = "
         except EdgeError as error:
             raise EdgeError(f"{error}: {(state / 'error.log').read_text('utf-8', 'replace').strip()}") from None
         try:
-            yield state
+            yield state, process
         finally:
             stop(process)
     finally:
@@ -138,12 +145,21 @@ RESTART_MOST_SECONDS = 30.0
 HEALTHY_SECONDS = 60.0  # an app that ran this long is restarted at once again if it stops
 
 
-def keep_running(port: int, host: str, first: subprocess.Popen[bytes]) -> None:
+def _app_exit(app: subprocess.Popen[bytes], nginx: subprocess.Popen[bytes]) -> int:
+    """The app's exit status once it exits; NginxStoppedError if nginx exits first."""
+    while (code := app.poll()) is None:
+        if nginx.poll() is not None:
+            raise NginxStoppedError(f"nginx stopped (exit {nginx.returncode}); stopping the app with it")
+        time.sleep(0.2)
+    return code
+
+
+def keep_running(port: int, host: str, first: subprocess.Popen[bytes], nginx: subprocess.Popen[bytes]) -> None:
     """Wait on the app; whenever it exits, start it again, waiting longer after each quick failure
     (0.5 s, 1 s, 2 s, ... up to 30 s). nginx keeps answering meanwhile: stale where it holds a copy,
-    503 problem+json where it holds none. Returns only by an exception (Ctrl-C, SIGTERM)."""
+    503 problem+json where it holds none. Returns only by an exception (Ctrl-C, SIGTERM, nginx gone)."""
     delay, began = RESTART_FIRST_SECONDS, time.monotonic()
-    stopped = f"exit {first.wait()}"
+    stopped = f"exit {_app_exit(first, nginx)}"
     while True:
         if time.monotonic() - began > HEALTHY_SECONDS:
             delay = RESTART_FIRST_SECONDS
@@ -153,7 +169,7 @@ def keep_running(port: int, host: str, first: subprocess.Popen[bytes]) -> None:
         try:
             with running_app(port, host) as process:
                 print(f"edge: the app is back (pid {process.pid})", flush=True)
-                stopped = f"exit {process.wait()}"
+                stopped = f"exit {_app_exit(process, nginx)}"
         except EdgeError as error:
             stopped = str(error)
 
@@ -174,14 +190,19 @@ def main() -> int:
     try:
         with ExitStack() as stack:
             app = stack.enter_context(running_app(settings.port, settings.host))
-            state = stack.enter_context(running_nginx(edge_port, f"{settings.host}:{settings.port}", settings.host))
+            state, nginx = stack.enter_context(
+                running_nginx(edge_port, f"{settings.host}:{settings.port}", settings.host)
+            )
             origin = f"http://{settings.host}:{settings.port}/ ({settings.web_concurrency} app worker(s))"
             edge = f"http://{settings.host}:{edge_port}/ (nginx, its cache and logs in {state})"
             print(f"edge: {edge} in front of {origin}; Ctrl-C stops both", flush=True)
-            keep_running(settings.port, settings.host, app)
+            keep_running(settings.port, settings.host, app, nginx)
     except EdgeError as error:  # the first start: a database that cannot be served stops it here
         print(f"edge: {error}", file=sys.stderr)
         return 2
+    except NginxStoppedError as error:
+        print(f"edge: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
     return 0

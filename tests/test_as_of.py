@@ -115,6 +115,7 @@ def test_any_day_sums_what_the_events_dated_by_then_hold(client: TestClient, day
     events = [row for row in _read("events.csv") if row["date"] <= day.isoformat()]
     figure = {row["id"]: int(row["returned_to_ukraine"]) if row["returned_to_ukraine"] else None for row in events}
     years = {r["year"]: r for r in client.get("/stats/yearly", params={"as_of": day}).json()["data"]}
+    assert {int(event["date"][:4]) for event in events} <= years.keys()  # no year with events left out
     for year, row in years.items():
         held = [event for event in events if event["date"].startswith(str(year))]
         assert row["recorded_events"] == len(held)

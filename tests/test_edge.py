@@ -93,7 +93,7 @@ def edge(database_url: str) -> Iterator[Edge]:
     app_port, edge_port = free_port(), free_port()
     with (
         running_app(app_port, DATABASE_URL=database_url),
-        running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="2") as state,
+        running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="2") as (state, _),
     ):
         yield Edge(f"http://127.0.0.1:{edge_port}", f"http://127.0.0.1:{app_port}", state)
 
@@ -190,7 +190,7 @@ def short_lived(database_url: str, tmp_path: Path) -> Iterator[tuple[Edge, Path,
     served = tmp_path / "returns.db"
     shutil.copy(sqlite_path(database_url), served)
     app_port, edge_port = free_port(), free_port()
-    with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as state:
+    with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as (state, _):
         yield Edge(f"http://127.0.0.1:{edge_port}", f"http://127.0.0.1:{app_port}", state), served, app_port
 
 
@@ -315,3 +315,29 @@ def test_make_edge_outlives_its_app_and_stopping_it_stops_both(database_url: str
             edge.wait()
         if edge.stdout:
             edge.stdout.close()
+
+
+def test_make_edge_stops_with_its_app_when_nginx_dies(database_url: str) -> None:
+    """nginx killed under `make edge`: nothing answers readers any more, so it says so, stops the app
+    and exits 1 (a supervisor then restarts the pair) instead of running an app nobody can reach."""
+    app_port, edge_port = free_port(), free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(app_port), "EDGE_PORT": str(edge_port)}
+    edge = subprocess.Popen(
+        [sys.executable, "-m", "deploy.edge"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert "Ctrl-C stops both" in (edge.stdout.readline() if edge.stdout else "")
+        app = _app_pid(edge.pid)
+        masters = [pid for pid in _children(edge.pid) if b"nginx: master" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert app is not None and len(masters) == 1
+        os.kill(masters[0], signal.SIGKILL)
+        assert edge.wait(timeout=30) == 1
+        assert "nginx stopped" in (edge.stderr.read() if edge.stderr else "")
+        assert not Path(f"/proc/{app}").exists()
+    finally:
+        if edge.poll() is None:
+            edge.kill()
+            edge.wait()
+        for stream in (edge.stdout, edge.stderr):
+            if stream:
+                stream.close()

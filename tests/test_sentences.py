@@ -127,10 +127,10 @@ CASES = [
     ),
     pytest.param(
         "/exchanges/2023-07-06",
-        "Ukraine brought back 45 people from Russian captivity in the 47th exchange of 6 July 2023, the figure "
-        "served here; sources give different figures (see the note).",
-        "6 липня 2023 року Україна повернула з російського полону 45 людей під час 47-го обміну (число, подане "
-        "тут; джерела наводять різні числа, див. примітку).",
+        "Ukraine brought back 45 people from Russian captivity in the 47th exchange of 6 July 2023, though "
+        "sources give different figures.",
+        "6 липня 2023 року Україна повернула з російського полону 45 людей під час 47-го обміну (джерела "
+        "наводять різні числа).",
         id="conflict",
     ),
     pytest.param(
@@ -239,6 +239,14 @@ def test_a_year_without_a_total_counts_its_people_and_events_in_the_forms_their_
     assert f"hold {count} {'person' if count == 1 else 'people'} brought back" in english
 
 
+def test_a_year_whose_records_give_no_figure_says_so_and_never_zero() -> None:
+    year = _year(None).model_copy(update={"on_record_returned_to_ukraine": None, "events_undisclosed": 2})
+    assert (sentences.yearly(year, "en"), sentences.yearly(year, "uk")) == (
+        f"No official total for {year.year} has been published, and no exchange record for the year gives a figure.",
+        f"Офіційного підсумку за {year.year} рік немає, і жоден запис про обмін за цей рік не наводить числа.",
+    )
+
+
 def test_english_ordinals_follow_the_rule() -> None:
     assert [sentences.nth(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 51, 52, 53, 101, 111, 112)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "51st", "52nd", "53rd",
@@ -337,10 +345,10 @@ def _total(count: int) -> PublishedTotalRow:
         ),
         (
             "conflict",
-            "Ukraine brought back 205 people from Russian captivity in the 69th exchange of 2 October 2025, the "
-            "figure served here; sources give different figures (see the note).",
-            "2 жовтня 2025 року Україна повернула з російського полону 205 людей під час 69-го обміну (число, "
-            "подане тут; джерела наводять різні числа, див. примітку).",
+            "Ukraine brought back 205 people from Russian captivity in the 69th exchange of 2 October 2025, though "
+            "sources give different figures.",
+            "2 жовтня 2025 року Україна повернула з російського полону 205 людей під час 69-го обміну (джерела "
+            "наводять різні числа).",
         ),
     ],
 )
@@ -359,4 +367,4 @@ def test_an_undisclosed_figure_is_still_said_to_be_undisclosed() -> None:
 
 def test_a_served_conflicting_event_says_sources_differ(client: TestClient) -> None:
     sentence = client.get("/exchanges/2023-07-06").json()["data"]["sentence"]
-    assert sentence.endswith("the figure served here; sources give different figures (see the note).")
+    assert sentence.endswith(", though sources give different figures.")

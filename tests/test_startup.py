@@ -97,6 +97,25 @@ def test_server_refuses_a_bad_database_in_one_line(
         urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
 
 
+def test_server_refuses_to_start_without_a_compiled_catalog(tmp_path: Path, database_url: str) -> None:
+    # The catalogs looked for in an empty folder, as in a checkout where `make catalog` never ran.
+    script = (
+        "import sys; from pathlib import Path; import app.i18n; app.i18n.LOCALES = Path(sys.argv[1]); "
+        "from app import serve; sys.exit(serve.main())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        env={"DATABASE_URL": database_url, "PORT": str(free_port()), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,  # a guard for a hung test, not a speed target
+        check=False,
+    )
+    assert result.returncode == 2
+    missing = tmp_path / "uk" / "LC_MESSAGES" / "messages.mo"
+    assert result.stderr.strip() == f"serve: {missing}: no compiled catalog; fix: run `make catalog`"
+
+
 def test_server_serves_a_database_the_os_makes_read_only(tmp_path: Path, database_url: str) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from app import page
 from app.config import ROOT
-from app.formats import html_document, json_document, negotiate
+from app.formats import html_document, json_document, negotiate, text_document
 from app.i18n import language
 from app.openapi import DATA_RESPONSES
 from app.params import MAX_LIMIT, LanguageQuery, PageQuery
@@ -110,4 +110,4 @@ async def guide(request: Request, query: Annotated[LanguageQuery, Query()]) -> R
     plain text."""
     chosen = language(query.lang, request.headers.get("accept-language") or "")
     headers = {"Vary": "Accept-Language", "Content-Language": chosen}
-    return Response(GUIDES[chosen], media_type="text/plain; charset=utf-8", headers=headers)
+    return text_document(GUIDES[chosen], headers)
