@@ -203,14 +203,15 @@ class Record:
         lo = bisect.bisect_left(self.dates, first.isoformat()) if first else 0
         return range(lo, max(lo, self.upto(last)))
 
-    def _year_runs(self, held: int) -> dict[int, range]:
-        """The positions of each year's events among the first `held` events."""
-        runs, lo = {}, 0
-        while lo < held:
-            year = int(self.dates[lo][:4])
-            hi = min(held, bisect.bisect_right(self.dates, f"{year:04d}-12-31", lo))
-            runs[year], lo = range(lo, hi), hi
-        return runs
+    def _groups(self, run: range, width: int) -> dict[str, range]:
+        """A run of positions cut into the groups of events whose dates share their first `width`
+        characters (4: a year, 7: a month), in date order."""
+        groups, lo = {}, run.start
+        while lo < run.stop:
+            prefix = self.dates[lo][:width]
+            hi = bisect.bisect_right(self.dates, prefix, lo, run.stop, key=lambda date: date[:width])
+            groups[prefix], lo = range(lo, hi), hi
+        return groups
 
     def yearly_rows(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
         """Every year's row with its sentence in `lang`, as the record stood on `day` (None: as it stands)."""
@@ -245,7 +246,9 @@ class Record:
         official = {row.year: row for row in self.official if day is None or row.year < day.year}
         # A year in progress already lists the sources its total will have (as the API always has).
         sources = {row.year: row.source_urls for row in self.official}
-        by_year = self._year_runs(self.upto(day))
+        by_year = {int(year): run for year, run in self._groups(range(self.upto(day)), 4).items()}
+        w = words(lang)
+        by = w.gettext(" by {day}").format(day=w.date(day)) if day else ""
         rows: list[YearlyRow] = []
         complete, summed = True, None  # a running total stops at the first year without an official one
         for year in sorted(official.keys() | by_year.keys()):
@@ -254,8 +257,6 @@ class Record:
             returned = total.returned_to_ukraine if total else None
             complete = complete and total is not None
             summed = summed if returned is None else (summed or 0) + returned
-            w = words(lang)
-            by = w.gettext(" by {day}").format(day=w.date(day)) if day else ""
             rows.append(
                 YearlyRow(
                     year=year,
@@ -338,12 +339,9 @@ class Record:
         hold, never a zero for an unknown sum; months without events have no row."""
         if first is None and last is None and self.monthly:
             return self.monthly
-        run, rows = self.run(first, last), []
-        lo = run.start
-        while lo < run.stop:
-            month = self.dates[lo][:7]
-            hi = min(run.stop, bisect.bisect_left(self.dates, f"{month}-32", lo))
-            held, figures, lo = self.events[lo:hi], self.running.sums(lo, hi), hi
+        rows = []
+        for month, run in self._groups(self.run(first, last), 7).items():
+            held, figures = self.events[run.start : run.stop], self.running.sums(run.start, run.stop)
             rows.append(
                 MonthlyRow(
                     month=month,
