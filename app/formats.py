@@ -18,7 +18,6 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.headers import preferences
-from app.i18n import language
 from app.params import Languaged, Table
 from app.problems import bad_parameter
 
@@ -122,8 +121,7 @@ def negotiate(request: Request, asked: str | None, offered: tuple[str, ...] = DA
 def representation(request: Request, query: Table, offered: tuple[str, ...] = DATA_FORMATS) -> Representation:
     """The one validated representation of a data route's answer: its format (suffix, `?format=`,
     Accept), how CSV is delivered, and the language (`?lang=`, Accept-Language) where it has one."""
-    asked = query.lang if isinstance(query, Languaged) else None
-    lang = language(asked, request.headers.get("accept-language") or "") if isinstance(query, Languaged) else "en"
+    lang = query.language(request) if isinstance(query, Languaged) else "en"
     return Representation(negotiate(request, query.format, offered), query.download, query.bom, lang)
 
 

@@ -13,7 +13,7 @@ from fastapi import Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from app import vocabulary
+from app import i18n, vocabulary
 from app.schemas import Agreement, Dimension, Evidence, Kind
 
 MAX_LIMIT = 1000
@@ -112,9 +112,13 @@ class Chart(Table):
 
 
 class Languaged(QueryModel):
-    """Rows with a quote-ready sentence or notes, in the asked language."""
+    """An answer in the asked language: rows with a quote-ready sentence or notes, a page, the feed."""
 
     lang: Lang = None
+
+    def language(self, request: Request) -> str:
+        """The language asked for: `?lang=`, else the Accept-Language header, else English."""
+        return i18n.language(self.lang, request.headers.get("accept-language") or "")
 
 
 class Dated(QueryModel):
@@ -192,20 +196,14 @@ class UnitsQuery(Chart, Languaged):
     dimension: DimensionParam = "service"
 
 
-class PageQuery(QueryModel):
-    lang: Lang = None
+class PageQuery(Languaged):
     year: Annotated[
         int | None, Field(ge=1, le=9999, description="The page's timeline year (default: the latest with events).")
     ] = None
 
 
-class FeedQuery(QueryModel):
-    lang: Lang = None
+class FeedQuery(Languaged):
     entries: Annotated[int, Field(ge=1, le=200, description="How many entries, newest first (1 to 200).")] = 50
-
-
-class LanguageQuery(QueryModel):
-    lang: Lang = None
 
 
 def paging_headers(request: Request, total: int, limit: int, offset: int) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from app.i18n import language, words
+from app.i18n import words
 from app.openapi import DATA_RESPONSES
 from app.params import FeedQuery
 from app.record import RecordDep
@@ -75,7 +75,7 @@ async def feed(request: Request, record: RecordDep, query: Annotated[FeedQuery, 
     """An Atom 1.0 feed of the newest return events and published totals, newest first: each entry
     has a stable id, its date as `updated`, its quote-ready sentence as the title (`?lang=uk` for
     Ukrainian), and links to its JSON and to the page."""
-    chosen, entries = language(query.lang, request.headers.get("accept-language") or ""), query.entries
+    chosen, entries = query.language(request), query.entries
     base = str(request.base_url).rstrip("/")
     newest: list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]] = [
         *((event.date, f"event {event.id}", event) for event in record.newest_events(entries, chosen)),

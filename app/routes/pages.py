@@ -8,9 +8,8 @@ from starlette.responses import Response
 from app import page
 from app.config import ROOT
 from app.formats import html_document, json_document, negotiate, text_document
-from app.i18n import language
 from app.openapi import DATA_RESPONSES
-from app.params import MAX_LIMIT, LanguageQuery, PageQuery
+from app.params import MAX_LIMIT, Languaged, PageQuery
 from app.problems import bad_parameter
 from app.record import EventFilter, RecordDep
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
@@ -65,7 +64,7 @@ async def index(request: Request, record: RecordDep, query: Annotated[PageQuery,
             "formats": "JSON by default; CSV with a .csv suffix, ?format=csv or Accept: text/csv",
         }
         return json_document(body)
-    chosen, year = language(query.lang, request.headers.get("accept-language") or ""), query.year
+    chosen, year = query.language(request), query.year
     years = record.dataset.years_with_event_records
     if year is not None and year not in years:
         raise bad_parameter("year", f"{year} has no event records", ", ".join(map(str, years)))
@@ -104,10 +103,10 @@ async def index(request: Request, record: RecordDep, query: Annotated[PageQuery,
     summary="A reporter's guide",
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}, 400: DATA_RESPONSES[400]},
 )
-async def guide(request: Request, query: Annotated[LanguageQuery, Query()]) -> Response:
+async def guide(request: Request, query: Annotated[Languaged, Query()]) -> Response:
     """The reporter's guide in English or Ukrainian (`?lang=uk` or Accept-Language): the caveats first,
     which figure to publish, evidence, basis and kind in plain words, and how to cite. Markdown, as
     plain text."""
-    chosen = language(query.lang, request.headers.get("accept-language") or "")
+    chosen = query.language(request)
     headers = {"Vary": "Accept-Language", "Content-Language": chosen}
     return text_document(GUIDES[chosen], headers)
