@@ -569,9 +569,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.glossary is not None:
         descriptor = json.loads((args.data / "datapackage.json").read_text("utf-8"))
         guide = args.glossary.read_text("utf-8")
-        if with_glossary(guide, descriptor) == guide:
+        written = with_glossary(guide, descriptor)
+        if written == guide:
             return 0
-        args.glossary.write_text(with_glossary(guide, descriptor), "utf-8")
+        args.glossary.write_text(written, "utf-8")
         print(f"seed: {_display(args.glossary)}: glossary written from the data package")
         return 0
     edited = hand_edit(args.output, args.data)
