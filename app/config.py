@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     # How often a worker looks whether `make db` replaced the database file, and switches to the new
     # one (seconds; 0: never, serve the file opened at start-up until restarted).
     reload_seconds: float = 2.0
+    # The service's public address, e.g. https://returns.example.org: every absolute URL it writes
+    # (data package, feed, page, embed snippets, citation, redirects) starts with it. Empty: the
+    # request's own scheme and Host, which must then be one of allowed_hosts.
+    public_url: str = ""
+    # The host names a request may name in Host (comma-separated; a port is ignored; `*`: any, for
+    # local experiments only). Any other gets a 400 problem. The host of public_url is always allowed.
+    allowed_hosts: str = "localhost,127.0.0.1,[::1]"
+    # Seconds uvicorn keeps an idle keep-alive connection open, and the most connections and
+    # requests in flight one worker takes before it answers 503 (see docs/operations.md).
+    keep_alive_seconds: int = 5
+    max_connections: int = 1000
 
 
 def get_settings() -> Settings:
