@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from app.headers import preferences
-from app.params import Languaged, Table
+from app.headers import MEDIA
+from app.params import Languaged, Table, asked
 from app.problems import bad_parameter
 
 MEDIA_TYPES = {
@@ -74,48 +74,25 @@ class Representation:
     lang: str = "en"
 
 
-def _accepted(accept: str, offered: tuple[str, ...]) -> str | None:
-    """The offered format the Accept header prefers (ties go to the first offered), or None."""
-    ranges = preferences(accept)
-    best: tuple[float, str] | None = None
-    for fmt in offered:
-        full = MEDIA_TYPES[fmt].split(";")[0]
-        kind = full.split("/")[0]
-        scores = [
-            (3 if media == full else 2 if media == f"{kind}/*" else 1, quality)
-            for media, quality in ranges
-            if media in (full, f"{kind}/*", "*/*")
-        ]
-        if fmt == "json":  # a client that takes problem+json also takes our JSON
-            scores += [(3, q) for media, q in ranges if media == "application/problem+json"]
-        if not scores:
-            continue
-        quality = max(scores)[1]
-        if quality > 0 and (best is None or quality > best[0]):
-            best = (quality, fmt)
-    return best[1] if best else None
-
-
-def negotiate(request: Request, asked: str | None, offered: tuple[str, ...] = DATA_FORMATS) -> str:
-    """Choose the format: the path's suffix first, then `?format=`, then the Accept header."""
+def negotiate(request: Request, asked_format: str | None, offered: tuple[str, ...] = DATA_FORMATS) -> str:
+    """Choose the format: the path's suffix first, then `?format=`, then the Accept header (as parsed
+    once, app.headers: the offered format it ranks highest; ties go to the first offered)."""
     suffix = path_suffix(request)
-    if suffix and asked is not None and asked != suffix:
-        if asked in offered:
-            raise bad_parameter("format", f"'{asked}' contradicts the path's .{suffix} suffix", suffix)
-        raise bad_parameter("format", f"'{asked[:20]}' is not offered here", suffix, status=406)
-    chosen = suffix or asked
+    if suffix and asked_format is not None and asked_format != suffix:
+        if asked_format in offered:
+            raise bad_parameter("format", f"'{asked_format}' contradicts the path's .{suffix} suffix", suffix)
+        raise bad_parameter("format", f"'{asked_format[:20]}' is not offered here", suffix, status=406)
+    chosen = suffix or asked_format
     if chosen is not None:
         if chosen not in offered:
             raise bad_parameter("format", f"'{chosen[:20]}' is not offered here", ", ".join(offered), status=406)
         return chosen
-    accept = (request.headers.get("accept") or "").strip()
-    if not accept:
-        return offered[0]
-    chosen = _accepted(accept, offered)
-    if chosen is None:
-        allowed = ", ".join(MEDIA_TYPES[f].split(";")[0] for f in offered)
-        raise bad_parameter("Accept", f"none of '{accept[:200]}' is offered here", allowed, "header", 406)
-    return chosen
+    parsed = asked(request)
+    quality, best = max((parsed.quality(fmt), -i) for i, fmt in enumerate(offered))
+    if quality <= 0:
+        allowed = ", ".join(MEDIA[f] for f in offered)
+        raise bad_parameter("Accept", f"none of '{parsed.accept[:200]}' is offered here", allowed, "header", 406)
+    return offered[-best]
 
 
 def representation(request: Request, query: Table, offered: tuple[str, ...] = DATA_FORMATS) -> Representation:

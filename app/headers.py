@@ -1,7 +1,99 @@
-"""The one parser of the request headers that rank what a client takes: Accept, Accept-Encoding and
-Accept-Language."""
+"""The one parse of a request: what an answer depends on besides its path and query (its formats,
+language, content coding and address) read once, here, from Host, Accept, Accept-Language and
+Accept-Encoding. The HTTP layer keys its cache on the result and the routes render from it; no other
+code reads those headers. A request that gives one of them twice could be read two ways (a framework
+keeps the first, a cache the last), so it is refused, never guessed."""
 
 import functools
+from dataclasses import dataclass
+from typing import Any
+
+LANGUAGES = ("en", "uk")
+# The media types the app renders, by format (the renderer adds charsets).
+MEDIA = {"json": "application/json", "csv": "text/csv", "svg": "image/svg+xml", "html": "text/html"}
+ONE_VALUE = (b"host", b"accept", b"accept-language", b"accept-encoding")
+CODINGS = ("br", "gzip")
+
+
+class RequestRefusedError(ValueError):
+    """A request that cannot be read one way: the header, what is wrong, what is allowed."""
+
+    def __init__(self, name: str, problem: str, allowed: str) -> None:
+        super().__init__(f"header {name}: {problem}; allowed: {allowed}")
+        self.name, self.problem, self.allowed = name, problem, allowed
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Everything a request asks for: the key of its answer (path, query, format preferences,
+    language, address) and the coding it takes."""
+
+    path: str
+    query: bytes
+    formats: tuple[float, ...]  # each of MEDIA's formats' quality under Accept, in MEDIA's order
+    language: str  # the best of LANGUAGES under Accept-Language, else English (`?lang=` overrides)
+    coding: str  # br, gzip or identity
+    base_url: str  # where every absolute URL starts: the configured address, else scheme://Host
+    accept: str  # Accept as sent, only to name it in a 406
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """What the body depends on (not the coding: one entry holds every coding of one answer)."""
+        return self.path, self.query, self.formats, self.language, self.base_url
+
+    def quality(self, fmt: str) -> float:
+        """How much the client takes `fmt` (0: not at all)."""
+        return self.formats[list(MEDIA).index(fmt)]
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where the service is reached: its configured public URL (or none) and the hosts allowed in Host."""
+
+    public_url: str
+    allowed_hosts: frozenset[str]
+
+    @classmethod
+    def of(cls, public_url: str, allowed_hosts: str) -> "Address":
+        """From the settings: `allowed_hosts` comma-separated; the public URL's host is allowed too."""
+        hosts = {name.strip().lower() for name in allowed_hosts.split(",") if name.strip()}
+        public = public_url.strip().rstrip("/")
+        if public:
+            hosts.add(_hostname(public.partition("://")[2].partition("/")[0]))
+        return cls(public, frozenset(hosts))
+
+
+def parse(scope: dict[str, Any] | Any, address: Address) -> Asked:
+    """The request's `Asked`, or RequestRefusedError for a header given twice or a Host not allowed."""
+    values: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        if name in ONE_VALUE:
+            if name in values:
+                raise RequestRefusedError(name.decode(), "given more than once", "a single value")
+            values[name] = value
+    host = values.get(b"host", b"").decode("latin-1")
+    allowed = ", ".join(sorted(address.allowed_hosts)) or "none configured"
+    if "*" not in address.allowed_hosts and _hostname(host) not in address.allowed_hosts:
+        problem = f"'{host[:100]}' is not a host this service answers for" if host else "missing"
+        raise RequestRefusedError("Host", problem, allowed)
+    if not address.public_url and not host:
+        raise RequestRefusedError("Host", "missing", allowed)
+    accept = values.get(b"accept", b"").decode("latin-1").strip()
+    return Asked(
+        path=scope["path"],
+        query=scope["query_string"],
+        formats=format_qualities(accept),
+        language=header_language(values.get(b"accept-language", b"").decode("latin-1")),
+        coding=coding(values.get(b"accept-encoding", b"").decode("latin-1")),
+        base_url=address.public_url or f"{scope['scheme']}://{host}",
+        accept=accept,
+    )
+
+
+def _hostname(host: str) -> str:
+    """A Host value's name without its port, lower-cased: `[::1]:8000` is `[::1]`."""
+    name = host.strip().lower()
+    return name if name.endswith("]") else name.rpartition(":")[0] if ":" in name else name
 
 
 @functools.lru_cache(maxsize=512)  # clients send a handful of distinct values
@@ -22,3 +114,45 @@ def preferences(header: str) -> tuple[tuple[str, float], ...]:
         if value:
             ranked.append((value.lower(), quality))
     return tuple(ranked)
+
+
+@functools.lru_cache(maxsize=512)
+def format_qualities(accept: str) -> tuple[float, ...]:
+    """Each of MEDIA's formats' quality under an Accept header: that of the most specific range that
+    matches it (a client that takes problem+json takes our JSON); every format 1 without the header."""
+    if not accept:
+        return tuple(1.0 for _ in MEDIA)
+    ranges = preferences(accept)
+    qualities = []
+    for fmt, full in MEDIA.items():
+        kind = full.split("/")[0]
+        scores = [
+            (3 if media == full else 2 if media == f"{kind}/*" else 1, quality)
+            for media, quality in ranges
+            if media in (full, f"{kind}/*", "*/*")
+        ]
+        if fmt == "json":
+            scores += [(3, q) for media, q in ranges if media == "application/problem+json"]
+        qualities.append(max(scores)[1] if scores else 0.0)
+    return tuple(qualities)
+
+
+@functools.lru_cache(maxsize=256)
+def header_language(accept_language: str) -> str:
+    """The best-ranked of LANGUAGES under an Accept-Language header, else English."""
+    best, best_quality = "en", 0.0
+    for tag, quality in preferences(accept_language):
+        primary = tag.split("-")[0]
+        if primary in LANGUAGES and quality > best_quality:
+            best, best_quality = primary, quality
+    return best
+
+
+@functools.lru_cache(maxsize=256)
+def coding(accept_encoding: str) -> str:
+    """The best content coding the client takes: br, then gzip, then identity."""
+    accepted = dict(preferences(accept_encoding))
+    for name in CODINGS:
+        if accepted.get(name, accepted.get("*", 0.0)) > 0:
+            return name
+    return "identity"

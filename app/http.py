@@ -3,16 +3,17 @@
 - Limits: a request too costly or too odd to route (URL, headers, query, encoded separators, a
   parameter given twice) or a method this read-only API does not take is answered here.
 - CORS: every response carries the headers a browser on another origin needs; OPTIONS is the preflight.
-- Answers: a 200 rendered for a (dataset, path, query, Accept, Accept-Language, host, scheme) key is
-  final while that dataset is served, so it is kept with its ETag and compressed variants in a
-  byte-bounded LRU; conditional requests get a 304, HEAD no body.
+- Answers: the request is parsed once (app.headers: a header the answer depends on given twice, or a
+  Host not allowed, is refused); a 200 rendered for a (dataset, that parse) key is final while that
+  dataset is served, so it is kept with its ETag and compressed variants in a byte-bounded LRU;
+  conditional requests get a 304, HEAD no body. The app renders from the same parse (scope state
+  `asked`), and sees the configured public address as its Host, so its own URLs name it too.
 
 Starlette's CORSMiddleware and GZipMiddleware would redo their work per request and leave CORS headers
 off a request without Origin, which a shared cache would then serve to browsers.
 """
 
 import datetime as dt
-import functools
 import gzip
 import hashlib
 from collections import OrderedDict
@@ -24,7 +25,7 @@ from typing import Any, ClassVar, Protocol
 import brotli
 
 from app.config import Settings
-from app.headers import preferences
+from app.headers import Address, Asked, RequestRefusedError, parse
 from app.problems import PROBLEM_JSON, ProblemError, bad_parameter, problem_body
 
 Scope = MutableMapping[str, Any]
@@ -226,16 +227,6 @@ class ResponseCache:
         self.bytes = 0
 
 
-@functools.lru_cache(maxsize=256)  # clients send a handful of distinct values
-def coding(accept_encoding: bytes) -> str:
-    """The best content coding the client takes: br, then gzip, then identity."""
-    accepted = dict(preferences(accept_encoding.decode("latin-1")))
-    for name in ("br", "gzip"):
-        if accepted.get(name, accepted.get("*", 0.0)) > 0:
-            return name
-    return "identity"
-
-
 def tags(if_none_match: str) -> set[str]:
     """The entity tags of an If-None-Match header, weak markers removed."""
     return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",") if tag.strip()}
@@ -316,18 +307,22 @@ class Answers:
 class HttpLayer:
     """Read-only HTTP semantics, CORS and the response cache around the app (see the module)."""
 
-    def __init__(self, app: ASGIApp, current: Callable[[], Served], cache_control: bytes, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, current: Callable[[], Served], cache_control: bytes, max_bytes: int, address: Address
+    ) -> None:
         self.app = app
         self.current = current  # the dataset being served, switched when the database file is rebuilt
         self.answers = Answers(max_bytes, cache_control)
+        self.address = address
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"
-        refusal = Limits.refusal(scope)
-        if refusal is not None:
+        asked = self._asked(scope)
+        if isinstance(asked, ProblemError):
+            refusal = asked
             body = problem_body(refusal.status, refusal.detail, refusal.errors)
             answer = [(n.lower().encode(), v.encode()) for n, v in refusal.headers.items()]
             await _send(send, refusal.status, answer, body, head, PROBLEM_JSON)
@@ -340,22 +335,14 @@ class HttpLayer:
         if served.digest != self.answers.digest:  # a new database file: forget every answer
             self.answers.cache.clear()
             self.answers.digest = served.digest
-        key = (
-            served.digest,
-            scope["path"],
-            scope["query_string"],
-            headers.get(b"accept", b""),
-            headers.get(b"accept-language", b""),
-            headers.get(b"host", b""),  # the page's embed snippets and the package's URLs name the host
-            scope["scheme"],  # and the scheme, which a trusted proxy may set
-        )
+        key = (served.digest, *asked.key)
         entry = self.answers.cache.get(key)
         if entry is None:
-            entry = await self._render(scope, receive, send, head, served)
+            entry = await self._render(self._app_scope(scope, asked), receive, send, head, served)
             if entry is None:
                 return
             self.answers.cache.put(key, entry)
-        variant = self.answers.variant(key, entry, coding(headers.get(b"accept-encoding", b"")), served)
+        variant = self.answers.variant(key, entry, asked.coding, served)
         if not_modified(headers, variant.tag, served):
             unchanged = [(n, v) for n, v in variant.headers if n not in NOT_MODIFIED_DROPS]
             await send({"type": "http.response.start", "status": 304, "headers": unchanged})
@@ -364,8 +351,30 @@ class HttpLayer:
         await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
         await send({"type": "http.response.body", "body": b"" if head else variant.body})
 
+    def _asked(self, scope: Scope) -> Asked | ProblemError:
+        """The one parse of the request, or the problem with a request this API does not take."""
+        refusal = Limits.refusal(scope)
+        if refusal is not None:
+            return refusal
+        try:
+            return parse(scope, self.address)
+        except RequestRefusedError as error:
+            return bad_parameter(error.name, error.problem, error.allowed, "header")
+
+    def _app_scope(self, scope: Scope, asked: Asked) -> Scope:
+        """The request as the app sees it: always GET (HEAD is this layer's), the parse in its state,
+        and with a configured public address, that address as its scheme and Host (so a redirect the
+        framework makes names it too)."""
+        app_scope = {**scope, "method": "GET", "state": {**scope.get("state", {}), "asked": asked}}
+        if self.address.public_url:
+            scheme, _, rest = self.address.public_url.partition("://")
+            host = rest.partition("/")[0].encode("latin-1")
+            app_scope["scheme"] = scheme
+            app_scope["headers"] = [(n, v) for n, v in scope["headers"] if n != b"host"] + [(b"host", host)]
+        return app_scope
+
     async def _render(self, scope: Scope, receive: Receive, send: Send, head: bool, served: Served) -> Entry | None:
-        """Run the app as GET; return a cacheable 200 as an entry, or send any other answer and return None."""
+        """Run the app; return a cacheable 200 as an entry, or send any other answer and return None."""
         start: Message = {}
         chunks: list[bytes] = []
 
@@ -376,7 +385,7 @@ class HttpLayer:
                 chunks.append(message.get("body", b""))
 
         try:
-            await self.app({**scope, "method": "GET"}, receive, capture)
+            await self.app(scope, receive, capture)
         except Exception:
             body = problem_body(500, "The server failed to answer this request; it has been logged.")
             await _send(send, 500, [], body, head, PROBLEM_JSON)

@@ -14,12 +14,12 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import get_group_symbol
 
-from app.headers import preferences
+from app.headers import LANGUAGES
 from app.problems import bad_parameter
 
-LANGUAGES = ("en", "uk")
 LOCALES = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
+__all__ = ["LANGUAGES", "N_", "CatalogMissingError", "Words", "language", "words"]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for
@@ -91,16 +91,11 @@ def words(lang: str) -> Words:
         return Words(lang, gettext.GNUTranslations(file))
 
 
-def language(asked: str | None, accept_language: str) -> str:
-    """The language a request asks for: `?lang=` (en or uk) first, then the Accept-Language header's
-    best-ranked language of ours, then English."""
-    if asked is not None:
-        if asked not in LANGUAGES:
-            raise bad_parameter("lang", f"'{asked[:20]}' is not offered", ", ".join(LANGUAGES))
-        return asked
-    best, best_quality = "en", 0.0
-    for tag, quality in preferences(accept_language):
-        primary = tag.split("-")[0]
-        if primary in LANGUAGES and quality > best_quality:
-            best, best_quality = primary, quality
-    return best
+def language(asked: str | None, from_header: str) -> str:
+    """The language a request asks for: `?lang=` (en or uk) first, else the one its Accept-Language
+    header chose (app.headers), which is English where it names none of ours."""
+    if asked is None:
+        return from_header
+    if asked not in LANGUAGES:
+        raise bad_parameter("lang", f"'{asked[:20]}' is not offered", ", ".join(LANGUAGES))
+    return asked

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from app import openapi, problems
 from app.config import Settings, get_settings
 from app.db import Dataset, open_dataset, settle_long_lived, sqlite_path
+from app.headers import Address
 from app.http import HttpLayer, cache_control
 from app.record import Record, load_record
 from app.routes import docs, exchanges, feed, package, pages, service, sources, stats
@@ -110,7 +111,11 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         return record.dataset
 
     app.add_middleware(
-        HttpLayer, current=current, cache_control=cache_control(settings), max_bytes=settings.response_cache_bytes
+        HttpLayer,
+        current=current,
+        cache_control=cache_control(settings),
+        max_bytes=settings.response_cache_bytes,
+        address=Address.of(settings.public_url, settings.allowed_hosts),
     )
     return app
 

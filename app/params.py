@@ -14,11 +14,19 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic_core import PydanticCustomError
 
 from app import i18n, vocabulary
+from app.headers import Asked
 from app.schemas import Agreement, Dimension, Evidence, Kind
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def asked(request: Request) -> Asked:
+    """The one parse of the request (app.headers), made by the HTTP layer before routing."""
+    parsed = request.state.asked
+    assert isinstance(parsed, Asked), "the app runs behind app.http.HttpLayer, which parses each request"
+    return parsed
 
 
 def _day(value: Any) -> Any:
@@ -118,7 +126,7 @@ class Languaged(QueryModel):
 
     def language(self, request: Request) -> str:
         """The language asked for: `?lang=`, else the Accept-Language header, else English."""
-        return i18n.language(self.lang, request.headers.get("accept-language") or "")
+        return i18n.language(self.lang, asked(request).language)
 
 
 class Dated(QueryModel):

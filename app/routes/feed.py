@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from app.i18n import words
 from app.openapi import DATA_RESPONSES
-from app.params import FeedQuery
+from app.params import FeedQuery, asked
 from app.record import RecordDep
 from app.schemas import ExchangeRow, PublishedTotalRow
 
@@ -76,7 +76,7 @@ async def feed(request: Request, record: RecordDep, query: Annotated[FeedQuery, 
     has a stable id, its date as `updated`, its quote-ready sentence as the title (`?lang=uk` for
     Ukrainian), and links to its JSON and to the page."""
     chosen, entries = query.language(request), query.entries
-    base = str(request.base_url).rstrip("/")
+    base = asked(request).base_url
     newest: list[tuple[dt.date, str, ExchangeRow | PublishedTotalRow]] = [
         *((event.date, f"event {event.id}", event) for event in record.newest_events(entries, chosen)),
         *((total.as_of, f"total {total.id}", total) for total in record.totals_in(chosen)),

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from app import vocabulary
 from app.formats import csv_table, data_route, json_document, representation, table_response
 from app.openapi import DATA_RESPONSES
-from app.params import NoQuery, Table
+from app.params import NoQuery, Table, asked
 from app.record import RecordDep
 from app.schemas import Resource, ResourceRows
 
@@ -38,7 +38,7 @@ async def datapackage(request: Request, record: RecordDep, query: Annotated[NoQu
     """The dataset as a Frictionless Data Package: the Table Schemas of `data/datapackage.json`,
     each resource's `path` the absolute URL of its CSV on this server (`/data/{resource}.csv`), the
     licence, the sources, the as-of date and the version. Load it with `frictionless` in Python or R."""
-    base = str(request.base_url).rstrip("/")
+    base = asked(request).base_url
     as_of = record.dataset.as_of
     package = vocabulary.for_validators(vocabulary.descriptor())
     package["version"] = as_of.strftime("%Y.%m.%d")

@@ -9,7 +9,7 @@ from app import page
 from app.config import ROOT
 from app.formats import html_document, json_document, negotiate, text_document
 from app.openapi import DATA_RESPONSES
-from app.params import MAX_LIMIT, Languaged, PageQuery
+from app.params import MAX_LIMIT, Languaged, PageQuery, asked
 from app.problems import bad_parameter
 from app.record import EventFilter, RecordDep
 from app.schemas import ExchangeRow, UnitRow, UnitsMeta
@@ -94,7 +94,7 @@ async def index(request: Request, record: RecordDep, query: Annotated[PageQuery,
         sources=record.sources,
         record_ends=summary.last_recorded_event_date,
     )
-    html = page.render(lang=chosen, base=str(request.base_url).rstrip("/"), facts=facts)
+    html = page.render(lang=chosen, base=asked(request).base_url, facts=facts)
     return html_document(html, {"Vary": "Accept-Language"})
 
 
