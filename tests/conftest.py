@@ -10,6 +10,7 @@ An editor's change to data/ therefore moves no software test; a change to the so
 """
 
 import functools
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ from app.seed import render
 from bench.run import free_port
 from deploy.edge import running_app
 
+# The tests reach the app as TestClient's "testserver" and, through servers they start, as 127.0.0.1.
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,[::1]")
 FIXTURE = Path(__file__).resolve().parent / "fixture"
 SeedEditor = Callable[[str], str]
 BuildEdited = Callable[[SeedEditor], str]
