@@ -6,9 +6,9 @@ DATABASE := var/returns.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
-# make synth N=100000 DB=path/to.db writes a synthetic database (never the real one).
-N ?= 100000
-DB ?= var/synth-100k.db
+# make synth N=2000 DB=path/to.db writes a synthetic database (never the real one).
+N ?= 2000
+DB ?= var/synth-2k.db
 
 .PHONY: run edge test test-record catalog messages lint types pytest seed db glossary clean browser edge-server synth bench profile soak audit lock reference
 
@@ -121,14 +121,14 @@ reference: $(BIN)/.installed catalog
 synth: $(BIN)/.installed
 	$(BIN)/python -m bench.synth --events $(N) --database $(DB)
 
-var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versions/*.py) app/checks.py app/build_db.py app/db.py
-	$(BIN)/python -m bench.synth --events 100000 --database $@
+var/synth-2k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versions/*.py) app/checks.py app/build_db.py app/db.py
+	$(BIN)/python -m bench.synth --events 2000 --database $@
 
-# Project vs. the floor (a constant-body FastAPI route), real data and 100,000 events; see docs/benchmarks.md.
+# Project vs. the floor (a constant-body FastAPI route), real data and 2,000 events; see docs/benchmarks.md.
 # Then the edge: nginx's cached answers against the same limit, and how many requests reach the app.
-bench: db catalog var/synth-100k.db $(BIN)/.installed edge-server
+bench: db catalog var/synth-2k.db $(BIN)/.installed edge-server
 	$(call apt_install,wrk,wrk)
-	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-100k.db
+	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-2k.db
 	$(BIN)/python -m bench.edge --database $(DATABASE)
 
 # Where one uncached request spends its time (pyinstrument, in-process): make profile URL=/stats/summary

@@ -1,9 +1,10 @@
 """Write a valid synthetic database with N events, for load and scale tests only.
 
-    python -m bench.synth --events 100000 --database var/synth-100k.db
+    python -m bench.synth --events 2000 --database var/synth-2k.db
 
 It goes through the real build (migrations, then a generated data-only seed, then the data checks),
-so the synthetic database obeys every rule the real one does. Figures are made up and every row says
+so the synthetic database obeys every rule the real one does. 2,000 events, twenty times the
+real record, is the size the service is made for (issue 32). Figures are made up and every row says
 so; it refuses to write over the real database.
 """
 
@@ -17,7 +18,7 @@ from app.build_db import build
 from app.config import DEFAULT_DATABASE_URL
 from app.db import sqlite_path
 
-EVENTS_PER_DATE = 9  # ids sort by suffix as text, so at most -2 .. -9 on one date
+EVENTS_PER_DATE = 2  # two a day spreads 2,000 events over three years; ids sort by suffix, so at most 9
 SOURCES = 500
 FIRST_DATE = dt.date(2022, 3, 1)
 NOTE = "Synthetic figure for load testing; not a real event."
@@ -173,7 +174,7 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command line: build a synthetic database of --events events at --database."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=2_000)
     parser.add_argument("--database", type=Path, required=True, help="file to write (never the real one)")
     args = parser.parse_args(argv)
     target = args.database.resolve()
