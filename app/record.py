@@ -123,20 +123,20 @@ def in_language(rows: Iterable[RowT], lang: str, notes: Mapping[str, str], *, qu
     done = []
     for row in rows:
         update: dict[str, object] = {"sentence": sentence(row, lang)} if quote else {}
+        fields = type(row).model_fields
         if lang != "en":
             english = []
-            for name in NOTE_FIELDS:
-                value = getattr(row, name, None)
+            for name in filter(fields.__contains__, NOTE_FIELDS):
+                value = getattr(row, name)
                 if not value:
                     continue
                 if value in notes:
                     update[name] = notes[value]
                 elif not _CYRILLIC.search(value):  # the code writes its own notes in the asked language
                     english.append(name)
-            for name in NESTED_ROWS:
-                if nested := getattr(row, name, None):
-                    update[name] = in_language(nested, lang, notes, quote=False)
-            if "notes_in_english" in type(row).model_fields:
+            for name in filter(fields.__contains__, NESTED_ROWS):
+                update[name] = in_language(getattr(row, name), lang, notes, quote=False)
+            if english:  # none is the rows' own default
                 update["notes_in_english"] = english
         done.append(row.model_copy(update=update) if update else row)
     return done
@@ -168,7 +168,7 @@ class Record:
     """The dataset's rows, ready to serve, and the figures that depend on the file alone (see the module)."""
 
     dataset: Dataset
-    events: tuple[ExchangeRow, ...]  # in (date, id) order, in English, without sentences
+    events: tuple[ExchangeRow, ...]  # in (date, id) order, in English: the `en` rows
     positions: Mapping[str, int]  # each event's place in `events`, by id
     # The dates of the events of each exchange (or agreement) that came in stages, for `exchange_stages`.
     stage_dates: Mapping[int | str | None, tuple[dt.date, ...]]
@@ -467,12 +467,13 @@ def _wide(
 
 
 def _events(db: sqlite3.Connection) -> tuple[tuple[ExchangeRow, ...], dict[int | str | None, tuple[dt.date, ...]]]:
-    """Every event in date order, each stage counting its exchange's stages, and the stages' dates."""
+    """Every event in date order with its English sentence, each stage counting its exchange's
+    stages, and the stages' dates."""
     unstaged = [ExchangeRow(**row, exchange_stages=None, sentence="") for row in queries.events(db)]
     staged = {_stage_key(event) for event in unstaged if event.exchange_stage is not None}
     stage_dates = _grouped((event for event in unstaged if _stage_key(event) in staged), _stage_key)
     dates = {key: tuple(event.date for event in held) for key, held in stage_dates.items()}
-    return tuple(_staged(event, dates, None) for event in unstaged), dates
+    return tuple(in_language((_staged(event, dates, None) for event in unstaged), "en", {}, quote=True)), dates
 
 
 def _stated_totals(stated: Sequence[dict[str, Any]], events: Sequence[ExchangeRow]) -> tuple[PublishedTotalRow, ...]:
@@ -527,7 +528,7 @@ def load_record(dataset: Dataset) -> Record:
             totals=tuple(base._in(base.totals, lang)),
             summary=base._in([summary], lang)[0],
             reconciliation=tuple(base._in(base.reconciliation, lang, quote=False)),
-            events=tuple(base._in(events, lang)),
+            events=events if lang == "en" else tuple(base._in(events, lang)),
             units=MappingProxyType({key: tuple(base._in(rows, lang, quote=False)) for key, rows in units.items()}),
         )
         for lang in LANGUAGES
