@@ -18,7 +18,9 @@ from app.build_db import build
 from app.config import DEFAULT_DATABASE_URL
 from app.db import sqlite_path
 
-EVENTS_PER_DATE = 2  # two a day spreads 2,000 events over three years; ids sort by suffix, so at most 9
+# Four events every three days: 2,000 events from March 2022 to April 2026, the real record's years (so
+# the benchmark's URLs, such as /exchanges/2024-12-30 and as_of=2025-06-01, ask for events that exist).
+DAYS_PER_EVENT = 0.75
 SOURCES = 500
 FIRST_DATE = dt.date(2022, 3, 1)
 NOTE = "Synthetic figure for load testing; not a real event."
@@ -109,10 +111,11 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
     year_end_totals: dict[int, tuple[str, int, int]] = {}
     running = 0
     ordinal = 0
-    stage = 0
+    stage = number = 0
+    day: dt.date | None = None
     for index in range(events):
-        day = FIRST_DATE + dt.timedelta(days=index // EVENTS_PER_DATE)
-        number = index % EVENTS_PER_DATE
+        day, previous = FIRST_DATE + dt.timedelta(days=int(index * DAYS_PER_EVENT)), day
+        number = number + 1 if day == previous else 0  # the events before it on its date
         event_id = day.isoformat() + (f"-{number + 1}" if number else "")
         returned: int | None = rng.randint(10, 300)
         kind, evidence, handed = "exchange", "confirmed", str(returned) if index % 7 else "NULL"
