@@ -12,8 +12,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=2
 
 WORKDIR /srv
+# Exactly the locked versions, each file checked against the hash PyPI serves; the app runs from /srv.
 COPY requirements.lock ./
-RUN python -m venv /opt/venv && pip install -r requirements.lock
+RUN python -m venv /opt/venv && pip install --require-hashes -r requirements.lock
 
 COPY alembic.ini seed.sql ./
 COPY data/datapackage.json ./data/

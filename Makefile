@@ -6,9 +6,9 @@ DATABASE := var/returns.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATABASE_URL ?= sqlite:///$(abspath $(DATABASE))
-# make synth N=100000 DB=path/to.db writes a synthetic database (never the real one).
-N ?= 100000
-DB ?= var/synth-100k.db
+# make synth N=2000 DB=path/to.db writes a synthetic database (never the real one).
+N ?= 2000
+DB ?= var/synth-2k.db
 
 .PHONY: run edge test test-record catalog messages lint types pytest seed db glossary clean browser edge-server synth bench profile soak audit lock reference
 
@@ -19,21 +19,26 @@ define apt_install
 	  || echo "warning: $(1) is missing and cannot be installed without root (apt-get install $(2))"
 endef
 
-# Three sets of packages, each installed once: what serving needs (make run); frictionless, to
-# validate data/ when it changes (make seed); the developer tools (make test, bench).
-$(VENV)/.runtime: pyproject.toml
+# Three sets of packages, each installed once from its lock (exact versions with the hashes PyPI
+# serves, so a changed file is refused): what serving needs (make run; it runs from the checkout, as
+# the image does); frictionless, to validate data/ when it changes (make seed); the developer tools
+# (make test, bench), then the project itself, editable, its dependencies already there.
+$(VENV)/.runtime: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.edit: $(VENV)/.runtime
-	$(BIN)/pip install --quiet -e '.[edit]'
+$(VENV)/.edit: $(VENV)/.runtime requirements-edit.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements-edit.lock
 	touch $@
 
-$(BIN)/.installed: $(VENV)/.edit
-	$(BIN)/pip install --quiet -e '.[dev]'
+# --no-build-isolation: the build backend (setuptools) comes from the hashed lock, not fetched unchecked.
+# pip check: the locked versions meet pyproject.toml's ranges (a lock not remade after an edit fails here).
+$(BIN)/.installed: $(VENV)/.edit requirements-dev.lock pyproject.toml
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
 
 # The Ukrainian catalog (app/locale), compiled for the server: git keeps the .po, make compiles the .mo.
@@ -116,14 +121,14 @@ reference: $(BIN)/.installed catalog
 synth: $(BIN)/.installed
 	$(BIN)/python -m bench.synth --events $(N) --database $(DB)
 
-var/synth-100k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versions/*.py) app/checks.py app/build_db.py app/db.py
-	$(BIN)/python -m bench.synth --events 100000 --database $@
+var/synth-2k.db: $(BIN)/.installed bench/synth.py $(wildcard migrations/versions/*.py) app/checks.py app/build_db.py app/db.py
+	$(BIN)/python -m bench.synth --events 2000 --database $@
 
-# Project vs. the floor (a constant-body FastAPI route), real data and 100,000 events; see docs/benchmarks.md.
+# Project vs. the floor (a constant-body FastAPI route), real data and 2,000 events; see docs/benchmarks.md.
 # Then the edge: nginx's cached answers against the same limit, and how many requests reach the app.
-bench: db catalog var/synth-100k.db $(BIN)/.installed edge-server
+bench: db catalog var/synth-2k.db $(BIN)/.installed edge-server
 	$(call apt_install,wrk,wrk)
-	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-100k.db
+	$(BIN)/python -m bench.run --database $(DATABASE) --synthetic var/synth-2k.db
 	$(BIN)/python -m bench.edge --database $(DATABASE)
 
 # Where one uncached request spends its time (pyinstrument, in-process): make profile URL=/stats/summary
@@ -136,14 +141,25 @@ soak: db catalog $(BIN)/.installed
 	$(call apt_install,wrk,wrk)
 	$(BIN)/python -m bench.soak --database $(DATABASE)
 
-# Known vulnerabilities in the pinned runtime dependencies; says so plainly when it cannot check.
-audit: $(BIN)/.installed
-	scripts/audit.sh $(BIN)
+# Known vulnerabilities in every pinned version, from what PyPI's JSON API serves; a pin it cannot
+# check is named, and the exit status says so (0 clean, 1 vulnerable, 2 something unchecked).
+audit:
+	$(PYTHON) scripts/audit.py requirements.lock requirements-edit.lock requirements-dev.lock
 
+# Re-pin the three locks from pyproject.toml's ranges with uv (one resolution valid on every platform
+# and Python >= 3.11, hashes from PyPI alone: no local index or pip.conf takes part). Each lock is
+# constrained by the one below it, so a package has one version in all three. A pin already in a
+# lock is kept unless a range excludes it; UPGRADE=1 takes the newest versions the ranges allow.
+UV_VERSION := 0.13.10
+LOCK = var/lock-venv/bin/uv pip compile --quiet --no-config --system-certs --universal --python-version 3.11 \
+  --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade) pyproject.toml
 lock:
-	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv && var/lock-venv/bin/pip install --quiet .
-	{ head -2 requirements.lock; var/lock-venv/bin/pip freeze --exclude captivity-returns; } > requirements.lock.new
-	mv requirements.lock.new requirements.lock && rm -rf var/lock-venv build
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv && var/lock-venv/bin/pip install --quiet uv==$(UV_VERSION)
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra edit -c requirements.lock -o requirements-edit.lock
+	$(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
+	  | $(LOCK) - --extra edit --extra dev -c requirements-edit.lock -o requirements-dev.lock
+	rm -rf var/lock-venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

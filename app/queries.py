@@ -1,25 +1,14 @@
 """Read functions, SQL-first: one per question the API answers."""
 
-import bisect
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from app import vocabulary
 from app.checks import GAPS, NOTES
-from app.schemas import (
-    Dimension,
-    ExchangeRow,
-    ReconciliationRow,
-    SourceRow,
-    UnitRow,
-    UnitsMeta,
-    WideUnitRow,
-    label,
-)
+from app.schemas import ReconciliationRow, SourceRow, UnitRow, label
 
 # The source URLs of one figure, oldest source first, as a JSON array.
 _URLS = """(SELECT json_group_array(url) FROM (
@@ -33,10 +22,6 @@ def _urls(link: str, match: str) -> str:
 
 def _rows(db: sqlite3.Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
     return _decoded(db.execute(sql, params))  # sqlite3 keeps each statement prepared (per connection)
-
-
-def _rows_positional(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    return _decoded(db.execute(sql, params))
 
 
 def _decoded(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
@@ -70,26 +55,6 @@ def publishers(db: sqlite3.Connection) -> dict[str, dict[str, str]]:
 
 
 _YEAR_OF = "CAST(substr({column}, 1, 4) AS INTEGER)"
-
-
-class EventFact(NamedTuple):
-    """What the figures need of one event (the record holds every event's, in date order)."""
-
-    id: str
-    date: str
-    kind: str
-    returned_to_ukraine: int | None
-    exchange_ordinal: int | None
-    mediator: str | None
-    agreement: str | None
-    evidence: str
-
-
-def event_facts(db: sqlite3.Connection) -> list[EventFact]:
-    """Every event's facts, in (date, id) order."""
-    sql = """SELECT id, date, kind, returned_to_ukraine, exchange_ordinal, mediator, agreement, evidence
-             FROM return_event ORDER BY date, id"""
-    return [EventFact(*row) for row in db.execute(sql)]
 
 
 @dataclass(frozen=True)
@@ -136,37 +101,6 @@ def years_with_event_records(db: sqlite3.Connection) -> list[int]:
     return [year for (year,) in db.execute(sql)]
 
 
-@dataclass(frozen=True)
-class EventFilter:
-    """Which events a list asks for; None leaves a filter off."""
-
-    year: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    mediator: str | None = None
-    kind: str | None = None
-    agreement: str | None = None
-    evidence: str | None = None
-    as_of: dt.date | None = None
-
-    def bounds(self) -> tuple[dt.date | None, dt.date | None]:
-        """The first and last day of the events the filter lets through (either open): a year is a
-        date range, and as_of is a last day, so every date filter is one run of the date index."""
-        year = self.year
-        lower = max(filter(None, [self.date_from, dt.date(year, 1, 1) if year else None]), default=None)
-        upper = min(filter(None, [self.date_to, dt.date(year, 12, 31) if year else None, self.as_of]), default=None)
-        return lower, upper
-
-    def facts(self) -> list[tuple[str, str]]:
-        """The filters other than dates, as (field, value) pairs; a mediator is matched in any case."""
-        asked = {"mediator": self.mediator, "kind": self.kind, "agreement": self.agreement, "evidence": self.evidence}
-        return [
-            (name, value.casefold() if name == "mediator" else value)
-            for name, value in asked.items()
-            if value is not None
-        ]
-
-
 _EVENT_FIELDS = f"""
     e.id, e.date, e.exchange_ordinal, e.exchange_stage, e.returned_to_ukraine,
     e.returned_to_russia, e.returned_to_russia_note, e.mediator, e.running_total_after, e.note,
@@ -174,37 +108,9 @@ _EVENT_FIELDS = f"""
     e.kind, e.agreement, e.evidence, e.breakdown_note"""
 
 
-def exchange_rows(
-    db: sqlite3.Connection,
-    ids: list[str],
-    stage_dates: Mapping[int | str, Sequence[str]],
-    as_of: dt.date | None = None,
-) -> dict[str, ExchangeRow]:
-    """Events by id; a staged event's `exchange_stages` counts its exchange's stages held by `as_of`
-    (None: all of them), from `stage_dates` (exchange_stage_dates) instead of a scan per row."""
-    if not ids:
-        return {}
-    marks = ", ".join("?" * len(ids))
-    sql = f"SELECT {_EVENT_FIELDS}, NULL AS exchange_stages, '' AS sentence FROM return_event e WHERE e.id IN ({marks})"
-    rows = _rows_positional(db, sql, ids)
-    last = (as_of or dt.date.max).isoformat()
-    for row in rows:
-        if row["exchange_stage"] is not None:
-            key = row["exchange_ordinal"] if row["exchange_ordinal"] is not None else row["agreement"]
-            row["exchange_stages"] = bisect.bisect_right(stage_dates[key], last)
-    return {row["id"]: ExchangeRow(**row) for row in rows}
-
-
-def exchange_stage_dates(db: sqlite3.Connection) -> dict[int | str, list[str]]:
-    """The dates of every event of each exchange or agreement that came in stages, in date order."""
-    sql = """SELECT coalesce(exchange_ordinal, agreement), date FROM return_event
-             WHERE coalesce(exchange_ordinal, agreement) IN (
-                 SELECT coalesce(exchange_ordinal, agreement) FROM return_event WHERE exchange_stage IS NOT NULL)
-             ORDER BY date"""
-    dates: dict[int | str, list[str]] = {}
-    for key, day in db.execute(sql):
-        dates.setdefault(key, []).append(day)
-    return dates
+def events(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every event's fields as an ExchangeRow holds them (but for what app.record adds), in (date, id) order."""
+    return _rows(db, f"SELECT {_EVENT_FIELDS} FROM return_event e ORDER BY e.date, e.id")
 
 
 def wide_columns(db: sqlite3.Connection) -> dict[str, list[str]]:
@@ -222,73 +128,22 @@ def wide_columns(db: sqlite3.Connection) -> dict[str, list[str]]:
     return columns
 
 
-def wide_unit_rows(
-    db: sqlite3.Connection, first: dt.date | None, last: dt.date | None, dimension: str, columns: list[str]
-) -> list[WideUnitRow]:
-    """Every event's breakdown in one dimension from `first` to `last` (either open) as one row with a
-    cell per column, in date order."""
-    where = "e.date BETWEEN :first AND :last"  # a run of the date index
-    params = {"first": str(first or ""), "last": str(last or "9999-12-31"), "dimension": dimension}
-    cells_sql = f"""
-        SELECT b.event_id,
-               CASE WHEN b.part_of IS NULL THEN b.category ELSE b.category || '_within_' || b.part_of END,
-               b.people
-        FROM breakdown b JOIN return_event e ON e.id = b.event_id
-        WHERE b.dimension = :dimension AND {where}"""
-    events_sql = f"""
-        SELECT e.id, e.date, e.exchange_ordinal, e.kind, e.returned_to_ukraine AS total,
-               coalesce((SELECT sum(b.people) FROM breakdown b WHERE b.event_id = e.id
-                         AND b.dimension = :dimension AND b.part_of IS NULL), 0) AS accounted_for
-        FROM return_event e WHERE {where} ORDER BY e.date, e.id"""
-    cells: dict[str, dict[str, int | None]] = {}
-    for event_id, column, people in db.execute(cells_sql, params):
-        cells.setdefault(event_id, {})[column] = people
-    empty: dict[str, int | None] = dict.fromkeys(columns)
-    return [
-        WideUnitRow(
-            id=event_id,
-            date=day,
-            exchange_ordinal=ordinal,
-            kind=kind,
-            people={**empty, **cells.get(event_id, {})},
-            total=total,
-            accounted_for=accounted_for,
-            unattributed=None if total is None else total - accounted_for,
-        )
-        for event_id, day, ordinal, kind, total, accounted_for in db.execute(events_sql, params)
-    ]
-
-
-def units(db: sqlite3.Connection, exchange_id: str, dimension: str) -> list[UnitRow]:
-    """An event's breakdown in one dimension: each top-level row, then the rows inside it."""
+def units(db: sqlite3.Connection) -> dict[tuple[str, str], list[UnitRow]]:
+    """Every event's breakdown in each dimension, by (event id, dimension): each top-level row, then
+    the rows inside it."""
     sql = """
-        SELECT b.category AS unit, c.label_en AS label, c.label_uk, b.people, b.part_of, b.note
+        SELECT b.event_id, b.dimension, b.category AS unit, c.label_en AS label, c.label_uk, b.people,
+               b.part_of, b.note
         FROM breakdown b
         JOIN category c ON c.code = b.category
         LEFT JOIN breakdown p
           ON p.event_id = b.event_id AND p.dimension = b.dimension AND p.category = b.part_of
-        WHERE b.event_id = :id AND b.dimension = :dimension
-        ORDER BY coalesce(p.people, b.people) DESC, coalesce(b.part_of, b.category),
+        ORDER BY b.event_id, b.dimension, coalesce(p.people, b.people) DESC, coalesce(b.part_of, b.category),
                  b.part_of IS NOT NULL, b.people DESC, b.category"""
-    return [UnitRow(**row) for row in _rows(db, sql, id=exchange_id, dimension=dimension)]
-
-
-def breakdown(
-    db: sqlite3.Connection, exchange: ExchangeRow, dimension: Dimension, as_of: dt.date
-) -> tuple[list[UnitRow], UnitsMeta]:
-    """An event's rows in one dimension, and how many of its people they account for."""
-    rows = units(db, exchange.id, dimension)
-    accounted_for = sum(row.people for row in rows if row.part_of is None)  # part_of rows are inside these
-    meta = UnitsMeta(
-        as_of=as_of,
-        source_urls=exchange.source_urls,
-        exchange_id=exchange.id,
-        dimension=dimension,
-        total=exchange.returned_to_ukraine,
-        accounted_for=accounted_for,
-        unattributed=None if exchange.returned_to_ukraine is None else exchange.returned_to_ukraine - accounted_for,
-    )
-    return rows, meta
+    breakdowns: dict[tuple[str, str], list[UnitRow]] = {}
+    for row in _rows(db, sql):
+        breakdowns.setdefault((row.pop("event_id"), row.pop("dimension")), []).append(UnitRow(**row))
+    return breakdowns
 
 
 _TOTAL_COLUMNS = """

@@ -1,22 +1,22 @@
-"""The model of the data: what every route reads, built once per database file.
+"""The model of the data: every row a route serves, built once per language when the file is opened.
 
-SQL (app.queries) loads the base rows: every event's facts in date order, the official yearly
-totals, the stated "since 2022" totals, the gaps and the sources. Every figure built from them (a
-year's row, the summary, a month, what the records held when a total was stated) is defined once,
-here, in Python over those rows, for the whole record or as it stood on a day: the answers that
-depend on the file alone are computed when it is opened, the rest per request by the same functions.
-Pages of events and breakdowns are read by SQL per request. The record is frozen, and so are its
-rows: a sentence, and the notes in the asked language, are filled in on a copy.
+SQL (app.queries) reads the database once: every event, its breakdowns, the official yearly totals,
+the stated "since 2022" totals, the gaps, the sources and the data package's files. Every figure built
+from them (a year's row, the summary, a month, what the records held when a total was stated) is
+defined once, here, in Python over the events. The rows as the record stands are made when the file
+is opened, with their sentences and notes in each language; a request filters and serialises them,
+and an `as_of` day's figures are made per request by the same functions. The record is sized for a
+few thousand events, where a pass over all of them is cheaper than any index. It is frozen, and so
+are its rows: a sentence, and the notes in the asked language, are filled in on a copy.
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import re
-from array import array
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
@@ -24,11 +24,11 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
-from app import queries
+from app import queries, vocabulary
 from app.db import Dataset
 from app.i18n import LANGUAGES, words
 from app.problems import bad_parameter
-from app.queries import EventFact, EventFilter, OfficialYear
+from app.queries import OfficialYear
 from app.schemas import (
     Dimension,
     ExchangeRow,
@@ -45,12 +45,43 @@ from app.schemas import (
 )
 from app.sentences import sentence
 
-# EventFilter is how a route asks the record for events; routes read nothing but the record.
 __all__ = ["EventFilter", "Record", "RecordDep", "WideUnits", "get_record", "load_record"]
 
 HEADLINE_PUBLISHER = "coordination_hq"
 RowT = TypeVar("RowT", bound=BaseModel)
+KeyT = TypeVar("KeyT", bound=Hashable)
 INVASION = dt.date(2022, 2, 24)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a list asks for; None leaves a filter off."""
+
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    mediator: str | None = None
+    kind: str | None = None
+    agreement: str | None = None
+    evidence: str | None = None
+    as_of: dt.date | None = None
+
+    def bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last day of the events the filter lets through (either open): a year is a
+        date range, and as_of is a last day."""
+        year = self.year
+        lower = max(filter(None, [self.date_from, dt.date(year, 1, 1) if year else None]), default=None)
+        upper = min(filter(None, [self.date_to, dt.date(year, 12, 31) if year else None, self.as_of]), default=None)
+        return lower, upper
+
+    def facts(self) -> dict[str, str]:
+        """The filters other than dates, by field; a mediator is matched in any case."""
+        asked = {"mediator": self.mediator, "kind": self.kind, "agreement": self.agreement, "evidence": self.evidence}
+        return {name: _fact(name, value) for name, value in asked.items() if value is not None}
+
+
+def _fact(name: str, value: str) -> str:
+    return value.casefold() if name == "mediator" else value
 
 
 @dataclass(frozen=True)
@@ -62,47 +93,18 @@ class Sums:
     on_record: int | None  # exchanges and local swaps
     released: int | None  # releases outside any exchange
 
-
-@dataclass(frozen=True)
-class Running:
-    """Running sums over the events in date order: entry i holds what the first i events add up to, so
-    any run of them (a year, a month, the record up to a day) is two look-ups, however many events
-    there are. The one definition of "on record": exchanges and local swaps with a figure; releases
-    outside exchanges apart; an undisclosed figure adds nothing, and is counted as undisclosed."""
-
-    undisclosed: array[int]
-    on_record: array[int]
-    on_record_known: array[int]  # how many figures on_record adds up (none: the sum is unknown)
-    released: array[int]
-    released_known: array[int]
-    ordinal: array[int]  # the highest exchange ordinal so far (0: none yet)
-    largest: array[int]  # the position of the largest figure so far, the first of equals (-1: none)
-
     @classmethod
-    def of(cls, events: Sequence[EventFact]) -> Running:
-        columns: list[array[int]] = [array("q", [0]) for _ in range(6)] + [array("q", [-1])]
-        undisclosed, on_record, on_record_known, released, released_known, ordinal, largest = columns
-        for position, event in enumerate(events):
-            figure, best = event.returned_to_ukraine, largest[-1]
-            is_release = event.kind == "release"
-            undisclosed.append(undisclosed[-1] + (figure is None))
-            on_record.append(on_record[-1] + (figure or 0) * (not is_release))
-            on_record_known.append(on_record_known[-1] + (figure is not None and not is_release))
-            released.append(released[-1] + (figure or 0) * is_release)
-            released_known.append(released_known[-1] + (figure is not None and is_release))
-            ordinal.append(max(ordinal[-1], event.exchange_ordinal or 0))
-            bigger = figure is not None and (best < 0 or figure > (events[best].returned_to_ukraine or 0))
-            largest.append(position if bigger else best)
-        return cls(*columns)
-
-    def sums(self, lo: int, hi: int) -> Sums:
-        """What events[lo:hi] hold."""
-        on_record, released = self.on_record[hi] - self.on_record[lo], self.released[hi] - self.released[lo]
-        return Sums(
-            hi - lo,
-            self.undisclosed[hi] - self.undisclosed[lo],
-            on_record if self.on_record_known[hi] > self.on_record_known[lo] else None,
-            released if self.released_known[hi] > self.released_known[lo] else None,
+    def of(cls, events: Sequence[ExchangeRow]) -> Sums:
+        """The one definition of "on record": exchanges and local swaps with a figure; releases outside
+        exchanges apart; an undisclosed figure adds nothing, and is counted as undisclosed."""
+        known = [event for event in events if event.returned_to_ukraine is not None]
+        swapped = [event.returned_to_ukraine or 0 for event in known if event.kind != "release"]
+        released = [event.returned_to_ukraine or 0 for event in known if event.kind == "release"]
+        return cls(
+            len(events),
+            len(events) - len(known),
+            sum(swapped) if swapped else None,
+            sum(released) if released else None,
         )
 
 
@@ -113,7 +115,7 @@ NESTED_ROWS = ("other_publishers_latest",)  # the fields that hold rows within a
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
-def in_language(rows: Sequence[RowT], lang: str, notes: Mapping[str, str], *, quote: bool) -> list[RowT]:
+def in_language(rows: Iterable[RowT], lang: str, notes: Mapping[str, str], *, quote: bool) -> list[RowT]:
     """Copies of the rows in `lang`: with `quote`, each with its quote-ready sentence (the record
     leaves it empty); with `lang=uk`, each note in its Ukrainian version from `notes` (English note ->
     Ukrainian), and one with none (and no Ukrainian of its own) left English and named in the row's
@@ -121,20 +123,20 @@ def in_language(rows: Sequence[RowT], lang: str, notes: Mapping[str, str], *, qu
     done = []
     for row in rows:
         update: dict[str, object] = {"sentence": sentence(row, lang)} if quote else {}
+        fields = type(row).model_fields
         if lang != "en":
             english = []
-            for name in NOTE_FIELDS:
-                value = getattr(row, name, None)
+            for name in filter(fields.__contains__, NOTE_FIELDS):
+                value = getattr(row, name)
                 if not value:
                     continue
                 if value in notes:
                     update[name] = notes[value]
                 elif not _CYRILLIC.search(value):  # the code writes its own notes in the asked language
                     english.append(name)
-            for name in NESTED_ROWS:
-                if nested := getattr(row, name, None):
-                    update[name] = in_language(nested, lang, notes, quote=False)
-            if "notes_in_english" in type(row).model_fields:
+            for name in filter(fields.__contains__, NESTED_ROWS):
+                update[name] = in_language(getattr(row, name), lang, notes, quote=False)
+            if english:  # none is the rows' own default
                 update["notes_in_english"] = english
         done.append(row.model_copy(update=update) if update else row)
     return done
@@ -151,35 +153,34 @@ class WideUnits:
 
 @dataclass(frozen=True)
 class InLanguage:
-    """The whole record's rows that carry a quote-ready sentence or notes, in one language."""
+    """The record's rows that carry a quote-ready sentence or notes, in one language."""
 
     yearly: tuple[YearlyRow, ...]
     totals: tuple[PublishedTotalRow, ...]
     summary: Summary
     reconciliation: tuple[ReconciliationRow, ...]
+    events: tuple[ExchangeRow, ...]  # as Record.events
+    units: Mapping[tuple[str, str], tuple[UnitRow, ...]]  # each event's breakdown, by (event id, dimension)
 
 
 @dataclass(frozen=True)
 class Record:
-    """The dataset's base rows and the figures that depend on the file alone (see the module)."""
+    """The dataset's rows, ready to serve, and the figures that depend on the file alone (see the module)."""
 
     dataset: Dataset
-    events: tuple[EventFact, ...]  # in (date, id) order
-    dates: tuple[str, ...]  # each event's date, for bisecting a day
-    running: Running
-    where: Mapping[tuple[str, str], array[int]]  # the positions of the events with each filtered fact
+    events: tuple[ExchangeRow, ...]  # in (date, id) order, in English: the `en` rows
+    positions: Mapping[str, int]  # each event's place in `events`, by id
+    # The dates of the events of each exchange (or agreement) that came in stages, for `exchange_stages`.
+    stage_dates: Mapping[int | str | None, tuple[dt.date, ...]]
     official: tuple[OfficialYear, ...]
     remainder_notes: Mapping[int, str]
     notes: Mapping[str, str]  # each English note's Ukrainian version, where one is written
     totals: tuple[PublishedTotalRow, ...]  # in (as_of, publisher) order, without sentences
     reconciliation: tuple[ReconciliationRow, ...]
     sources: tuple[SourceRow, ...]
-    # The dates of the events of each exchange (or agreement) that came in stages, for `exchange_stages`.
-    stage_dates: Mapping[int | str, tuple[str, ...]]
-    # The wide breakdown's columns of each dimension, with their labels.
-    wide_columns: Mapping[str, tuple[list[str], dict[str, dict[str, str]]]]
-    # The whole record's figures as it stands, made when the file is opened: its months, and the
-    # rows with a sentence in each language.
+    wide: Mapping[str, WideUnits]  # each dimension's wide breakdown
+    package: Mapping[str, tuple[tuple[Any, ...], ...]]  # each package resource's rows, in its columns
+    # The whole record's months, and the rows with a sentence or notes in each language.
     monthly: tuple[MonthlyRow, ...] = ()
     languages: Mapping[str, InLanguage] = dataclasses.field(default_factory=dict)
 
@@ -194,24 +195,10 @@ class Record:
             raise bad_parameter("as_of", f"{asked} is outside the record", span)
         return asked
 
-    def upto(self, day: dt.date | None) -> int:
-        """How many events are dated on or before `day` (None: all of them)."""
-        return len(self.dates) if day is None else bisect.bisect_right(self.dates, day.isoformat())
-
-    def run(self, first: dt.date | None, last: dt.date | None) -> range:
-        """The positions of the events dated from `first` to `last` (either open)."""
-        lo = bisect.bisect_left(self.dates, first.isoformat()) if first else 0
-        return range(lo, max(lo, self.upto(last)))
-
-    def _groups(self, run: range, width: int) -> dict[str, range]:
-        """A run of positions cut into the groups of events whose dates share their first `width`
-        characters (4: a year, 7: a month), in date order."""
-        groups, lo = {}, run.start
-        while lo < run.stop:
-            prefix = self.dates[lo][:width]
-            hi = bisect.bisect_right(self.dates, prefix, lo, run.stop, key=lambda date: date[:width])
-            groups[prefix], lo = range(lo, hi), hi
-        return groups
+    def _dated(self, first: dt.date | None, last: dt.date | None) -> list[ExchangeRow]:
+        """The events dated from `first` to `last` (either open), in date order."""
+        lo, hi = first or dt.date.min, last or dt.date.max
+        return [event for event in self.events if lo <= event.date <= hi]
 
     def yearly_rows(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
         """Every year's row with its sentence in `lang`, as the record stood on `day` (None: as it stands)."""
@@ -235,7 +222,7 @@ class Record:
         """Every documented gap, its note in `lang`."""
         return self.languages[lang].reconciliation
 
-    def _in(self, rows: Sequence[RowT], lang: str, *, quote: bool = True) -> list[RowT]:
+    def _in(self, rows: Iterable[RowT], lang: str, *, quote: bool = True) -> list[RowT]:
         """The rows with their sentences (with `quote`) and notes in `lang` (see in_language)."""
         return in_language(rows, lang, self.notes, quote=quote)
 
@@ -246,14 +233,14 @@ class Record:
         official = {row.year: row for row in self.official if day is None or row.year < day.year}
         # A year in progress already lists the sources its total will have (as the API always has).
         sources = {row.year: row.source_urls for row in self.official}
-        by_year = {int(year): run for year, run in self._groups(range(self.upto(day)), 4).items()}
+        by_year = _grouped(self._dated(None, day), lambda event: event.date.year)
         w = words(lang)
         by = w.gettext(" by {day}").format(day=w.date(day)) if day else ""
         rows: list[YearlyRow] = []
         complete, summed = True, None  # a running total stops at the first year without an official one
         for year in sorted(official.keys() | by_year.keys()):
-            total, previous, held = official.get(year), official.get(year - 1), by_year.get(year)
-            figures = self.running.sums(held.start, held.stop) if held else Sums(0, 0, None, None)
+            total, previous, held = official.get(year), official.get(year - 1), by_year.get(year, [])
+            figures = Sums.of(held)
             returned = total.returned_to_ukraine if total else None
             complete = complete and total is not None
             summed = summed if returned is None else (summed or 0) + returned
@@ -299,15 +286,17 @@ class Record:
         latest = {row.publisher: row for row in stated if row.publisher != head.publisher}  # date order: the last
         others = sorted(latest.values(), key=lambda row: (row.as_of, row.publisher), reverse=True)
         years = [row for row in self.official if day is None or row.year < day.year]
-        running, held = self.running, self.upto(day)
-        figures = running.sums(0, held)
-        first, last = (self.events[0], self.events[held - 1]) if held else (None, None)
-        largest = self.events[running.largest[held]] if running.largest[held] >= 0 else None
+        held = self._dated(None, day)
+        figures = Sums.of(held)
+        first, last = (held[0], held[-1]) if held else (None, None)
+        disclosed = [event for event in held if event.returned_to_ukraine is not None]
+        largest = max(disclosed, key=lambda event: event.returned_to_ukraine or 0, default=None)  # the first of equals
         return Summary(
             since=INVASION,
             as_of=head.as_of,
             returned_to_ukraine=head.returned_to_ukraine,
-            exchanges=running.ordinal[self.upto(head.as_of)] or None,
+            exchanges=max((event.exchange_ordinal or 0 for event in held if event.date <= head.as_of), default=0)
+            or None,
             basis="reported",
             note=head.scope_note,
             first_recorded_event_id=first.id if first else None,
@@ -339,130 +328,196 @@ class Record:
         hold, never a zero for an unknown sum; months without events have no row."""
         if first is None and last is None and self.monthly:
             return self.monthly
-        rows = []
-        for month, run in self._groups(self.run(first, last), 7).items():
-            held, figures = self.events[run.start : run.stop], self.running.sums(run.start, run.stop)
-            rows.append(
-                MonthlyRow(
-                    month=month,
-                    recorded_events=figures.events,
-                    on_record_returned_to_ukraine=figures.on_record,
-                    on_record_released_outside_exchanges=figures.released,
-                    events_undisclosed=figures.undisclosed,
-                    exchanges=len({e.exchange_ordinal for e in held if e.exchange_ordinal is not None}),
-                    event_ids=[event.id for event in held],
-                )
-            )
-        return tuple(rows)
+        by_month = _grouped(self._dated(first, last), lambda event: event.date.isoformat()[:7])
+        return tuple(_month(month, held) for month, held in by_month.items())
 
     def events_page(self, filters: EventFilter, limit: int, offset: int, lang: str) -> tuple[int, list[ExchangeRow]]:
         """How many events the filters let through, and one page of them in date order, each with its
-        sentence in `lang`."""
+        sentence in `lang` (as of a day: a stage counts its exchange's stages held by then)."""
         matching = self._matching(filters)
-        ids = [self.events[at].id for at in matching[offset : offset + limit]]
-        return len(matching), self._events(ids, lang, filters.as_of)
+        return len(matching), [self._as_of(at, filters.as_of, lang) for at in matching[offset : offset + limit]]
 
-    def _matching(self, filters: EventFilter) -> Sequence[int]:
-        """The positions of the events the filters let through, in date order: a run of dates, cut to
-        the events with every asked fact."""
-        run = self.run(*filters.bounds())
-        runs = []
-        for fact in filters.facts():
-            positions = self.where.get(fact, array("q"))
-            runs.append(positions[bisect.bisect_left(positions, run.start) : bisect.bisect_left(positions, run.stop)])
-        if not runs:
-            return run
-        fewest, *others = sorted(runs, key=len)
-        if not others:
-            return fewest
-        kept = set(fewest).intersection(*others)
-        return [at for at in fewest if at in kept]
+    def _matching(self, filters: EventFilter) -> list[int]:
+        """The places in `events` of the events the filters let through, in date order."""
+        lo, hi = filters.bounds()
+        lo, hi = lo or dt.date.min, hi or dt.date.max
+        chosen = [at for at, event in enumerate(self.events) if lo <= event.date <= hi]
+        for name, value in filters.facts().items():
+            chosen = [at for at in chosen if (held := getattr(self.events[at], name)) and _fact(name, held) == value]
+        return chosen
+
+    def _as_of(self, at: int, day: dt.date | None, lang: str) -> ExchangeRow:
+        """The event at `at` in `lang`, as the record stood on `day` (None: as it stands)."""
+        event = self.events[at]
+        held = _staged(event, self.stage_dates, day)
+        return self.languages[lang].events[at] if held is event else self._in([held], lang)[0]
 
     def event(self, event_id: str, lang: str) -> ExchangeRow | None:
         """One event with its sentence in `lang`, or None."""
-        rows = self._events([event_id], lang)
-        return rows[0] if rows else None
+        at = self.positions.get(event_id)
+        return None if at is None else self.languages[lang].events[at]
 
     def newest_events(self, count: int, lang: str) -> list[ExchangeRow]:
         """The `count` newest events, newest first, each with its sentence in `lang`."""
-        return self._events([event.id for event in reversed(self.events[-count:])], lang)
-
-    def _events(self, ids: list[str], lang: str, as_of: dt.date | None = None) -> list[ExchangeRow]:
-        """The events of `ids` that exist, in that order (as of a day: the stages held by then)."""
-        found = queries.exchange_rows(self.dataset.db, ids, self.stage_dates, as_of)
-        return self._in([found[event_id] for event_id in ids if event_id in found], lang)
+        return list(reversed(self.languages[lang].events[-count:]))
 
     def breakdown(self, event: ExchangeRow, dimension: Dimension, lang: str) -> tuple[list[UnitRow], UnitsMeta]:
         """An event's breakdown in one dimension, its notes in `lang`, and how many of its people it
         accounts for."""
-        rows, meta = queries.breakdown(self.dataset.db, event, dimension, self.dataset.as_of)
-        return self._in(rows, lang, quote=False), meta
+        rows = list(self.languages[lang].units.get((event.id, dimension), ()))
+        accounted_for = _accounted_for(rows)
+        meta = UnitsMeta(
+            as_of=self.dataset.as_of,
+            source_urls=event.source_urls,
+            exchange_id=event.id,
+            dimension=dimension,
+            total=event.returned_to_ukraine,
+            accounted_for=accounted_for,
+            unattributed=_minus(event.returned_to_ukraine, accounted_for),
+        )
+        return rows, meta
 
     def wide_units(self, dimension: Dimension, first: dt.date | None, last: dt.date | None) -> WideUnits:
         """Every event's breakdown from `first` to `last` (either open), one column per category."""
-        columns, labels = self.wide_columns.get(dimension, ([], {}))
-        return WideUnits(columns, labels, queries.wide_unit_rows(self.dataset.db, first, last, dimension, columns))
+        wide, lo, hi = self.wide[dimension], first or dt.date.min, last or dt.date.max
+        return WideUnits(wide.columns, wide.labels, [row for row in wide.rows if lo <= row.date <= hi])
 
     def package_rows(self, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
-        """The rows of one data package resource, in the given columns."""
-        return queries.package_rows(self.dataset.db, resource, columns)
+        """The rows of one data package resource, in its columns (`columns`, its Table Schema's)."""
+        assert columns == vocabulary.columns(resource)
+        return list(self.package[resource])
 
 
 def _minus(value: int | None, other: int | None) -> int | None:
     return None if value is None or other is None else value - other
 
 
-def _stated_totals(
-    stated: Sequence[dict[str, Any]], dates: Sequence[str], running: Running
-) -> tuple[PublishedTotalRow, ...]:
+def _grouped(events: Iterable[ExchangeRow], key: Callable[[ExchangeRow], KeyT]) -> dict[KeyT, list[ExchangeRow]]:
+    """The events grouped by `key`, each group and the groups in date order."""
+    groups: dict[KeyT, list[ExchangeRow]] = {}
+    for event in events:
+        groups.setdefault(key(event), []).append(event)
+    return groups
+
+
+def _month(month: str, held: list[ExchangeRow]) -> MonthlyRow:
+    """What one month's events hold."""
+    figures = Sums.of(held)
+    return MonthlyRow(
+        month=month,
+        recorded_events=figures.events,
+        on_record_returned_to_ukraine=figures.on_record,
+        on_record_released_outside_exchanges=figures.released,
+        events_undisclosed=figures.undisclosed,
+        exchanges=len({event.exchange_ordinal for event in held if event.exchange_ordinal is not None}),
+        event_ids=[event.id for event in held],
+    )
+
+
+def _stage_key(event: ExchangeRow) -> int | str | None:
+    """What ties the stages of one exchange: its ordinal, else its agreement."""
+    return event.exchange_ordinal if event.exchange_ordinal is not None else event.agreement
+
+
+def _staged(
+    event: ExchangeRow, stage_dates: Mapping[int | str | None, tuple[dt.date, ...]], day: dt.date | None
+) -> ExchangeRow:
+    """The event as the record stood on `day` (None: as it stands): a stage counts the stages of its
+    exchange held by then (`exchange_stages`); the event itself where that is unchanged."""
+    if event.exchange_stage is None:
+        return event
+    dates = stage_dates[_stage_key(event)]
+    held = len(dates) if day is None else sum(date <= day for date in dates)
+    return event if held == event.exchange_stages else event.model_copy(update={"exchange_stages": held})
+
+
+def _accounted_for(units: Iterable[UnitRow]) -> int:
+    """How many of an event's people its breakdown accounts for: `part_of` rows are inside the others."""
+    return sum(unit.people for unit in units if unit.part_of is None)
+
+
+def _wide(
+    events: Sequence[ExchangeRow],
+    units: Mapping[tuple[str, str], list[UnitRow]],
+    dimension: str,
+    labels: dict[str, dict[str, str]],
+) -> WideUnits:
+    """One dimension's breakdown of every event as a row with a cell per column (`labels`' keys)."""
+    columns: list[str] = list(labels)
+    rows = []
+    for event in events:
+        held = units.get((event.id, dimension), [])
+        cells = {
+            unit.unit if unit.part_of is None else f"{unit.unit}_within_{unit.part_of}": unit.people for unit in held
+        }
+        accounted_for = _accounted_for(held)
+        rows.append(
+            WideUnitRow(
+                id=event.id,
+                date=event.date,
+                exchange_ordinal=event.exchange_ordinal,
+                kind=event.kind,
+                people={**dict.fromkeys(columns), **cells},
+                total=event.returned_to_ukraine,
+                accounted_for=accounted_for,
+                unattributed=_minus(event.returned_to_ukraine, accounted_for),
+            )
+        )
+    return WideUnits(columns, labels, rows)
+
+
+def _events(db: sqlite3.Connection) -> tuple[tuple[ExchangeRow, ...], dict[int | str | None, tuple[dt.date, ...]]]:
+    """Every event in date order with its English sentence, each stage counting its exchange's
+    stages, and the stages' dates."""
+    unstaged = [ExchangeRow(**row, exchange_stages=None, sentence="") for row in queries.events(db)]
+    staged = {_stage_key(event) for event in unstaged if event.exchange_stage is not None}
+    stage_dates = _grouped((event for event in unstaged if _stage_key(event) in staged), _stage_key)
+    dates = {key: tuple(event.date for event in held) for key, held in stage_dates.items()}
+    return tuple(in_language((_staged(event, dates, None) for event in unstaged), "en", {}, quote=True)), dates
+
+
+def _stated_totals(stated: Sequence[dict[str, Any]], events: Sequence[ExchangeRow]) -> tuple[PublishedTotalRow, ...]:
     """Each stated total beside what the exchanges and local swaps on record held by its date."""
     rows = []
     for total in stated:
-        held = running.sums(0, bisect.bisect_right(dates, total["as_of"])).on_record or 0
+        day = dt.date.fromisoformat(total["as_of"])
+        held = Sums.of([event for event in events if event.date <= day]).on_record or 0
         rows.append(
             PublishedTotalRow(
-                **total,
-                on_record_by_then=held,
-                difference_from_record=total["returned_to_ukraine"] - held,
-                sentence="",
+                **total, on_record_by_then=held, difference_from_record=total["returned_to_ukraine"] - held, sentence=""
             )
         )
     return tuple(rows)
 
 
-def _where(events: Sequence[EventFact]) -> dict[tuple[str, str], array[int]]:
-    """The positions of the events with each value of each filtered fact (EventFilter.facts)."""
-    where: dict[tuple[str, str], array[int]] = {}
-    for position, event in enumerate(events):
-        for fact in EventFilter(
-            mediator=event.mediator, kind=event.kind, agreement=event.agreement, evidence=event.evidence
-        ).facts():
-            where.setdefault(fact, array("q")).append(position)
-    return where
-
-
 def load_record(dataset: Dataset) -> Record:
-    """Read the record of an open, verified dataset, and work out its figures as it stands."""
+    """Read the record of an open, verified dataset, and make its rows as it stands in each language."""
     db = dataset.db
-    events = tuple(queries.event_facts(db))
-    dates, running = tuple(event.date for event in events), Running.of(events)
-    stage_dates = {key: tuple(dates) for key, dates in queries.exchange_stage_dates(db).items()}
+    events, stage_dates = _events(db)
+    units = queries.units(db)
     wide = queries.wide_columns(db)
     base = Record(
         dataset=dataset,
         events=events,
-        dates=dates,
-        running=running,
-        where=MappingProxyType(_where(events)),
+        positions=MappingProxyType({event.id: at for at, event in enumerate(events)}),
+        stage_dates=MappingProxyType(stage_dates),
         official=tuple(queries.official_years(db)),
         remainder_notes=MappingProxyType(queries.remainder_notes(db)),
         notes=MappingProxyType(queries.note_translations(db)),
-        totals=_stated_totals(queries.stated_totals(db), dates, running),
+        totals=_stated_totals(queries.stated_totals(db), events),
         reconciliation=tuple(queries.reconciliation(db)),
         sources=tuple(queries.sources(db)),
-        stage_dates=MappingProxyType(stage_dates),
-        wide_columns=MappingProxyType(
-            {dimension: (columns, queries.column_labels(db, columns)) for dimension, columns in wide.items()}
+        wide=MappingProxyType(
+            {
+                dimension: _wide(events, units, dimension, queries.column_labels(db, wide.get(dimension, [])))
+                for dimension in vocabulary.codes("breakdown", "dimension")
+            }
+        ),
+        package=MappingProxyType(
+            {
+                resource: tuple(queries.package_rows(db, resource, vocabulary.columns(resource)))
+                for resource in vocabulary.TABLES
+            }
         ),
     )
     summary = base._summary(None)
@@ -473,6 +528,8 @@ def load_record(dataset: Dataset) -> Record:
             totals=tuple(base._in(base.totals, lang)),
             summary=base._in([summary], lang)[0],
             reconciliation=tuple(base._in(base.reconciliation, lang, quote=False)),
+            events=events if lang == "en" else tuple(base._in(events, lang)),
+            units=MappingProxyType({key: tuple(base._in(rows, lang, quote=False)) for key, rows in units.items()}),
         )
         for lang in LANGUAGES
     }

@@ -26,6 +26,12 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "server_header": False,
         "proxy_headers": True,
         "log_level": "info",
+        # An idle connection is closed this long after its last answer; past max_connections open
+        # connections (or requests in flight) a worker answers 503 instead of queueing without bound.
+        # Neither bounds a client that sends its request slowly: nginx's client timeouts do that
+        # (docs/operations.md).
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.max_connections,
     }
 
 

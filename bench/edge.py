@@ -8,10 +8,13 @@ limit, cached, edge, edge, cached, limit; the ratios are medians of each round's
 worker's CPU time during its runs gives its share of the core.
 
 Then the origin's load: 32 connections for 30 s cycling over the endpoints through a cold edge, once
-with the app's max-age (300 s) and once with max-age 5 s, counting the requests that reached the app.
+with the app's max-age (300 s) and once with max-age 5 s, counting the requests that reached the app;
+and header variants: 1,000 distinct values of each of Accept-Encoding, Accept-Language and Accept on
+one URL through a cold edge, counting the same.
 """
 
 import argparse
+import http.client
 import json
 import os
 import statistics
@@ -138,6 +141,39 @@ def origin_load(database: Path, endpoints: list[str], max_age: int, seconds: int
     )
 
 
+def variant_values(count: int) -> dict[str, list[str]]:
+    """`count` distinct values of each negotiated header, as a client busting the cache would send."""
+    return {
+        "Accept-Encoding": [f"gzip;q=0.{i}, br;q=0.{i}, x-{i}" for i in range(count)],
+        "Accept-Language": [f"uk-X{i}, en;q=0.{i}" for i in range(count)],
+        "Accept": [f"application/json, application/x-{i}" for i in range(count)],
+    }
+
+
+def header_variants(database: Path, path: str, count: int) -> list[str]:
+    """`count` distinct values of each negotiated header on one URL through a cold edge: how many
+    requests reached the app."""
+    app_port, edge_port = free_port(), free_port()
+    app = project(database, app_port, 300)
+    lines = []
+    try:
+        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as (state, _):
+            connection = http.client.HTTPConnection("127.0.0.1", edge_port, timeout=10)
+            for header, values in variant_values(count).items():
+                before = origin_requests(state)
+                for value in values:
+                    connection.request("GET", path, headers={header: value})
+                    connection.getresponse().read()
+                lines.append(
+                    f"- {count:,} distinct `{header}` values: **{origin_requests(state) - before} reached the app**"
+                )
+            connection.close()
+    finally:
+        app.terminate()
+        app.wait(timeout=10)
+    return lines
+
+
 def main() -> int:
     """Print the edge's section of docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -146,6 +182,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--load-seconds", type=int, default=30)
+    parser.add_argument("--variants", type=int, default=1000, help="distinct values of each header on one URL")
     parser.add_argument("--only", nargs="*", help="benchmark only these endpoints (a quick check)")
     args = parser.parse_args()
     endpoints = args.only or ENDPOINTS
@@ -163,6 +200,11 @@ def main() -> int:
         "",
         origin_load(args.database, endpoints, 300, args.load_seconds),
         origin_load(args.database, endpoints, 5, args.load_seconds),
+        "",
+        f"Header variants on one URL (`{endpoints[0]}`) through a cold edge, one request per value "
+        "(the app's answer differs by coding, language and format: at most 3 of each could reach it):",
+        "",
+        *header_variants(args.database, endpoints[0], args.variants),
     ]
     report = "\n".join(lines)
     print(f"\n{report}")

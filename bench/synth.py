@@ -1,9 +1,10 @@
 """Write a valid synthetic database with N events, for load and scale tests only.
 
-    python -m bench.synth --events 100000 --database var/synth-100k.db
+    python -m bench.synth --events 2000 --database var/synth-2k.db
 
 It goes through the real build (migrations, then a generated data-only seed, then the data checks),
-so the synthetic database obeys every rule the real one does. Figures are made up and every row says
+so the synthetic database obeys every rule the real one does. 2,000 events, twenty times the
+real record, is the size the service is made for (issue 32). Figures are made up and every row says
 so; it refuses to write over the real database.
 """
 
@@ -17,7 +18,9 @@ from app.build_db import build
 from app.config import DEFAULT_DATABASE_URL
 from app.db import sqlite_path
 
-EVENTS_PER_DATE = 9  # ids sort by suffix as text, so at most -2 .. -9 on one date
+# Four events every three days: 2,000 events from March 2022 to April 2026, the real record's years (so
+# the benchmark's URLs, such as /exchanges/2024-12-30 and as_of=2025-06-01, ask for events that exist).
+DAYS_PER_EVENT = 0.75
 SOURCES = 500
 FIRST_DATE = dt.date(2022, 3, 1)
 NOTE = "Synthetic figure for load testing; not a real event."
@@ -108,10 +111,11 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
     year_end_totals: dict[int, tuple[str, int, int]] = {}
     running = 0
     ordinal = 0
-    stage = 0
+    stage = number = 0
+    day: dt.date | None = None
     for index in range(events):
-        day = FIRST_DATE + dt.timedelta(days=index // EVENTS_PER_DATE)
-        number = index % EVENTS_PER_DATE
+        day, previous = FIRST_DATE + dt.timedelta(days=int(index * DAYS_PER_EVENT)), day
+        number = number + 1 if day == previous else 0  # the events before it on its date
         event_id = day.isoformat() + (f"-{number + 1}" if number else "")
         returned: int | None = rng.randint(10, 300)
         kind, evidence, handed = "exchange", "confirmed", str(returned) if index % 7 else "NULL"
@@ -173,7 +177,7 @@ def synthetic_seed(events: int, seed: int = 20241230) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command line: build a synthetic database of --events events at --database."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=2_000)
     parser.add_argument("--database", type=Path, required=True, help="file to write (never the real one)")
     args = parser.parse_args(argv)
     target = args.database.resolve()

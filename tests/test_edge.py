@@ -1,12 +1,16 @@
 """The edge: a real nginx (deploy/nginx.conf.template) in front of the real app, caching by the app's
 own headers: hits, 304s, CORS, one variant per negotiation, one origin request per burst, stale
-answers while the app is down, and a rebuilt database reaching readers once max-age has passed."""
+answers while the app is down, and a rebuilt database reaching readers once max-age has passed. Its
+key: the app's answer to every common Accept, no header variant or doubled header reaching another
+reader, a few origin requests for many spellings; its refusals (a Host not served, limits, nginx's
+own errors) as problem documents with CORS; `make edge` restarting a hung app; no process left."""
 
 import http.client
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +26,7 @@ import pytest
 from app.build_db import build
 from app.db import sqlite_path
 from bench.run import free_port
-from deploy.edge import nginx_path, running_app, running_nginx
+from deploy.edge import Limits, host_names, nginx_path, running_app, running_nginx, stop
 from tests.conftest import fixture_seed, replace_once
 
 # Headers only the edge adds (Server, X-Cache-Status), or that describe its own connection or clock.
@@ -61,6 +65,17 @@ def ask(base: str, path: str, headers: dict[str, str] | None = None) -> Answer:
         connection.close()
 
 
+def raw(base: str, lines: list[str]) -> Answer:
+    """One request sent as exactly these lines (the request line, then header lines, each given as
+    many times as listed: http.client and httpx would merge or refuse a repeated header)."""
+    host, _, port = base.removeprefix("http://").partition(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall("\r\n".join([*lines, "Connection: close", "", ""]).encode("latin-1"))
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        return Answer(response.status, {n.lower(): v for n, v in response.getheaders()}, response.read())
+
+
 @dataclass(frozen=True)
 class Edge:
     url: str
@@ -76,6 +91,11 @@ class Edge:
         log = self.state / "origin.log"
         lines = log.read_text("utf-8").splitlines() if log.exists() else []
         return [line.rsplit(" ", 1)[0] for line in lines if line.endswith(f' "{path}"')]
+
+    @property
+    def host(self) -> str:
+        """The Host readers name the edge by."""
+        return self.url.removeprefix("http://")
 
 
 def nginx_or_skip() -> None:
@@ -182,6 +202,144 @@ def test_fifty_concurrent_requests_for_a_cold_url_make_one_origin_request(edge: 
     assert len(edge.origin_requests(path)) == 1
 
 
+# Accept as sent by the clients the service is for: none (urllib, so pandas), curl/requests/fetch,
+# browsers navigating and loading images, axios, jQuery, Java, and each of the app's types alone.
+COMMON_ACCEPTS = [
+    None,
+    "*/*",
+    "application/json",
+    "text/csv",
+    "image/svg+xml",
+    "text/html",
+    "application/problem+json",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+    "application/signed-exchange;v=b3;q=0.7",
+    "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8",
+    "image/avif,image/webp,*/*",
+    "application/json, text/plain, */*",
+    "application/json, text/javascript, */*; q=0.01",
+    "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2",
+    "text/csv, */*;q=0.5",
+]
+
+
+@pytest.mark.parametrize("path", ["/stats/yearly", "/stats/totals", "/?year=2024"])
+def test_every_common_accept_gets_the_apps_answer_to_it(edge: Edge, path: str) -> None:
+    for accept in COMMON_ACCEPTS:
+        headers = {} if accept is None else {"Accept": accept}
+        answer, origin = ask(edge.url, path, headers), edge.from_origin(path, headers)
+        assert answer.seen_by_reader() == origin.seen_by_reader(), accept
+
+
+# Many spellings of each negotiated header, each falling into one of few answers the app gives.
+SPELLINGS = {
+    "Accept-Encoding": [f"{coding};q=0.{i}, identity" for i in range(1, 10) for coding in ("br", "gzip", "x-none")],
+    "Accept-Language": [f"{tag}-X{i}, de;q=0.{i}" for i in range(1, 14) for tag in ("uk", "en")],
+    "Accept": [f"{kind}, application/x-{i}" for i in range(1, 14) for kind in ("text/csv", "application/json")],
+}
+
+
+@pytest.mark.parametrize("header", list(SPELLINGS))
+def test_many_spellings_of_a_header_make_a_few_origin_requests(edge: Edge, header: str) -> None:
+    path = f"/stats/yearly?as_of=2024-0{list(SPELLINGS).index(header) + 1}-01"
+    for value in SPELLINGS[header]:
+        answer, origin = ask(edge.url, path, {header: value}), edge.from_origin(path, {header: value})
+        assert answer.seen_by_reader() == origin.seen_by_reader(), value
+    assert len(SPELLINGS[header]) >= 26
+    assert len(edge.origin_requests(path)) <= 3  # one per coding, language or format asked
+
+
+# A header given twice, each way round: (name, first value, second value, the path asked).
+DOUBLED = [
+    ("Accept", "*/*", "text/csv", "/stats/summary?as_of=2025-02-03"),
+    ("Accept", "text/csv", "*/*", "/stats/summary?as_of=2025-02-04"),
+    ("Accept-Language", "en", "uk", "/stats/summary?as_of=2025-02-05"),
+    ("Accept-Language", "uk", "en", "/stats/summary?as_of=2025-02-06"),
+    ("Accept-Encoding", "identity", "br", "/stats/yearly?as_of=2025-02-07"),
+    ("Accept-Encoding", "br", "gzip", "/stats/yearly?as_of=2025-02-08"),
+    ("Host", "", "evil.example", "/datapackage.json"),
+    ("Host", "evil.example", "", "/?year=2025"),
+]
+
+
+@pytest.mark.parametrize(("name", "first", "second", "path"), DOUBLED)
+def test_a_doubled_header_never_changes_what_a_later_reader_gets(
+    edge: Edge, name: str, first: str, second: str, path: str
+) -> None:
+    values = [value or edge.host for value in (first, second)]
+    lines = [f"GET {path} HTTP/1.1", *(f"{name}: {value}" for value in values)]
+    if name != "Host":
+        lines.append(f"Host: {edge.host}")
+    doubled = raw(edge.url, lines)
+    assert doubled.status in {200, 400}
+    readers = [{name: value} for value in values if value != "evil.example"] if name != "Host" else [{}]
+    for headers in readers:
+        later, origin = ask(edge.url, path, headers), edge.from_origin(path, headers)
+        assert later.seen_by_reader() == origin.seen_by_reader(), headers
+        assert b"evil.example" not in later.body
+
+
+def is_problem(answer: Answer, status: int) -> bool:
+    """Whether `answer` is a problem document of `status` that a browser on another origin may read."""
+    return (
+        answer.status == status
+        and answer.headers["content-type"] == "application/problem+json"
+        and answer.headers["access-control-allow-origin"] == "*"
+        and answer.headers["x-content-type-options"] == "nosniff"
+        and json.loads(answer.body)["status"] == status
+    )
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["GET /stats/summary?as_of=2025-03-01 HTTP/1.1", "Host: evil.example"],
+        ["GET /stats/summary?as_of=2025-03-01 HTTP/1.1", "Host: evil.example:80"],
+        ["GET /stats/summary?as_of=2025-03-01 HTTP/1.0"],
+    ],
+)
+def test_a_host_not_served_or_none_is_refused_with_a_problem(edge: Edge, lines: list[str]) -> None:
+    refused = raw(edge.url, [*lines, "Origin: https://newsroom.example"])
+    assert is_problem(refused, 400)
+    assert json.loads(refused.body)["errors"][0]["name"] == "Host"
+    assert edge.origin_requests("/stats/summary?as_of=2025-03-01") == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "status"),
+    [
+        (["GET /stats/yearly HTTP/1.1", "Host: {host}", "Host: {host}"], 400),
+        (["GET /stats/yearly?" + "x" * 9000 + " HTTP/1.1", "Host: {host}"], 414),
+        (["GET /stats/yearly HTTP/1.1", "Host: {host}", "X-Long: " + "x" * 9000], 431),
+        (["GET /stats/yearly HTTP/1.1", "Host: {host}", "Content-Length: 2000000"], 413),
+    ],
+)
+def test_nginx_refusals_are_problems_with_cors(edge: Edge, lines: list[str], status: int) -> None:
+    assert is_problem(raw(edge.url, [line.format(host=edge.host) for line in lines]), status)
+
+
+def test_a_client_past_the_limits_gets_a_429_problem() -> None:
+    nginx_or_skip()
+    edge_port = free_port()
+    with running_nginx(edge_port, f"127.0.0.1:{free_port()}", workers="1", limits=Limits(1, 2, 10)):
+        answers = [ask(f"http://127.0.0.1:{edge_port}", "/stats/yearly") for _ in range(5)]
+    assert [answer.status for answer in answers] == [503, 503, 503, 429, 429]  # no app behind: 503
+    assert is_problem(answers[-1], 429)
+    assert answers[-1].headers["retry-after"] == "1"
+
+
+def test_the_edge_serves_the_host_names_of_the_settings() -> None:
+    assert host_names("localhost, 127.0.0.1,[::1]", "") == ("127.0.0.1 [::1] localhost", "$host$edge_port")
+    assert host_names("localhost", "https://Returns.example.org/") == (
+        "localhost returns.example.org",
+        "returns.example.org",
+    )
+    assert host_names("*", "") == ("~.", "$host$edge_port")
+    with pytest.raises(ValueError, match="not a host name"):
+        host_names("example.org;", "")
+
+
 @pytest.fixture
 def short_lived(database_url: str, tmp_path: Path) -> Iterator[tuple[Edge, Path, int]]:
     """nginx in front of an app whose answers are fresh for 1 s, serving its own copy of the database;
@@ -274,6 +432,15 @@ def _app_pid(edge: int) -> int | None:
     return None
 
 
+def _group_gone(group: int) -> bool:
+    """Whether no process is left in a process group (one that exited but is not yet reaped counts)."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def _waited(condition: Callable[[], object], seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -283,9 +450,16 @@ def _waited(condition: Callable[[], object], seconds: float = 30) -> None:
 
 def test_make_edge_outlives_its_app_and_stopping_it_stops_both(database_url: str) -> None:
     """The app killed under `make edge` (python -m deploy.edge): nginx keeps answering, stale where it
-    holds a copy and 503 problem+json where it holds none; the app is started again; SIGTERM stops both."""
+    holds a copy and 503 problem+json where it holds none; the app is started again; an app that
+    hangs (SIGSTOP) is killed and started again too; SIGTERM stops both."""
     app_port, edge_port = free_port(), free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(app_port), "EDGE_PORT": str(edge_port)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORT": str(app_port),
+        "EDGE_PORT": str(edge_port),
+        "EDGE_HEALTH_SECONDS": "0.5",
+    }
     edge = subprocess.Popen([sys.executable, "-m", "deploy.edge"], env=env, stdout=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{edge_port}"
     try:
@@ -304,15 +478,18 @@ def test_make_edge_outlives_its_app_and_stopping_it_stops_both(database_url: str
         _waited(lambda: _app_pid(edge.pid) not in (None, first) and ask(base, "/health").status == 200)
         assert ask(base, "/stats/monthly").status == 200
         second = _app_pid(edge.pid)
+        assert second is not None
+        os.kill(second, signal.SIGSTOP)  # hung: alive, but answers nothing
+        _waited(lambda: _app_pid(edge.pid) not in (None, second) and ask(base, "/health").status == 200)
+        assert not Path(f"/proc/{second}").exists()
+        third = _app_pid(edge.pid)
         edge.send_signal(signal.SIGTERM)
         assert edge.wait(timeout=20) == 0
-        assert second is not None and not Path(f"/proc/{second}").exists()
+        assert third is not None and not Path(f"/proc/{third}").exists()
         with pytest.raises(OSError):
             ask(base, "/health")
     finally:
-        if edge.poll() is None:
-            edge.kill()
-            edge.wait()
+        stop(edge)  # SIGTERM first: `make edge` then stops nginx and the app
         if edge.stdout:
             edge.stdout.close()
 
@@ -328,16 +505,17 @@ def test_make_edge_stops_with_its_app_when_nginx_dies(database_url: str) -> None
     try:
         assert "Ctrl-C stops both" in (edge.stdout.readline() if edge.stdout else "")
         app = _app_pid(edge.pid)
-        masters = [pid for pid in _children(edge.pid) if b"nginx: master" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        # Its own children only: a worker just forked still has its master's name.
+        children = Path(f"/proc/{edge.pid}/task/{edge.pid}/children").read_text().split()
+        masters = [int(pid) for pid in children if b"nginx: master" in Path(f"/proc/{pid}/cmdline").read_bytes()]
         assert app is not None and len(masters) == 1
         os.kill(masters[0], signal.SIGKILL)
         assert edge.wait(timeout=30) == 1
         assert "nginx stopped" in (edge.stderr.read() if edge.stderr else "")
         assert not Path(f"/proc/{app}").exists()
+        _waited(lambda: _group_gone(masters[0]))  # nor its workers and cache manager, orphaned by the kill
     finally:
-        if edge.poll() is None:
-            edge.kill()
-            edge.wait()
+        stop(edge)  # SIGTERM first: `make edge` then stops nginx and the app
         for stream in (edge.stdout, edge.stderr):
             if stream:
                 stream.close()

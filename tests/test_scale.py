@@ -1,4 +1,5 @@
-"""Scale: a valid 100,000-event synthetic database, served exactly; the response cache stays correct."""
+"""Scale: a valid 2,000-event synthetic database (the size the record is made for), served exactly; the
+response cache stays correct."""
 
 import sqlite3
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from bench.synth import main as synth_main
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("synth") / "synth.db"
-    assert synth_main(["--events", "100000", "--database", str(path)]) == 0
+    assert synth_main(["--events", "2000", "--database", str(path)]) == 0
     return path
 
 
@@ -29,11 +30,11 @@ def synthetic_client(synthetic: Path) -> Iterator[TestClient]:
 
 def test_synthetic_database_passes_the_data_checks(synthetic: Path) -> None:
     with sqlite3.connect(synthetic) as connection:
-        assert connection.execute("SELECT count(*) FROM return_event").fetchone()[0] == 100_000
+        assert connection.execute("SELECT count(*) FROM return_event").fetchone()[0] == 2000
         assert violations(connection) == []
 
 
-def test_yearly_totals_at_100k_equal_a_direct_sql_aggregation(synthetic: Path, synthetic_client: TestClient) -> None:
+def test_yearly_totals_at_2k_equal_a_direct_sql_aggregation(synthetic: Path, synthetic_client: TestClient) -> None:
     with sqlite3.connect(synthetic) as connection:
         expected = connection.execute(
             """SELECT CAST(substr(date, 1, 4) AS INTEGER) AS year,
@@ -49,14 +50,42 @@ def test_yearly_totals_at_100k_equal_a_direct_sql_aggregation(synthetic: Path, s
         assert row["cumulative_returned_to_ukraine"] == running
 
 
-def test_deep_page_at_100k_is_the_right_slice(synthetic: Path, synthetic_client: TestClient) -> None:
+def test_deep_page_at_2k_is_the_right_slice(synthetic: Path, synthetic_client: TestClient) -> None:
     with sqlite3.connect(synthetic) as connection:
         expected = [
-            r[0] for r in connection.execute("SELECT id FROM return_event ORDER BY date, id LIMIT 100 OFFSET 99000")
+            r[0] for r in connection.execute("SELECT id FROM return_event ORDER BY date, id LIMIT 100 OFFSET 1900")
         ]
-    response = synthetic_client.get("/exchanges", params={"limit": 100, "offset": 99000})
+    response = synthetic_client.get("/exchanges", params={"limit": 100, "offset": 1900})
     assert [r["id"] for r in response.json()["data"]] == expected
-    assert response.headers["x-total-count"] == "100000"
+    assert response.headers["x-total-count"] == "2000"
+
+
+def test_a_summary_as_of_a_day_at_2k_equals_a_direct_sql_aggregation(
+    synthetic: Path, synthetic_client: TestClient
+) -> None:
+    with sqlite3.connect(synthetic) as connection:
+        expected = connection.execute(
+            """SELECT sum(CASE WHEN kind <> 'release' THEN returned_to_ukraine END),
+                      sum(CASE WHEN kind = 'release' THEN returned_to_ukraine END),
+                      count(*), count(*) - count(returned_to_ukraine)
+               FROM return_event WHERE date <= '2023-06-30'"""
+        ).fetchone()
+    data = synthetic_client.get("/stats/summary", params={"as_of": "2023-06-30"}).json()["data"]
+    held = ("on_record_returned_to_ukraine", "on_record_released_outside_exchanges", "recorded_events")
+    assert (*(data[name] for name in held), data["events_undisclosed"]) == expected
+
+
+def test_filtered_events_at_2k_are_the_ones_sql_selects(synthetic: Path, synthetic_client: TestClient) -> None:
+    with sqlite3.connect(synthetic) as connection:
+        expected = [
+            r[0]
+            for r in connection.execute(
+                "SELECT id FROM return_event WHERE kind = 'release' AND date LIKE '2023%' ORDER BY date, id"
+            )
+        ]
+    response = synthetic_client.get("/exchanges", params={"kind": "release", "year": 2023, "limit": 1000})
+    assert [r["id"] for r in response.json()["data"]] == expected
+    assert response.headers["x-total-count"] == str(len(expected)) != "0"
 
 
 def test_synth_refuses_to_overwrite_the_real_database() -> None:
