@@ -72,7 +72,8 @@ def test_a_broken_replacement_is_refused_and_the_served_file_kept(database_url: 
             assert time.monotonic() < deadline, "the server did not look at the replaced file"
             time.sleep(0.1)
         health = json.loads(_get(f"{base}/health")[1])
-        assert health["rebuild"] == f"rejected: database {served}: not a SQLite database; fix: rebuild it with `make db`"
+        reason = f"database {served}: not a SQLite database; fix: rebuild it with `make db`"
+        assert health["rebuild"] == f"rejected: {reason}"
         assert health["dataset_digest"] == before["dataset_digest"]
         assert "not switching to the rebuilt database" in log.read_text()
         assert _get(f"{base}/stats/yearly/2024")[0] == 200
