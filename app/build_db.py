@@ -7,6 +7,7 @@ these bytes, rules and migrations (app.db.open_dataset).
 The one way to build it, used by the Makefile, the tests and the Dockerfile:
 
     python -m app.build_db [--seed seed.sql]      # builds the file named by DATABASE_URL
+    python -m app.build_db --forget-damaged       # deletes it if it is not the file its build checked
 """
 
 import argparse
@@ -21,7 +22,7 @@ from alembic.config import Config
 
 from app.checks import DataCheckError, check
 from app.config import ROOT, get_settings
-from app.db import checked_marker, record_checked, sqlite_path
+from app.db import checked_marker, checked_record, file_sha256, record_checked, sqlite_path
 
 SEED = ROOT / "seed.sql"
 # seed.sql's first line: the SHA-256 of the rest, as `make seed` wrote it. A file whose rest no longer
@@ -83,12 +84,32 @@ def build(database_url: str, seed_sql: str | None = None) -> Path:
     return target
 
 
+def forget_damaged(path: Path) -> bool:
+    """Delete the file at `path` (and its record) unless its bytes are the ones its build checked, so
+    that `make db` builds it again; whether it did."""
+    marker = checked_marker(path)
+    if not path.is_file() or (marker.is_file() and marker.read_text("utf-8") == checked_record(file_sha256(path))):
+        return False
+    path.unlink()
+    marker.unlink(missing_ok=True)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: build DATABASE_URL's file from the migrations and a seed file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=Path, default=SEED, help="data-only SQL (default: seed.sql)")
+    parser.add_argument(
+        "--forget-damaged",
+        action="store_true",
+        help="only delete the file unless it is the one its build checked, so that make rebuilds it",
+    )
     args = parser.parse_args(argv)
     database_url = get_settings().database_url
+    if args.forget_damaged:
+        if forget_damaged(sqlite_path(database_url)):
+            print(f"build_db: {sqlite_path(database_url)} is not the file its build checked; it will be rebuilt")
+        return 0
     try:
         text = args.seed.read_text("utf-8")
         path = build(database_url, unstamped(text) if text.startswith("-- seed.sql, sha256 ") else text)

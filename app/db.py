@@ -4,14 +4,12 @@ import datetime as dt
 import functools
 import gc
 import hashlib
-import io
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from app import queries
 from app.checks import RULES_DIGEST, DataCheckError, check
@@ -59,14 +57,15 @@ def record_checked(path: Path) -> None:
     checked_marker(path).write_text(checked_record(file_sha256(path)), "utf-8")
 
 
-def read_only_connection(database_url: str) -> sqlite3.Connection:
-    """A connection that cannot write: the file is opened `mode=ro&immutable=1`, with `query_only`.
+def read_only_connection(image: bytes) -> sqlite3.Connection:
+    """A connection that cannot write, to an in-memory copy of a database file's bytes (`image`): what
+    it serves is what was verified, whatever happens to the file on disk afterwards, and `query_only`
+    refuses every write.
 
     One per worker process: every route is `async` and runs on the worker's event loop, so requests
     never use it from two threads at once, and sqlite3 keeps each statement it runs prepared."""
-    path = sqlite_path(database_url)
-    uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
-    connection = sqlite3.connect(uri, uri=True, check_same_thread=False, cached_statements=256)
+    connection = sqlite3.connect(":memory:", check_same_thread=False, cached_statements=256)
+    connection.deserialize(image)
     connection.execute("PRAGMA query_only = ON")
     return connection
 
@@ -91,12 +90,12 @@ class UnusableDatabaseError(Exception):
 
 @dataclass(frozen=True)
 class Dataset:
-    """The open, verified database and what HTTP caching needs to know about it. `file` is the verified
-    file itself, held open: its bytes are the ones `digest` names and the connection reads, even after
-    `make db` has moved a new file to the path."""
+    """The open, verified database and what HTTP caching needs to know about it. `image` is the file's
+    bytes as read and verified: the ones `digest` names, the connection serves (from memory) and
+    `/data/returns.db` sends, whatever later happens to the file on disk."""
 
     db: sqlite3.Connection
-    file: io.BufferedReader
+    image: bytes
     path: Path
     digest: str
     migration: str
@@ -115,14 +114,8 @@ class Dataset:
     def last_modified(self) -> str:
         return formatdate(self.modified_at.timestamp(), usegmt=True)
 
-    def image(self) -> bytes:
-        """The file's bytes, as verified: what `/data/returns.db` sends under `digest`."""
-        fd = self.file.fileno()
-        return os.pread(fd, os.fstat(fd).st_size, 0)
-
     def close(self) -> None:
         self.db.close()
-        self.file.close()
 
 
 def migration_head() -> str:
@@ -148,33 +141,32 @@ def open_dataset(settings: Settings) -> Dataset:
     def unusable(problem: str) -> UnusableDatabaseError:
         return UnusableDatabaseError(f"database {path}: {problem}; fix: rebuild it with `make db`")
 
-    if not path.is_file():
-        raise unusable("no such file")
-    file = path.open("rb")
     try:
-        db, digest, migration = _verified(file, path, settings.database_url, unusable)
-    except BaseException:
-        file.close()
-        raise
+        image = path.read_bytes()
+    except FileNotFoundError:
+        raise unusable("no such file") from None
+    except OSError as error:
+        raise unusable(f"unreadable ({error.strerror})") from None
+    db, digest, migration = _verified(image, path, unusable)
     as_of, years = queries.as_of(db), tuple(queries.years_with_event_records(db))
     publishers, first = queries.publishers(db), queries.first_record(db)
-    return Dataset(db, file, path, digest, migration, as_of, years, publishers, first)
+    return Dataset(db, image, path, digest, migration, as_of, years, publishers, first)
 
 
 def _verified(
-    file: io.BufferedReader, path: Path, database_url: str, unusable: Callable[[str], UnusableDatabaseError]
+    image: bytes, path: Path, unusable: Callable[[str], UnusableDatabaseError]
 ) -> tuple[sqlite3.Connection, str, str]:
-    """A read-only connection to the very file open as `file`, once it is proven ours, at these
-    migrations' head and consistent, with the file's digest and migration; else the reason as an
-    UnusableDatabaseError."""
-    if file.read(16) != b"SQLite format 3\x00":
-        raise unusable("empty file" if os.fstat(file.fileno()).st_size == 0 else "not a SQLite database")
-    file.seek(0)
-    digest = hashlib.file_digest(file, "sha256").hexdigest()
-    db = read_only_connection(database_url)
+    """A read-only connection to the database in `image` (the bytes of the file at `path`), once it is
+    proven ours, at these migrations' head and consistent, with its digest and migration; else the
+    reason as an UnusableDatabaseError."""
+    if not image.startswith(b"SQLite format 3\x00"):
+        raise unusable("not a SQLite database" if image else "empty file")
+    digest = hashlib.sha256(image).hexdigest()
     try:
-        if os.fstat(file.fileno()).st_ino != path.stat().st_ino:  # the connection may have opened another file
-            raise unusable("replaced while it was being opened (it is read again once it stays put)")
+        db = read_only_connection(image)
+    except sqlite3.DatabaseError as error:
+        raise unusable(f"unreadable ({error})") from None
+    try:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:
             raise unusable("no migration record (alembic_version), so not this service's schema")
@@ -184,6 +176,9 @@ def _verified(
         # migration or new rule: both run).
         marker = checked_marker(path)
         if not (marker.is_file() and marker.read_text("utf-8") == checked_record(digest)):
+            damage = db.execute("PRAGMA quick_check").fetchone()[0]
+            if damage != "ok":
+                raise unusable(f"damaged (SQLite's quick_check: {damage})")
             head = migration_head()
             if migration != head:
                 raise unusable(f"at migration {migration}, but the code needs {head}")

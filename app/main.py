@@ -44,7 +44,9 @@ def _file_identity(path: Path) -> tuple[int, int, int] | None:
 async def follow_database_file(app: FastAPI, settings: Settings) -> None:
     """Serve a rebuilt database once `make db` has replaced the file: open and verify it beside the
     one being served, then switch every later request to it. A file that fails verification is
-    logged and the served one kept; requests in flight finish on the record they started with."""
+    logged and reported by /health (`rebuild`) and the served one kept; requests in flight finish on
+    the record they started with. The record is served from memory, so a file damaged in place
+    changes nothing that is served."""
     path = sqlite_path(settings.database_url)
     seen = _file_identity(path)
     while True:
@@ -61,9 +63,11 @@ async def follow_database_file(app: FastAPI, settings: Settings) -> None:
             if dataset is not None:
                 dataset.close()
             log.warning("not switching to the rebuilt database: %s", error)
+            app.state.rebuild = f"rejected: {error}"
             continue
         served: Record = app.state.record
         app.state.record = record  # one step: no request sees a mix of two files
+        app.state.rebuild = None
         # The file it replaces is closed once requests still reading it have long finished.
         asyncio.get_running_loop().call_later(max(settings.reload_seconds, 1) * 30, served.dataset.close)
         log.info("serving the rebuilt database %s (digest %s)", path, dataset.digest[:12])
@@ -78,7 +82,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.record = load_record(dataset or open_dataset(settings))
+        app.state.record, app.state.rebuild = load_record(dataset or open_dataset(settings)), None
         settle_long_lived()
         follower = asyncio.create_task(follow_database_file(app, settings)) if settings.reload_seconds > 0 else None
         yield

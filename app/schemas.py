@@ -549,6 +549,10 @@ class Health(Frozen):
     data_checks: Literal["passed"]
     as_of: dt.date
     dataset_digest: str = Field(description="SHA-256 of the database file; ETags derive from it.")
+    rebuild: str | None = Field(
+        description="null, or what became of the latest rebuilt file found: `rejected: <reason>` while the "
+        "verified record goes on being served (the server never serves a file that fails verification)."
+    )
 
 
 class ProblemParameter(Frozen):

@@ -6,13 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.db import read_only_connection
+from app.db import read_only_connection, sqlite_path
 from app.main import create_app
 from tests.conftest import BuildEdited, replace_once
 
 
 def test_a_write_through_the_serving_connection_fails(database_url: str) -> None:
-    connection = read_only_connection(database_url)
+    connection = read_only_connection(sqlite_path(database_url).read_bytes())
     with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only|query_only"):
         connection.execute("UPDATE yearly_total SET returned_to_ukraine = 0")
         connection.commit()

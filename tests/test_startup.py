@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import make_url
 
 from app import db
-from app.build_db import alembic_config
+from app.build_db import alembic_config, build, forget_damaged
 from app.config import Settings
 from app.db import checked_marker
 from bench.run import free_port
@@ -152,6 +152,24 @@ def test_the_checks_are_skipped_only_for_the_bytes_a_build_checked(
     monkeypatch.setattr(db, "migrations_digest", lambda: "another")
     with pytest.raises(db.UnusableDatabaseError, match=f"at migration {head}, but the code needs 9999"):
         db.open_dataset(Settings(database_url=database_url))
+
+
+def test_make_db_rebuilds_a_file_damaged_in_place(tmp_path: Path, database_url: str) -> None:
+    """The start-up line's advice works as written: `make db` first forgets a file that is not the one
+    its build checked, then builds it again."""
+    real = Path(database_url.removeprefix("sqlite:///"))
+    path = tmp_path / "returns.db"
+    shutil.copy(real, path)
+    shutil.copy(checked_marker(real), checked_marker(path))
+    assert not forget_damaged(path)  # the very bytes its build checked: kept
+    with path.open("r+b") as file:
+        file.seek(path.stat().st_size // 2)
+        file.write(b"\xff" * 4096)
+    with pytest.raises(db.UnusableDatabaseError, match="fix: rebuild it with `make db`"):
+        db.open_dataset(Settings(database_url=f"sqlite:///{path}"))
+    assert forget_damaged(path) and not path.exists() and not checked_marker(path).exists()
+    build(f"sqlite:///{path}")
+    db.open_dataset(Settings(database_url=f"sqlite:///{path}")).close()
 
 
 def test_a_recorded_database_is_served_without_the_migration_tooling(database_url: str) -> None:

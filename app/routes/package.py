@@ -60,7 +60,7 @@ async def database_file(record: RecordDep, query: Annotated[NoQuery, Query()]) -
     client. Its ETag is the dataset digest that `/health` reports."""
     dataset = record.dataset
     return Response(
-        dataset.image(),
+        dataset.image,
         media_type=SQLITE,
         headers={"Content-Disposition": 'attachment; filename="returns.db"', "ETag": f'"{dataset.digest}"'},
     )
