@@ -25,9 +25,12 @@ import time
 from pathlib import Path
 
 from bench.run import ENDPOINTS, UVICORN_OPTIONS, Run, bench_env, free_port, mean, recorded, settle, start, wrk
-from deploy.edge import running_nginx
+from deploy.edge import Limits, running_nginx
 
 TICKS = os.sysconf("SC_CLK_TCK")
+# wrk is one address: the edge's per-address limits stay in the config (what they cost is measured)
+# but are set past anything it sends.
+BENCH_LIMITS = Limits(rate=10_000_000, burst=10_000_000, connections=65535)
 
 
 def workers(state: Path) -> list[int]:
@@ -65,7 +68,7 @@ def throughput(database: Path, endpoints: list[str], args: argparse.Namespace) -
     rows: list[str] = []
     shares: list[float] = []
     try:
-        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as (state, _):
+        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1", limits=BENCH_LIMITS) as (state, _):
             (worker,) = workers(state)
             os.sched_setaffinity(worker, {0})
             edge, cached = f"http://127.0.0.1:{edge_port}", f"http://127.0.0.1:{app_port}"
@@ -124,7 +127,7 @@ def origin_load(database: Path, endpoints: list[str], max_age: int, seconds: int
     app_port, edge_port = free_port(), free_port()
     app = project(database, app_port, max_age)
     try:
-        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as (state, _):
+        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1", limits=BENCH_LIMITS) as (state, _):
             urls = state / "urls.txt"
             urls.write_text("\n".join(endpoints) + "\n")
             run = wrk(f"http://127.0.0.1:{edge_port}/", seconds, 32, urls)
@@ -157,7 +160,7 @@ def header_variants(database: Path, path: str, count: int) -> list[str]:
     app = project(database, app_port, 300)
     lines = []
     try:
-        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1") as (state, _):
+        with running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1", limits=BENCH_LIMITS) as (state, _):
             connection = http.client.HTTPConnection("127.0.0.1", edge_port, timeout=10)
             for header, values in variant_values(count).items():
                 before = origin_requests(state)
