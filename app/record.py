@@ -92,20 +92,25 @@ class Sums:
     undisclosed: int
     on_record: int | None  # exchanges and local swaps
     released: int | None  # releases outside any exchange
+    largest: ExchangeRow | None  # the event with the largest figure (the first of equals)
 
     @classmethod
     def of(cls, events: Sequence[ExchangeRow]) -> Sums:
         """The one definition of "on record": exchanges and local swaps with a figure; releases outside
         exchanges apart; an undisclosed figure adds nothing, and is counted as undisclosed."""
-        known = [event for event in events if event.returned_to_ukraine is not None]
-        swapped = [event.returned_to_ukraine or 0 for event in known if event.kind != "release"]
-        released = [event.returned_to_ukraine or 0 for event in known if event.kind == "release"]
-        return cls(
-            len(events),
-            len(events) - len(known),
-            sum(swapped) if swapped else None,
-            sum(released) if released else None,
-        )
+        undisclosed, on_record, released, largest = 0, None, None, None
+        for event in events:
+            figure = event.returned_to_ukraine
+            if figure is None:
+                undisclosed += 1
+                continue
+            if event.kind == "release":
+                released = (released or 0) + figure
+            else:
+                on_record = (on_record or 0) + figure
+            if largest is None or figure > (largest.returned_to_ukraine or 0):
+                largest = event
+        return cls(len(events), undisclosed, on_record, released, largest)
 
 
 # The fields that hold our free-text notes. With `lang=uk` each is served in its Ukrainian version
@@ -289,8 +294,7 @@ class Record:
         held = self._dated(None, day)
         figures = Sums.of(held)
         first, last = (held[0], held[-1]) if held else (None, None)
-        disclosed = [event for event in held if event.returned_to_ukraine is not None]
-        largest = max(disclosed, key=lambda event: event.returned_to_ukraine or 0, default=None)  # the first of equals
+        largest = figures.largest
         return Summary(
             since=INVASION,
             as_of=head.as_of,
