@@ -246,8 +246,18 @@ def test_many_spellings_of_a_header_make_a_few_origin_requests(edge: Edge, heade
     for value in SPELLINGS[header]:
         answer, origin = ask(edge.url, path, {header: value}), edge.from_origin(path, {header: value})
         assert answer.seen_by_reader() == origin.seen_by_reader(), value
-    assert len(SPELLINGS[header]) >= 26
     assert len(edge.origin_requests(path)) <= 3  # one per coding, language or format asked
+
+
+def is_problem(answer: Answer, status: int) -> bool:
+    """Whether `answer` is a problem document of `status` that a browser on another origin may read."""
+    return (
+        answer.status == status
+        and answer.headers["content-type"] == "application/problem+json"
+        and answer.headers["access-control-allow-origin"] == "*"
+        and answer.headers["x-content-type-options"] == "nosniff"
+        and json.loads(answer.body)["status"] == status
+    )
 
 
 # A header given twice, each way round: (name, first value, second value, the path asked).
@@ -272,23 +282,15 @@ def test_a_doubled_header_never_changes_what_a_later_reader_gets(
     if name != "Host":
         lines.append(f"Host: {edge.host}")
     doubled = raw(edge.url, lines)
-    assert doubled.status in {200, 400}
+    if name == "Host":
+        assert is_problem(doubled, 400)  # nginx refuses a second Host itself
+    else:  # the app is sent one value, nginx's reading (the first), and answers to that
+        assert doubled.seen_by_reader() == edge.from_origin(path, {name: values[0]}).seen_by_reader()
     readers = [{name: value} for value in values if value != "evil.example"] if name != "Host" else [{}]
     for headers in readers:
         later, origin = ask(edge.url, path, headers), edge.from_origin(path, headers)
         assert later.seen_by_reader() == origin.seen_by_reader(), headers
         assert b"evil.example" not in later.body
-
-
-def is_problem(answer: Answer, status: int) -> bool:
-    """Whether `answer` is a problem document of `status` that a browser on another origin may read."""
-    return (
-        answer.status == status
-        and answer.headers["content-type"] == "application/problem+json"
-        and answer.headers["access-control-allow-origin"] == "*"
-        and answer.headers["x-content-type-options"] == "nosniff"
-        and json.loads(answer.body)["status"] == status
-    )
 
 
 @pytest.mark.parametrize(
