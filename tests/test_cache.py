@@ -1,46 +1,43 @@
-"""The response cache: byte-bounded, least recently used first out, and never stale for a new file."""
+"""The response cache: invisible to clients (the same answers kept, evicted or off), and never stale for a new
+file."""
 
 from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.db import open_dataset
-from app.http import ENTRY_OVERHEAD, Entry, ResponseCache, Variant
 from app.main import create_app
 from app.record import load_record
 from tests.conftest import BuildEdited, replace_once
 
-
-def _entry(size: int) -> Entry:
-    return Entry([], b"x" * (size - ENTRY_OVERHEAD), "tag", compressible=True)
-
-
-def test_the_cache_never_holds_more_than_its_bound_and_drops_the_least_recently_used() -> None:
-    cache = ResponseCache(max_bytes=10 * 8192)
-    for number in range(10):
-        cache.put(("url", number), _entry(8192))
-    assert cache.get(("url", 0)) is not None  # now the most recently used
-    cache.put(("url", 10), _entry(8192))
-    assert cache.bytes <= cache.max_bytes
-    assert cache.get(("url", 1)) is None  # the least recently used went first
-    assert cache.get(("url", 0)) is not None and cache.get(("url", 10)) is not None
+URLS = ["/stats/yearly", "/stats/yearly.csv?lang=uk", "/exchanges?year=2024", "/stats/summary?as_of=2025-02-03", "/"]
+HEADERS = [
+    {},
+    {"Accept": "text/csv", "Accept-Encoding": "gzip"},
+    {"Accept": "text/html", "Accept-Language": "uk", "Accept-Encoding": "br"},
+    {"Accept-Encoding": "br, gzip", "If-None-Match": '"nothing"'},
+]
 
 
-def test_an_entry_larger_than_a_fifth_of_the_cache_is_not_kept() -> None:
-    cache = ResponseCache(max_bytes=10 * 8192)
-    cache.put(("big",), _entry(3 * 8192))
-    assert cache.get(("big",)) is None and cache.bytes == 0
+def _answers(database_url: str, cache_bytes: int) -> list[tuple[int, dict[str, str], bytes]]:
+    """Every URL under every header set, asked twice in turn, from an app whose response cache holds
+    `cache_bytes` (0: off)."""
+    settings = Settings(database_url=database_url, response_cache_bytes=cache_bytes)
+    with TestClient(create_app(settings)) as client:
+        return [
+            (answer.status_code, dict(answer.headers), answer.content)
+            for _ in range(2)
+            for url in URLS
+            for headers in HEADERS
+            for answer in [client.get(url, headers=headers)]
+        ]
 
 
-def test_compressed_variants_count_against_the_bound_only_for_kept_entries() -> None:
-    cache = ResponseCache(max_bytes=10 * 8192)
-    kept, other = _entry(8192), _entry(8192)
-    cache.put(("kept",), kept)
-    for entry in (kept, other):
-        entry.variants["gzip"] = Variant([], b"z" * 1000, "tag-gzip")
-    cache.grew(("kept",), kept, 1000)
-    cache.grew(("kept",), other, 1000)  # an entry rendered beside the kept one, never kept itself
-    cache.grew(("gone",), other, 1000)
-    assert cache.bytes == kept.size == 8192 + 1000
+def test_the_response_cache_never_changes_an_answer(database_url: str) -> None:
+    """Kept, dropped for room (a cache smaller than most answers) or never kept: the same bytes and headers."""
+    without = _answers(database_url, 0)
+    assert _answers(database_url, 32 * 1024 * 1024) == without
+    assert _answers(database_url, 8192) == without
+    assert sum(status == 200 for status, _, _ in without) > len(without) * 3 // 4
 
 
 def test_a_rebuilt_database_is_answered_from_itself_not_from_what_was_kept(
