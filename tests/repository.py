@@ -9,6 +9,10 @@ from pathlib import Path
 from app.config import ROOT
 
 VENV = ROOT / ".venv"
+# What the virtual environment's stamps are made from: dated in the copy before those stamps, so that
+# make takes this checkout's environment as installed, in its sub-makes too (which `-o` does not
+# reach), and never reinstalls it.
+INSTALL_INPUTS = ["pyproject.toml", "requirements.lock", "requirements-edit.lock", "requirements-dev.lock"]
 
 
 def repository_copy(target: Path, data: Path | None = None) -> Path:
@@ -25,6 +29,9 @@ def repository_copy(target: Path, data: Path | None = None) -> Path:
         if (ROOT / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
+    for name in INSTALL_INPUTS:
+        if (target / name).exists():
+            os.utime(target / name, (0, 0))
     if data is not None:
         for csv_file in data.glob("*.csv"):
             shutil.copy2(csv_file, target / "data" / csv_file.name)
