@@ -241,7 +241,7 @@ def column_labels(db: sqlite3.Connection, columns: list[str]) -> dict[str, dict[
     return named
 
 
-def package_rows(db: sqlite3.Connection, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
-    """The rows of one data package resource, in the given columns."""
-    chosen = ", ".join(f'"{column}"' for column in columns)
+def package_rows(db: sqlite3.Connection, resource: str) -> list[tuple[Any, ...]]:
+    """The rows of one data package resource, in its Table Schema's columns."""
+    chosen = ", ".join(f'"{column}"' for column in vocabulary.columns(resource))
     return [tuple(row) for row in db.execute(f"SELECT {chosen} FROM ({_package_sql(resource)})")]

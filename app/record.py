@@ -386,10 +386,9 @@ class Record:
         wide, lo, hi = self.wide[dimension], first or dt.date.min, last or dt.date.max
         return WideUnits(wide.columns, wide.labels, [row for row in wide.rows if lo <= row.date <= hi])
 
-    def package_rows(self, resource: str, columns: list[str]) -> list[tuple[Any, ...]]:
-        """The rows of one data package resource, in its columns (`columns`, its Table Schema's)."""
-        assert columns == vocabulary.columns(resource)
-        return list(self.package[resource])
+    def package_rows(self, resource: str) -> tuple[tuple[Any, ...], ...]:
+        """The rows of one data package resource, in its Table Schema's columns."""
+        return self.package[resource]
 
 
 def _minus(value: int | None, other: int | None) -> int | None:
@@ -518,10 +517,7 @@ def load_record(dataset: Dataset) -> Record:
             }
         ),
         package=MappingProxyType(
-            {
-                resource: tuple(queries.package_rows(db, resource, vocabulary.columns(resource)))
-                for resource in vocabulary.TABLES
-            }
+            {resource: tuple(queries.package_rows(db, resource)) for resource in vocabulary.TABLES}
         ),
     )
     summary = base._summary(None)
