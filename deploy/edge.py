@@ -42,7 +42,10 @@ NGINX_PROBLEMS = (
     (414, 414, "The URL is longer than the edge takes (8 KiB)."),
     (494, 431, "A request header is longer than the edge takes (8 KiB)."),
     (429, 429, "Too many requests from this address at once. Try again in a second."),
+    (405, 405, "This method is not served: the API takes GET, HEAD and OPTIONS."),
     (500, 500, "The edge failed to answer this request."),
+    (501, 501, "The edge does not take this Transfer-Encoding."),
+    (505, 505, "The edge speaks HTTP/1.0 and HTTP/1.1."),
 )
 RETRY_AFTER_SECONDS = 5
 START_SECONDS = 20

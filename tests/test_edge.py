@@ -315,6 +315,9 @@ def test_a_host_not_served_or_none_is_refused_with_a_problem(edge: Edge, lines: 
         (["GET /stats/yearly?" + "x" * 9000 + " HTTP/1.1", "Host: {host}"], 414),
         (["GET /stats/yearly HTTP/1.1", "Host: {host}", "X-Long: " + "x" * 9000], 431),
         (["GET /stats/yearly HTTP/1.1", "Host: {host}", "Content-Length: 2000000"], 413),
+        (["TRACE /stats/yearly HTTP/1.1", "Host: {host}"], 405),
+        (["GET /stats/yearly HTTP/1.1", "Host: {host}", "Transfer-Encoding: gzip"], 501),
+        (["GET /stats/yearly HTTP/2.0", "Host: {host}"], 505),
     ],
 )
 def test_nginx_refusals_are_problems_with_cors(edge: Edge, lines: list[str], status: int) -> None:
