@@ -103,8 +103,8 @@ def _which(event: ExchangeRow, w: Words) -> str:
 def _whose(event: ExchangeRow, w: Words) -> str:
     """Whose figure it is, by its evidence: Ukraine's official one, a single source's, or one that
     sources give differently."""
-    source = site(event.source_urls[0]) if event.source_urls else ""
     if event.evidence == "single_source":
+        source = site(event.source_urls[0]) if event.source_urls else ""
         return w.gettext("according to a single source ({source})").format(source=source)
     if event.evidence == "conflict":
         return w.gettext("though sources give different figures")
