@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from app.build_db import build
+from app.config import Settings
 from app.db import sqlite_path
 from bench.run import free_port
 from deploy.edge import Limits, host_names, nginx_path, running_app, running_nginx, stop
@@ -345,6 +346,24 @@ def test_the_edge_serves_the_host_names_of_the_settings() -> None:
     assert host_names("*", "") == ("~.", "$host$edge_port")
     with pytest.raises(ValueError, match="not a host name"):
         host_names("example.org;", "")
+
+
+def test_with_a_public_url_the_edge_serves_that_name_and_the_app_writes_it(database_url: str) -> None:
+    nginx_or_skip()
+    public_url, allowed = "https://returns.example.org", "returns.example.org"
+    settings = Settings(public_url=public_url, allowed_hosts=allowed)
+    app_port, edge_port = free_port(), free_port()
+    with (
+        running_app(app_port, DATABASE_URL=database_url, PUBLIC_URL=public_url, ALLOWED_HOSTS=allowed),
+        running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1", settings=settings),
+    ):
+        base = f"http://127.0.0.1:{edge_port}"
+        package = ask(base, "/datapackage.json", {"Host": "Returns.example.org:8080"})
+        refused = ask(base, "/datapackage.json")  # Host: 127.0.0.1:<port>, no longer served
+    assert package.status == 200
+    paths = [resource["path"] for resource in json.loads(package.body)["resources"]]
+    assert paths and all(path.startswith("https://returns.example.org/data/") for path in paths)
+    assert is_problem(refused, 400)
 
 
 @pytest.fixture
