@@ -18,14 +18,13 @@ _URLS = """(SELECT json_group_array(url) FROM (
 
 
 def _urls(link: str, match: str) -> str:
+    """The SQL of one figure's source URLs (link table, match condition) as a JSON array."""
     return _URLS.format(link=link, match=match)
 
 
-def _rows(db: sqlite3.Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
-    return _decoded(db.execute(sql, params))  # sqlite3 keeps each statement prepared (per connection)
-
-
-def _decoded(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+def _rows(db: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
+    """A query's rows as dicts by column name, with the JSON arrays of URLs and ids decoded."""
+    cursor = db.execute(sql)
     names = [column[0] for column in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor]
     for row in rows:

@@ -81,6 +81,7 @@ class EventFilter:
 
 
 def _fact(name: str, value: str) -> str:
+    """A filtered field's value as it is compared (a mediator in any case)."""
     return value.casefold() if name == "mediator" else value
 
 
@@ -406,6 +407,7 @@ class Record:
 
 
 def _minus(value: int | None, other: int | None) -> int | None:
+    """The difference, or None where either figure is unknown."""
     return None if value is None or other is None else value - other
 
 

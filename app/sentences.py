@@ -54,6 +54,7 @@ def yearly(row: YearlyRow, lang: str) -> str:
 
 
 def _no_official_total(row: YearlyRow, w: Words) -> str:
+    """A year without an official total: what its exchange records hold, or that none gives a figure."""
     if row.on_record_returned_to_ukraine is None:  # no figure to sum: an unknown, never "0 people"
         return w.gettext(
             "No official total for {year} has been published, and no exchange record for the year gives a figure."
