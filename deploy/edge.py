@@ -64,7 +64,7 @@ class Limits:
 
 
 class EdgeError(RuntimeError):
-    """nginx or the app could not be started."""
+    """nginx or the app could not be started (or configured: a host name nginx cannot serve)."""
 
 
 class NginxStoppedError(RuntimeError):
@@ -119,10 +119,10 @@ def host_names(allowed_hosts: str, public_url: str) -> tuple[str, str]:
     names = sorted(Address.of(public_url, allowed_hosts).allowed_hosts)
     for name in names:
         if name != "*" and not HOST_NAME.fullmatch(name):
-            raise ValueError(f"ALLOWED_HOSTS: {name!r} is not a host name (a port is not part of one)")
+            raise EdgeError(f"ALLOWED_HOSTS: {name!r} is not a host name (a port is not part of one)")
     public = public_host(public_url)
     if public and not re.fullmatch(r"[a-z0-9.:\[\]-]+", public):
-        raise ValueError(f"PUBLIC_URL: {public_url!r} has no host name nginx can send")
+        raise EdgeError(f"PUBLIC_URL: {public_url!r} has no host name nginx can send")
     server_names = " ".join("~." if name == "*" else name for name in names)
     return server_names, public or "$host$edge_port"
 
@@ -329,15 +329,25 @@ def keep_running(
             stopped = str(error)
 
 
+def print_config(state: Path, listen: str, app: str) -> int:
+    """Print the config for an nginx keeping its cache and logs in `state`; 2 if it cannot be made."""
+    try:
+        print(nginx_config(state, listen, app), end="")
+    except EdgeError as error:
+        print(f"edge: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main() -> int:
     """Serve the app through nginx until interrupted (the app restarted whenever it stops), or print
     the config."""
     settings = get_settings()
     edge_port = int(os.environ.get("EDGE_PORT", "8080"))
     if sys.argv[1:2] == ["--print-config"] and len(sys.argv) == 3:
-        state = Path(sys.argv[2]).resolve()
-        print(nginx_config(state, f"{settings.host}:{edge_port}", f"{settings.host}:{settings.port}"), end="")
-        return 0
+        return print_config(
+            Path(sys.argv[2]).resolve(), f"{settings.host}:{edge_port}", f"{settings.host}:{settings.port}"
+        )
     if sys.argv[1:]:
         print("usage: python -m deploy.edge [--print-config DIR]", file=sys.stderr)
         return 2

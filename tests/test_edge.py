@@ -27,7 +27,7 @@ from app.build_db import build
 from app.config import Settings
 from app.db import sqlite_path
 from bench.run import free_port
-from deploy.edge import Limits, host_names, nginx_path, running_app, running_nginx, stop
+from deploy.edge import EdgeError, Limits, host_names, nginx_path, running_app, running_nginx, stop
 from tests.conftest import fixture_seed, replace_once
 
 # Headers only the edge adds (Server, X-Cache-Status), or that describe its own connection or clock.
@@ -344,7 +344,7 @@ def test_the_edge_serves_the_host_names_of_the_settings() -> None:
         "returns.example.org",
     )
     assert host_names("*", "") == ("~.", "$host$edge_port")
-    with pytest.raises(ValueError, match="not a host name"):
+    with pytest.raises(EdgeError, match="not a host name"):
         host_names("example.org;", "")
 
 
