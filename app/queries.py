@@ -3,12 +3,13 @@
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app import vocabulary
 from app.checks import GAPS, NOTES
-from app.schemas import ReconciliationRow, SourceRow, UnitRow, label
+from app.schemas import ReconciliationRow, SourceRow, label
 
 # The source URLs of one figure, oldest source first, as a JSON array.
 _URLS = """(SELECT json_group_array(url) FROM (
@@ -17,14 +18,13 @@ _URLS = """(SELECT json_group_array(url) FROM (
 
 
 def _urls(link: str, match: str) -> str:
+    """The SQL of one figure's source URLs (link table, match condition) as a JSON array."""
     return _URLS.format(link=link, match=match)
 
 
-def _rows(db: sqlite3.Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
-    return _decoded(db.execute(sql, params))  # sqlite3 keeps each statement prepared (per connection)
-
-
-def _decoded(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+def _rows(db: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
+    """A query's rows as dicts by column name, with the JSON arrays of URLs and ids decoded."""
+    cursor = db.execute(sql)
     names = [column[0] for column in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor]
     for row in rows:
@@ -128,22 +128,34 @@ def wide_columns(db: sqlite3.Connection) -> dict[str, list[str]]:
     return columns
 
 
-def units(db: sqlite3.Connection) -> dict[tuple[str, str], list[UnitRow]]:
+class BreakdownRow(NamedTuple):
+    """One row of an event's breakdown in one dimension (`part_of`: the row it is counted inside)."""
+
+    category: str
+    people: int
+    part_of: str | None
+    note: str | None
+
+
+def breakdowns(db: sqlite3.Connection) -> dict[tuple[str, str], list[BreakdownRow]]:
     """Every event's breakdown in each dimension, by (event id, dimension): each top-level row, then
     the rows inside it."""
     sql = """
-        SELECT b.event_id, b.dimension, b.category AS unit, c.label_en AS label, c.label_uk, b.people,
-               b.part_of, b.note
+        SELECT b.event_id, b.dimension, b.category, b.people, b.part_of, b.note
         FROM breakdown b
-        JOIN category c ON c.code = b.category
         LEFT JOIN breakdown p
           ON p.event_id = b.event_id AND p.dimension = b.dimension AND p.category = b.part_of
         ORDER BY b.event_id, b.dimension, coalesce(p.people, b.people) DESC, coalesce(b.part_of, b.category),
                  b.part_of IS NOT NULL, b.people DESC, b.category"""
-    breakdowns: dict[tuple[str, str], list[UnitRow]] = {}
-    for row in _rows(db, sql):
-        breakdowns.setdefault((row.pop("event_id"), row.pop("dimension")), []).append(UnitRow(**row))
-    return breakdowns
+    rows: dict[tuple[str, str], list[BreakdownRow]] = {}
+    for event_id, dimension, *row in db.execute(sql):
+        rows.setdefault((event_id, dimension), []).append(BreakdownRow(*row))
+    return rows
+
+
+def categories(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """Every category's English and Ukrainian label, by code."""
+    return {code: (en, uk) for code, en, uk in db.execute("SELECT code, label_en, label_uk FROM category")}
 
 
 _TOTAL_COLUMNS = """
@@ -228,9 +240,8 @@ def _package_sql(resource: str) -> str:
     return f"SELECT {', '.join(selected)} FROM {table} t ORDER BY t.rowid"
 
 
-def column_labels(db: sqlite3.Connection, columns: list[str]) -> dict[str, dict[str, str]]:
+def column_labels(labels: Mapping[str, tuple[str, str]], columns: list[str]) -> dict[str, dict[str, str]]:
     """English and Ukrainian labels of wide-table columns (`X_within_Y` names both categories)."""
-    labels = {code: (en, uk) for code, en, uk in db.execute("SELECT code, label_en, label_uk FROM category")}
     named: dict[str, dict[str, str]] = {}
     for column in columns:
         inner, _, outer = column.partition("_within_")

@@ -28,7 +28,7 @@ from app import queries, vocabulary
 from app.db import Dataset
 from app.i18n import LANGUAGES, words
 from app.problems import bad_parameter
-from app.queries import OfficialYear
+from app.queries import BreakdownRow, OfficialYear
 from app.schemas import (
     Dimension,
     ExchangeRow,
@@ -81,6 +81,7 @@ class EventFilter:
 
 
 def _fact(name: str, value: str) -> str:
+    """A filtered field's value as it is compared (a mediator in any case)."""
     return value.casefold() if name == "mediator" else value
 
 
@@ -165,7 +166,6 @@ class InLanguage:
     summary: Summary
     reconciliation: tuple[ReconciliationRow, ...]
     events: tuple[ExchangeRow, ...]  # as Record.events
-    units: Mapping[tuple[str, str], tuple[UnitRow, ...]]  # each event's breakdown, by (event id, dimension)
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,10 @@ class Record:
     totals: tuple[PublishedTotalRow, ...]  # in (as_of, publisher) order, without sentences
     reconciliation: tuple[ReconciliationRow, ...]
     sources: tuple[SourceRow, ...]
+    # Each event's breakdown by (event id, dimension), and each category's English and Ukrainian label:
+    # a breakdown's few rows are made when asked for (ready, all 2,000 events' would take 14 MB).
+    breakdowns: Mapping[tuple[str, str], list[BreakdownRow]]
+    categories: Mapping[str, tuple[str, str]]
     wide: Mapping[str, WideUnits]  # each dimension's wide breakdown
     package: Mapping[str, tuple[tuple[Any, ...], ...]]  # each package resource's rows, in its columns
     # The whole record's months, and the rows with a sentence or notes in each language.
@@ -368,8 +372,19 @@ class Record:
     def breakdown(self, event: ExchangeRow, dimension: Dimension, lang: str) -> tuple[list[UnitRow], UnitsMeta]:
         """An event's breakdown in one dimension, its notes in `lang`, and how many of its people it
         accounts for."""
-        rows = list(self.languages[lang].units.get((event.id, dimension), ()))
-        accounted_for = _accounted_for(rows)
+        held = self.breakdowns.get((event.id, dimension), [])
+        accounted_for = _accounted_for(held)
+        rows = [
+            UnitRow(
+                unit=row.category,
+                label=self.categories[row.category][0],
+                label_uk=self.categories[row.category][1],
+                people=row.people,
+                part_of=row.part_of,
+                note=row.note,
+            )
+            for row in held
+        ]
         meta = UnitsMeta(
             as_of=self.dataset.as_of,
             source_urls=event.source_urls,
@@ -379,7 +394,7 @@ class Record:
             accounted_for=accounted_for,
             unattributed=_minus(event.returned_to_ukraine, accounted_for),
         )
-        return rows, meta
+        return self._in(rows, lang, quote=False), meta
 
     def wide_units(self, dimension: Dimension, first: dt.date | None, last: dt.date | None) -> WideUnits:
         """Every event's breakdown from `first` to `last` (either open), one column per category."""
@@ -392,6 +407,7 @@ class Record:
 
 
 def _minus(value: int | None, other: int | None) -> int | None:
+    """The difference, or None where either figure is unknown."""
     return None if value is None or other is None else value - other
 
 
@@ -434,14 +450,14 @@ def _staged(
     return event if held == event.exchange_stages else event.model_copy(update={"exchange_stages": held})
 
 
-def _accounted_for(units: Iterable[UnitRow]) -> int:
+def _accounted_for(breakdown: Iterable[BreakdownRow]) -> int:
     """How many of an event's people its breakdown accounts for: `part_of` rows are inside the others."""
-    return sum(unit.people for unit in units if unit.part_of is None)
+    return sum(row.people for row in breakdown if row.part_of is None)
 
 
 def _wide(
     events: Sequence[ExchangeRow],
-    units: Mapping[tuple[str, str], list[UnitRow]],
+    breakdowns: Mapping[tuple[str, str], list[BreakdownRow]],
     dimension: str,
     labels: dict[str, dict[str, str]],
 ) -> WideUnits:
@@ -449,9 +465,9 @@ def _wide(
     columns: list[str] = list(labels)
     rows = []
     for event in events:
-        held = units.get((event.id, dimension), [])
+        held = breakdowns.get((event.id, dimension), [])
         cells = {
-            unit.unit if unit.part_of is None else f"{unit.unit}_within_{unit.part_of}": unit.people for unit in held
+            row.category if row.part_of is None else f"{row.category}_within_{row.part_of}": row.people for row in held
         }
         accounted_for = _accounted_for(held)
         rows.append(
@@ -497,7 +513,7 @@ def load_record(dataset: Dataset) -> Record:
     """Read the record of an open, verified dataset, and make its rows as it stands in each language."""
     db = dataset.db
     events, stage_dates = _events(db)
-    units = queries.units(db)
+    breakdowns, categories = queries.breakdowns(db), queries.categories(db)
     wide = queries.wide_columns(db)
     base = Record(
         dataset=dataset,
@@ -510,9 +526,13 @@ def load_record(dataset: Dataset) -> Record:
         totals=_stated_totals(queries.stated_totals(db), events),
         reconciliation=tuple(queries.reconciliation(db)),
         sources=tuple(queries.sources(db)),
+        breakdowns=MappingProxyType(breakdowns),
+        categories=MappingProxyType(categories),
         wide=MappingProxyType(
             {
-                dimension: _wide(events, units, dimension, queries.column_labels(db, wide.get(dimension, [])))
+                dimension: _wide(
+                    events, breakdowns, dimension, queries.column_labels(categories, wide.get(dimension, []))
+                )
                 for dimension in vocabulary.codes("breakdown", "dimension")
             }
         ),
@@ -529,7 +549,6 @@ def load_record(dataset: Dataset) -> Record:
             summary=base._in([summary], lang)[0],
             reconciliation=tuple(base._in(base.reconciliation, lang, quote=False)),
             events=events if lang == "en" else tuple(base._in(events, lang)),
-            units=MappingProxyType({key: tuple(base._in(rows, lang, quote=False)) for key, rows in units.items()}),
         )
         for lang in LANGUAGES
     }

@@ -54,6 +54,7 @@ def yearly(row: YearlyRow, lang: str) -> str:
 
 
 def _no_official_total(row: YearlyRow, w: Words) -> str:
+    """A year without an official total: what its exchange records hold, or that none gives a figure."""
     if row.on_record_returned_to_ukraine is None:  # no figure to sum: an unknown, never "0 people"
         return w.gettext(
             "No official total for {year} has been published, and no exchange record for the year gives a figure."
@@ -103,8 +104,8 @@ def _which(event: ExchangeRow, w: Words) -> str:
 def _whose(event: ExchangeRow, w: Words) -> str:
     """Whose figure it is, by its evidence: Ukraine's official one, a single source's, or one that
     sources give differently."""
-    source = site(event.source_urls[0]) if event.source_urls else ""
     if event.evidence == "single_source":
+        source = site(event.source_urls[0]) if event.source_urls else ""
         return w.gettext("according to a single source ({source})").format(source=source)
     if event.evidence == "conflict":
         return w.gettext("though sources give different figures")

@@ -27,6 +27,7 @@ NOTE = "Synthetic figure for load testing; not a real event."
 
 
 def _values(rows: list[str]) -> str:
+    """SQL VALUES tuples, one a line."""
     return ",\n".join(rows)
 
 

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +42,10 @@ NGINX_PROBLEMS = (
     (414, 414, "The URL is longer than the edge takes (8 KiB)."),
     (494, 431, "A request header is longer than the edge takes (8 KiB)."),
     (429, 429, "Too many requests from this address at once. Try again in a second."),
+    (405, 405, "This method is not served: the API takes GET, HEAD and OPTIONS."),
     (500, 500, "The edge failed to answer this request."),
+    (501, 501, "The edge does not take this Transfer-Encoding."),
+    (505, 505, "The edge speaks HTTP/1.0 and HTTP/1.1."),
 )
 RETRY_AFTER_SECONDS = 5
 START_SECONDS = 20
@@ -61,7 +64,7 @@ class Limits:
 
 
 class EdgeError(RuntimeError):
-    """nginx or the app could not be started."""
+    """nginx or the app could not be started (or configured: a host name nginx cannot serve)."""
 
 
 class NginxStoppedError(RuntimeError):
@@ -104,6 +107,11 @@ def problem_pages() -> str:
     return "\n        ".join(lines)
 
 
+def public_host(public_url: str) -> str:
+    """PUBLIC_URL's host and port, lower-cased (`https://Returns.example.org/`: returns.example.org)."""
+    return public_url.strip().rstrip("/").partition("://")[2].partition("/")[0].lower()
+
+
 def host_names(allowed_hosts: str, public_url: str) -> tuple[str, str]:
     """nginx's server_name for ALLOWED_HOSTS and PUBLIC_URL's host (`*`: any name), and the Host the
     app is sent: PUBLIC_URL's, else the name the reader used (nginx's $host, lower-cased, without a
@@ -111,10 +119,10 @@ def host_names(allowed_hosts: str, public_url: str) -> tuple[str, str]:
     names = sorted(Address.of(public_url, allowed_hosts).allowed_hosts)
     for name in names:
         if name != "*" and not HOST_NAME.fullmatch(name):
-            raise ValueError(f"ALLOWED_HOSTS: {name!r} is not a host name (a port is not part of one)")
-    public = public_url.strip().rstrip("/").partition("://")[2].partition("/")[0].lower()
+            raise EdgeError(f"ALLOWED_HOSTS: {name!r} is not a host name (a port is not part of one)")
+    public = public_host(public_url)
     if public and not re.fullmatch(r"[a-z0-9.:\[\]-]+", public):
-        raise ValueError(f"PUBLIC_URL: {public_url!r} has no host name nginx can send")
+        raise EdgeError(f"PUBLIC_URL: {public_url!r} has no host name nginx can send")
     server_names = " ".join("~." if name == "*" else name for name in names)
     return server_names, public or "$host$edge_port"
 
@@ -174,6 +182,8 @@ def stop(process: subprocess.Popen[Any]) -> None:
     end what is left of its process group (the workers of an nginx master that was killed)."""
     if process.poll() is None:
         process.terminate()
+        with suppress(ProcessLookupError):  # a stopped (hung) process acts on SIGTERM only once continued
+            os.killpg(process.pid, signal.SIGCONT)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -225,15 +235,32 @@ def running_app(
     command = [sys.executable, "-m", "app.serve"]
     process = subprocess.Popen(command, env=environment, stdin=subprocess.DEVNULL, stderr=log, start_new_session=True)
     try:
-        wait_until(lambda: answers_health(host, port, 2), process, "the app")
+        probe = health_host(host, port, environment)
+        wait_until(lambda: answers_health(host, port, 2, probe), process, "the app")
         yield process
     finally:
         stop(process)
 
 
-def answers_health(host: str, port: int, seconds: float) -> None:
+def answers_health(host: str, port: int, seconds: float, host_header: str) -> None:
     """Return if the app's /health answers 200 within `seconds`; raise OSError if not."""
-    urllib.request.urlopen(f"http://{host}:{port}/health", timeout=seconds).close()
+    request = urllib.request.Request(f"http://{host}:{port}/health", headers={"Host": host_header})
+    urllib.request.urlopen(request, timeout=seconds).close()
+
+
+def health_host(host: str, port: int, environment: Mapping[str, str]) -> str:
+    """A Host the app in `environment` serves, to ask its /health with (it refuses any other, there
+    too): PUBLIC_URL's host, else its own address when ALLOWED_HOSTS has it, else the first there."""
+    named = {
+        field: environment[field.upper()] for field in ("public_url", "allowed_hosts") if field.upper() in environment
+    }
+    settings = get_settings().model_copy(update=named)
+    allowed = Address.of(settings.public_url, settings.allowed_hosts).allowed_hosts
+    if settings.public_url:
+        return public_host(settings.public_url)
+    if "*" in allowed or host in allowed or not allowed:
+        return f"{host}:{port}"
+    return min(allowed)
 
 
 RESTART_FIRST_SECONDS = 0.5
@@ -280,8 +307,10 @@ def keep_running(
     keeps answering meanwhile: stale where it holds a copy, 503 problem+json where it holds none.
     Returns only by an exception (Ctrl-C, SIGTERM, nginx gone)."""
 
+    probe = health_host(host, port, os.environ)
+
     def health() -> None:
-        answers_health(host, port, health_seconds)
+        answers_health(host, port, health_seconds, probe)
 
     app, delay, began = first, RESTART_FIRST_SECONDS, time.monotonic()
     stopped = _app_stopped(app, nginx, health, health_seconds)
@@ -300,15 +329,25 @@ def keep_running(
             stopped = str(error)
 
 
+def print_config(state: Path, listen: str, app: str) -> int:
+    """Print the config for an nginx keeping its cache and logs in `state`; 2 if it cannot be made."""
+    try:
+        print(nginx_config(state, listen, app), end="")
+    except EdgeError as error:
+        print(f"edge: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main() -> int:
     """Serve the app through nginx until interrupted (the app restarted whenever it stops), or print
     the config."""
     settings = get_settings()
     edge_port = int(os.environ.get("EDGE_PORT", "8080"))
     if sys.argv[1:2] == ["--print-config"] and len(sys.argv) == 3:
-        state = Path(sys.argv[2]).resolve()
-        print(nginx_config(state, f"{settings.host}:{edge_port}", f"{settings.host}:{settings.port}"), end="")
-        return 0
+        return print_config(
+            Path(sys.argv[2]).resolve(), f"{settings.host}:{edge_port}", f"{settings.host}:{settings.port}"
+        )
     if sys.argv[1:]:
         print("usage: python -m deploy.edge [--print-config DIR]", file=sys.stderr)
         return 2

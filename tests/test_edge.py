@@ -24,9 +24,10 @@ from pathlib import Path
 import pytest
 
 from app.build_db import build
+from app.config import Settings
 from app.db import sqlite_path
 from bench.run import free_port
-from deploy.edge import Limits, host_names, nginx_path, running_app, running_nginx, stop
+from deploy.edge import EdgeError, Limits, host_names, nginx_path, running_app, running_nginx, stop
 from tests.conftest import fixture_seed, replace_once
 
 # Headers only the edge adds (Server, X-Cache-Status), or that describe its own connection or clock.
@@ -315,6 +316,9 @@ def test_a_host_not_served_or_none_is_refused_with_a_problem(edge: Edge, lines: 
         (["GET /stats/yearly?" + "x" * 9000 + " HTTP/1.1", "Host: {host}"], 414),
         (["GET /stats/yearly HTTP/1.1", "Host: {host}", "X-Long: " + "x" * 9000], 431),
         (["GET /stats/yearly HTTP/1.1", "Host: {host}", "Content-Length: 2000000"], 413),
+        (["TRACE /stats/yearly HTTP/1.1", "Host: {host}"], 405),
+        (["GET /stats/yearly HTTP/1.1", "Host: {host}", "Transfer-Encoding: gzip"], 501),
+        (["GET /stats/yearly HTTP/2.0", "Host: {host}"], 505),
     ],
 )
 def test_nginx_refusals_are_problems_with_cors(edge: Edge, lines: list[str], status: int) -> None:
@@ -325,10 +329,12 @@ def test_a_client_past_the_limits_gets_a_429_problem() -> None:
     nginx_or_skip()
     edge_port = free_port()
     with running_nginx(edge_port, f"127.0.0.1:{free_port()}", workers="1", limits=Limits(1, 2, 10)):
-        answers = [ask(f"http://127.0.0.1:{edge_port}", "/stats/yearly") for _ in range(5)]
-    assert [answer.status for answer in answers] == [503, 503, 503, 429, 429]  # no app behind: 503
-    assert is_problem(answers[-1], 429)
-    assert answers[-1].headers["retry-after"] == "1"
+        answers = [ask(f"http://127.0.0.1:{edge_port}", "/stats/yearly") for _ in range(10)]
+    statuses = [answer.status for answer in answers]
+    assert statuses[:3] == [503, 503, 503]  # one a second and a burst of two: passed on (to no app)
+    refused = answers[statuses.index(429)]
+    assert is_problem(refused, 429)
+    assert refused.headers["retry-after"] == "1"
 
 
 def test_the_edge_serves_the_host_names_of_the_settings() -> None:
@@ -338,8 +344,26 @@ def test_the_edge_serves_the_host_names_of_the_settings() -> None:
         "returns.example.org",
     )
     assert host_names("*", "") == ("~.", "$host$edge_port")
-    with pytest.raises(ValueError, match="not a host name"):
+    with pytest.raises(EdgeError, match="not a host name"):
         host_names("example.org;", "")
+
+
+def test_with_a_public_url_the_edge_serves_that_name_and_the_app_writes_it(database_url: str) -> None:
+    nginx_or_skip()
+    public_url, allowed = "https://returns.example.org", "returns.example.org"
+    settings = Settings(public_url=public_url, allowed_hosts=allowed)
+    app_port, edge_port = free_port(), free_port()
+    with (
+        running_app(app_port, DATABASE_URL=database_url, PUBLIC_URL=public_url, ALLOWED_HOSTS=allowed),
+        running_nginx(edge_port, f"127.0.0.1:{app_port}", workers="1", settings=settings),
+    ):
+        base = f"http://127.0.0.1:{edge_port}"
+        package = ask(base, "/datapackage.json", {"Host": "Returns.example.org:8080"})
+        refused = ask(base, "/datapackage.json")  # Host: 127.0.0.1:<port>, no longer served
+    assert package.status == 200
+    paths = [resource["path"] for resource in json.loads(package.body)["resources"]]
+    assert paths and all(path.startswith("https://returns.example.org/data/") for path in paths)
+    assert is_problem(refused, 400)
 
 
 @pytest.fixture

@@ -1,15 +1,23 @@
-"""What the service answers, recorded: status, headers and a body digest for every URL and header variant.
+"""What the service answers, recorded: status, headers and body for every URL and header variant.
 
-The recording (tests/__snapshots__/test_reference/) is the service's behaviour frozen: a change to
-any answer, one header or one byte of one body, shows as a diff of that file, to be reviewed and
-rewritten on purpose with `make reference`.
+The recording (tests/__snapshots__/test_reference/) is the service's behaviour frozen, in two files:
+- `….json`: every answer's status, headers and body (its length and digest);
+- `….bodies.json`: each distinct body once, under the first answer that gave it, as a reader reads
+  it: JSON as sent, CSV and plain text line by line, the words and figures of HTML, SVG and Atom (their
+  markup is in the digest), of the SQLite file only the digest.
+A change to any answer, one header or one byte of one body, shows as a diff of these files, to be
+reviewed and rewritten on purpose with `make reference`.
 """
 
+import asyncio
 import hashlib
+import json
 import sqlite3
-from collections.abc import Iterator
+from html.parser import HTMLParser
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
@@ -106,40 +114,102 @@ def urls(db: sqlite3.Connection) -> list[str]:
     return found + ERRORS
 
 
-def answer(client: TestClient, method: str, url: str, headers: dict[str, str]) -> dict[str, object]:
-    response = client.request(method, url, headers=headers)
-    body = response.content  # as sent: TestClient does not decode br, and gzip is asked with its own header
-    return {
-        "status": response.status_code,
-        "headers": [f"{name}: {value}" for name, value in response.headers.multi_items()],
-        "body": f"{len(body)} {hashlib.sha256(body).hexdigest()[:16]}" if body else "",
-    }
+Responses = dict[str, httpx.Response]
 
 
-def recording(client: TestClient, db: sqlite3.Connection) -> Iterator[tuple[str, dict[str, object]]]:
-    every = urls(db)
+async def recording(client: httpx.AsyncClient, every: list[str]) -> Responses:
+    """Every request of the recording, by its label: each URL with each header variant, then HEAD and
+    conditional requests for a sample, then the methods the service refuses and CORS preflight."""
+    answers: Responses = {}
     for url in every:
         for headers in HEADERS if "/exchanges/20" not in url else HEADERS[:2]:
             label = " ".join([url, *(f"[{name}: {value}]" for name, value in headers.items())])
-            yield f"GET {label}", answer(client, "GET", url, headers)
+            answers[f"GET {label}"] = await client.get(url, headers=headers)
     for url in every[::7]:  # a sample: HEAD, and conditional requests with the answer's own validators
-        yield f"HEAD {url}", answer(client, "HEAD", url, {})
-        first = client.get(url)
+        answers[f"HEAD {url}"] = await client.head(url)
+        first = await client.get(url)
         if "etag" in first.headers:
-            yield (
-                f"GET {url} [If-None-Match: own]",
-                answer(client, "GET", url, {"If-None-Match": first.headers["etag"]}),
-            )
+            own = {"If-None-Match": first.headers["etag"]}
+            answers[f"GET {url} [If-None-Match: own]"] = await client.get(url, headers=own)
             stale = {"If-None-Match": '"stale", W/' + first.headers["etag"]}
-            yield f"GET {url} [If-None-Match: weak]", answer(client, "GET", url, stale)
+            answers[f"GET {url} [If-None-Match: weak]"] = await client.get(url, headers=stale)
         if "last-modified" in first.headers:
             since = {"If-Modified-Since": first.headers["last-modified"]}
-            yield f"GET {url} [If-Modified-Since: own]", answer(client, "GET", url, since)
+            answers[f"GET {url} [If-Modified-Since: own]"] = await client.get(url, headers=since)
     for method in ["POST", "PUT", "DELETE", "PATCH"]:
-        yield f"{method} /stats/yearly", answer(client, method, "/stats/yearly", {})
+        answers[f"{method} /stats/yearly"] = await client.request(method, "/stats/yearly")
     preflight = {"Origin": "https://newsroom.example", "Access-Control-Request-Method": "GET"}
-    yield "OPTIONS /stats/yearly [preflight]", answer(client, "OPTIONS", "/stats/yearly", preflight)
-    yield "OPTIONS /stats/yearly", answer(client, "OPTIONS", "/stats/yearly", {})
+    answers["OPTIONS /stats/yearly [preflight]"] = await client.options("/stats/yearly", headers=preflight)
+    answers["OPTIONS /stats/yearly"] = await client.options("/stats/yearly")
+    return answers
+
+
+async def ask(app: FastAPI, every: list[str]) -> Responses:
+    """The recording's requests, in one event loop (not one thread hop per request, as TestClient)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        return await recording(client, every)
+
+
+def digest(body: bytes) -> str:
+    """A body's length and digest: what the answers name it by."""
+    return f"{len(body)} {hashlib.sha256(body).hexdigest()[:16]}" if body else ""
+
+
+def answer(response: httpx.Response) -> dict[str, object]:
+    """An answer as recorded: status, headers and body digest. The body is as sent, but decoded from
+    gzip or br (its encoded length is the content-length header)."""
+    return {
+        "status": response.status_code,
+        "headers": [f"{name}: {value}" for name, value in response.headers.multi_items()],
+        "body": digest(response.content),
+    }
+
+
+class Words(HTMLParser):
+    """The text of an HTML, SVG or XML document, one piece per element, spaces collapsed; no scripts
+    or styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden and data.strip():
+            self.pieces.append(" ".join(data.split()))
+
+
+def readable(response: httpx.Response) -> object:
+    """A body as a reviewer reads it: JSON as sent; CSV and plain text as lines; the words of HTML, SVG
+    and Atom; None for a body that is not text (the SQLite file)."""
+    media = response.headers.get("content-type", "").partition(";")[0]
+    if media.endswith("json"):
+        return json.loads(response.content)
+    if media.startswith("text/") and media != "text/html":
+        return response.text.splitlines()
+    if media in ("text/html", "image/svg+xml", "application/atom+xml"):
+        words = Words()
+        words.feed(response.text)
+        return words.pieces
+    return None
+
+
+def bodies(answers: Responses) -> dict[str, dict[str, object]]:
+    """Each distinct body once, readable, under the label of the first answer that gave it."""
+    found: dict[str, dict[str, object]] = {}
+    seen: set[str] = set()
+    for label, response in answers.items():
+        body = digest(response.content)
+        if body and body not in seen:
+            seen.add(body)
+            found[label] = {"body": body, "readable": readable(response)}
+    return found
 
 
 @pytest.fixture
@@ -149,10 +219,13 @@ def reference(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 def test_every_answer_is_the_recorded_one(database_url: str, reference: SnapshotAssertion) -> None:
     """Rewrite on purpose with `make reference`, and review the diff."""
-    with TestClient(create_app(Settings(database_url=database_url))) as client:
-        db = sqlite3.connect(f"file:{sqlite_path(database_url)}?mode=ro", uri=True)
-        try:
-            answers = dict(recording(client, db))
-        finally:
-            db.close()
-    assert answers == reference
+    db = sqlite3.connect(f"file:{sqlite_path(database_url)}?mode=ro", uri=True)
+    try:
+        every = urls(db)
+    finally:
+        db.close()
+    app = create_app(Settings(database_url=database_url))
+    with TestClient(app):  # the lifespan, which opens the record
+        answers = asyncio.run(ask(app, every))
+    assert {label: answer(response) for label, response in answers.items()} == reference
+    assert bodies(answers) == reference(name="bodies")

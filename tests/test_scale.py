@@ -17,6 +17,7 @@ from bench.synth import main as synth_main
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2,000-event synthetic database, built once for the module."""
     path = tmp_path_factory.mktemp("synth") / "synth.db"
     assert synth_main(["--events", "2000", "--database", str(path)]) == 0
     return path
@@ -24,6 +25,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def synthetic_client(synthetic: Path) -> Iterator[TestClient]:
+    """The app serving the synthetic database."""
     with TestClient(create_app(Settings(database_url=f"sqlite:///{synthetic}"))) as client:
         yield client
 
