@@ -149,6 +149,7 @@ def nginx_config(
         "rate": str(limits.rate),
         "burst": str(limits.burst),
         "connections": str(limits.connections),
+        "upstream_idle": str(max(1, settings.keep_alive_seconds - 1)),
         "server_names": server_names,
         "canonical_host": canonical_host,
         "problem_pages": problem_pages(),
