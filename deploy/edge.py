@@ -42,6 +42,7 @@ NGINX_PROBLEMS = (
     (414, 414, "The URL is longer than the edge takes (8 KiB)."),
     (494, 431, "A request header is longer than the edge takes (8 KiB)."),
     (429, 429, "Too many requests from this address at once. Try again in a second."),
+    (404, 404, "Nothing is served at this address."),  # only the edge's own internal addresses
     (405, 405, "This method is not served: the API takes GET, HEAD and OPTIONS."),
     (500, 500, "The edge failed to answer this request."),
     (501, 501, "The edge does not take this Transfer-Encoding."),
@@ -86,7 +87,7 @@ def _nginx_text(body: bytes) -> str:
 
 def problem_pages() -> str:
     """nginx's own error pages (and the 503 for an app that is down) as the app's problem documents,
-    with CORS and nosniff: the error_page lines and their named locations, for each server."""
+    with CORS and nosniff: the error_page lines and their internal locations, for each server."""
     pages = [(str(code), status, detail) for code, status, detail in NGINX_PROBLEMS]
     lines = []
     for codes, status, detail in [*pages, ("502 504", 503, UNAVAILABLE)]:
@@ -149,6 +150,7 @@ def nginx_config(
         "rate": str(limits.rate),
         "burst": str(limits.burst),
         "connections": str(limits.connections),
+        "upstream_idle": str(max(1, settings.keep_alive_seconds - 1)),
         "server_names": server_names,
         "canonical_host": canonical_host,
         "problem_pages": problem_pages(),

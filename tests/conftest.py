@@ -20,12 +20,13 @@ from typing import IO, Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.build_db import build
+from app.build_db import build, stamped
 from app.config import ROOT, Settings
 from app.main import create_app
 from app.seed import render
 from bench.run import free_port
 from deploy.edge import running_app
+from tests.repository import repository_copy
 
 # The tests reach the app as TestClient's "testserver" and, through servers they start, as 127.0.0.1.
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,[::1]")
@@ -54,6 +55,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('fixture') / 'returns.db'}"
     build(url, fixture_seed())
     return url
+
+
+@pytest.fixture(scope="session")
+def fixture_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of this repository whose data/ holds the fixture record, with the seed.sql and database
+    `make seed db` makes from it (made here in-process: the tests run make on their own edits). A test
+    that changes it works on its own copy (tests.repository.copied)."""
+    repository = repository_copy(tmp_path_factory.mktemp("fixture-repo") / "repo", FIXTURE)
+    (repository / "seed.sql").write_text(stamped(fixture_seed()), "utf-8")
+    build(f"sqlite:///{repository / 'var' / 'returns.db'}", fixture_seed())
+    return repository
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,11 @@ def repository_copy(target: Path, data: Path | None = None) -> Path:
     return target
 
 
+def copied(repository: Path, target: Path) -> Path:
+    """A copy of a repository copy, with its files' times (so make sees what it saw)."""
+    return Path(shutil.copytree(repository, target, symlinks=True))
+
+
 def make(repository: Path, *targets: str) -> subprocess.CompletedProcess[str]:
     """`make targets` in the copy, with this checkout's virtual environment taken as installed (-o)."""
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

@@ -317,6 +317,7 @@ def test_a_host_not_served_or_none_is_refused_with_a_problem(edge: Edge, lines: 
         (["GET /stats/yearly HTTP/1.1", "Host: {host}", "X-Long: " + "x" * 9000], 431),
         (["GET /stats/yearly HTTP/1.1", "Host: {host}", "Content-Length: 2000000"], 413),
         (["TRACE /stats/yearly HTTP/1.1", "Host: {host}"], 405),
+        (["GET /.edge/problem-400 HTTP/1.1", "Host: {host}"], 404),
         (["GET /stats/yearly HTTP/1.1", "Host: {host}", "Transfer-Encoding: gzip"], 501),
         (["GET /stats/yearly HTTP/2.0", "Host: {host}"], 505),
     ],

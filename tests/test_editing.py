@@ -1,7 +1,8 @@
-"""The editor's path, end to end, on a copy of this repository and its real data/: the edits
-docs/editing.md describes, `make seed db`, and then the data tests, which must pass untouched.
+"""The editor's path, end to end, on a copy of this repository whose data/ holds the fixture record:
+the four edits docs/editing.md describes, then `make test-record` (which runs `make seed db` and then
+the data tests, which must pass untouched), then the service on the database it built.
 
-The edits are worked out from data/ as it stands, so that they fit whatever record it holds: the next
+The edits are worked out from the files as they stand, as they would be for any record: the next
 exchange after the latest event, a new published total after the latest one.
 """
 
@@ -10,8 +11,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.repository import VENV, make, repository_copy
+from app.config import Settings
+from app.main import create_app
+from tests.repository import VENV, copied, make
 
 pytestmark = pytest.mark.skipif(not (VENV / "bin" / "python").exists(), reason="needs the project's .venv")
 
@@ -93,16 +97,42 @@ def edit_as_an_editor(data: Path) -> list[str]:
     return [event["id"], noted["id"], events[0]["id"], f"{event['date']}, {latest['publisher']}"]
 
 
-def test_an_editors_change_builds_serves_and_passes_the_data_tests_untouched(tmp_path: Path) -> None:
-    repository = repository_copy(tmp_path / "repo")
+def test_an_editors_change_builds_serves_and_passes_the_data_tests_untouched(
+    fixture_repository: Path, tmp_path: Path
+) -> None:
+    repository = copied(fixture_repository, tmp_path / "repo")
     written = edit_as_an_editor(repository / "data")
-    result = make(repository, "seed", "db")
-    assert result.returncode == 0, result.stderr
+    result = make(repository, "test-record")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "seed.sql written" in result.stdout
     # Every note written in both languages, each pair changed together: no warning names the rows.
     assert [line for line in result.stderr.splitlines() if any(f"({key})" in line for key in written)] == []
-    # The data tests of the copy, on its own data/ and seed.sql, as `make test-record` runs them there.
-    tests = make(repository, "test-record")
-    assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-2000:]
-    assert " passed" in tests.stdout
+    assert " passed" in result.stdout  # the copy's data tests, on its own data/ and seed.sql
     assert f"'{written[0]}'" in (repository / "seed.sql").read_text("utf-8")
+    url = f"sqlite:///{repository / 'var' / 'returns.db'}"
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        events = client.get("/exchanges", params={"year": 2026}).json()
+        assert (events["meta"]["total"], events["data"][-1]["id"], events["meta"]["as_of"]) == (
+            5,
+            written[0],
+            written[0],
+        )
+        year = client.get("/stats/yearly/2026").json()["data"]
+        assert (year["recorded_events"], year["on_record_returned_to_ukraine"], year["basis"]) == (
+            5,
+            779,
+            "no_official_total",
+        )
+        summary = client.get("/stats/summary").json()["data"]
+        assert (summary["recorded_events"], summary["on_record_returned_to_ukraine"]) == (84, 6786)
+        assert summary["last_recorded_event_id"] == written[0]
+        units = client.get(f"/exchanges/{written[0]}/units").json()["meta"]
+        assert (units["accounted_for"], units["unattributed"]) == (90, 30)
+        event = client.get(f"/exchanges/{written[0]}?lang=uk").json()["data"]
+        assert (event["note"], event["notes_in_english"]) == ("Вигаданий обмін, доданий тестом редактора.", [])
+        noted = client.get(f"/exchanges/{written[1]}?lang=uk").json()["data"]
+        assert noted["note"].endswith(" Змінено тестом редактора.")
+        earliest = client.get(f"/exchanges/{written[2]}").json()["data"]
+        assert earliest["source_urls"][-1] == "https://example.org/an-earlier-report"
+        totals = client.get("/stats/totals", params={"date_from": written[0]}).json()["data"]
+        assert [total["scope_note"] for total in totals] == ["A made-up total added by the editor's test."]
