@@ -32,5 +32,5 @@ RUN pybabel compile -i app/locale/uk/LC_MESSAGES/messages.po -o app/locale/uk/LC
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-    CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/health', timeout=2)"]
+    CMD ["python", "-m", "app.probe"]
 CMD ["python", "-m", "app.serve"]

@@ -62,6 +62,16 @@ class Address:
             hosts.add(_hostname(public.partition("://")[2].partition("/")[0]))
         return cls(public, frozenset(hosts))
 
+    def own_host(self, bind: str) -> str:
+        """A Host this service answers for, to ask itself with (a health probe of the server at `bind`,
+        host:port): the public URL's host, else `bind` where it is allowed, else the first allowed name."""
+        public = self.public_url.partition("://")[2].partition("/")[0]
+        if public:
+            return public
+        if "*" in self.allowed_hosts or _hostname(bind) in self.allowed_hosts or not self.allowed_hosts:
+            return bind
+        return min(self.allowed_hosts)
+
 
 def parse(scope: dict[str, Any] | Any, address: Address) -> Asked:
     """The request's `Asked`, or RequestRefusedError for a header given twice or a Host not allowed."""

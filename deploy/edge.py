@@ -257,12 +257,7 @@ def health_host(host: str, port: int, environment: Mapping[str, str]) -> str:
         field: environment[field.upper()] for field in ("public_url", "allowed_hosts") if field.upper() in environment
     }
     settings = get_settings().model_copy(update=named)
-    allowed = Address.of(settings.public_url, settings.allowed_hosts).allowed_hosts
-    if settings.public_url:
-        return public_host(settings.public_url)
-    if "*" in allowed or host in allowed or not allowed:
-        return f"{host}:{port}"
-    return min(allowed)
+    return Address.of(settings.public_url, settings.allowed_hosts).own_host(f"{host}:{port}")
 
 
 RESTART_FIRST_SECONDS = 0.5

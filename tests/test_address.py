@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.probe import probe
+from tests.conftest import running_server
 
 Sent = list[tuple[str, str]]
 
@@ -121,3 +123,14 @@ def test_the_public_address_host_is_answered_and_others_are_not(public: TestClie
     refused = public.get("/health", headers={"Host": "testserver"})
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["allowed"] == "internal, returns.example.org"
+
+
+def test_the_health_probe_asks_with_a_host_the_server_answers_for(database_url: str) -> None:
+    """The image's HEALTHCHECK (python -m app.probe) works however ALLOWED_HOSTS is set."""
+    with running_server(database_url, ALLOWED_HOSTS="returns.example.org") as base:
+        port = int(base.rpartition(":")[2])
+        served = Settings(host="0.0.0.0", port=port, allowed_hosts="returns.example.org")
+        assert probe(served) is None
+        assert raw_get(base, "/health", [("Host", host_of(base))])[0] == 400  # its own address is refused
+        problem = probe(served.model_copy(update={"allowed_hosts": "elsewhere.example"}))
+        assert problem is not None and "(Host: elsewhere.example): HTTP Error 400" in problem
