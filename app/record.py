@@ -76,14 +76,10 @@ class EventFilter:
         return lower, upper
 
     def facts(self) -> dict[str, str]:
-        """The filters other than dates, by field; a mediator is matched in any case."""
+        """The filters other than dates, by field, casefolded: a mediator is matched in any case (the
+        other fields are codes, in lower case)."""
         asked = {"mediator": self.mediator, "kind": self.kind, "agreement": self.agreement, "evidence": self.evidence}
-        return {name: _fact(name, value) for name, value in asked.items() if value is not None}
-
-
-def _fact(name: str, value: str) -> str:
-    """A filtered field's value as it is compared (a mediator in any case)."""
-    return value.casefold() if name == "mediator" else value
+        return {name: value.casefold() for name, value in asked.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -362,7 +358,7 @@ class Record:
         lo, hi = lo or dt.date.min, hi or dt.date.max
         chosen = [at for at, event in enumerate(self.events) if lo <= event.date <= hi]
         for name, value in filters.facts().items():
-            chosen = [at for at in chosen if (held := getattr(self.events[at], name)) and _fact(name, held) == value]
+            chosen = [at for at in chosen if (held := getattr(self.events[at], name)) and held.casefold() == value]
         return chosen
 
     def _as_of(self, at: int, day: dt.date | None, lang: str) -> ExchangeRow:
