@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 import sqlite3
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -75,14 +76,10 @@ class EventFilter:
         return lower, upper
 
     def facts(self) -> dict[str, str]:
-        """The filters other than dates, by field; a mediator is matched in any case."""
+        """The filters other than dates, by field, casefolded: a mediator is matched in any case (the
+        other fields are codes, in lower case)."""
         asked = {"mediator": self.mediator, "kind": self.kind, "agreement": self.agreement, "evidence": self.evidence}
-        return {name: _fact(name, value) for name, value in asked.items() if value is not None}
-
-
-def _fact(name: str, value: str) -> str:
-    """A filtered field's value as it is compared (a mediator in any case)."""
-    return value.casefold() if name == "mediator" else value
+        return {name: value.casefold() for name, value in asked.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -175,6 +172,7 @@ class Record:
     dataset: Dataset
     events: tuple[ExchangeRow, ...]  # in (date, id) order, in English: the `en` rows
     positions: Mapping[str, int]  # each event's place in `events`, by id
+    years: Mapping[int, tuple[ExchangeRow, ...]]  # the events of each year, in date order
     # The dates of the events of each exchange (or agreement) that came in stages, for `exchange_stages`.
     stage_dates: Mapping[int | str | None, tuple[dt.date, ...]]
     official: tuple[OfficialYear, ...]
@@ -209,6 +207,15 @@ class Record:
         lo, hi = first or dt.date.min, last or dt.date.max
         return [event for event in self.events if lo <= event.date <= hi]
 
+    def _by_year(self, day: dt.date | None) -> dict[int, Sequence[ExchangeRow]]:
+        """The events dated by `day` (None: all of them), by year: the years before its own whole."""
+        held: dict[int, Sequence[ExchangeRow]] = {
+            year: events for year, events in self.years.items() if day is None or year < day.year
+        }
+        if day and (own := [event for event in self.years.get(day.year, ()) if event.date <= day]):
+            held[day.year] = own
+        return held
+
     def yearly_rows(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
         """Every year's row with its sentence in `lang`, as the record stood on `day` (None: as it stands)."""
         if day is None:
@@ -242,7 +249,7 @@ class Record:
         official = {row.year: row for row in self.official if day is None or row.year < day.year}
         # A year in progress already lists the sources its total will have (as the API always has).
         sources = {row.year: row.source_urls for row in self.official}
-        by_year = _grouped(self._dated(None, day), lambda event: event.date.year)
+        by_year = self._by_year(day)
         w = words(lang)
         by = w.gettext(" by {day}").format(day=w.date(day)) if day else ""
         rows: list[YearlyRow] = []
@@ -295,7 +302,7 @@ class Record:
         latest = {row.publisher: row for row in stated if row.publisher != head.publisher}  # date order: the last
         others = sorted(latest.values(), key=lambda row: (row.as_of, row.publisher), reverse=True)
         years = [row for row in self.official if day is None or row.year < day.year]
-        held = self._dated(None, day)
+        held = list(itertools.chain.from_iterable(self._by_year(day).values()))
         figures = Sums.of(held)
         first, last = (held[0], held[-1]) if held else (None, None)
         largest = figures.largest
@@ -351,7 +358,7 @@ class Record:
         lo, hi = lo or dt.date.min, hi or dt.date.max
         chosen = [at for at, event in enumerate(self.events) if lo <= event.date <= hi]
         for name, value in filters.facts().items():
-            chosen = [at for at in chosen if (held := getattr(self.events[at], name)) and _fact(name, held) == value]
+            chosen = [at for at in chosen if (held := getattr(self.events[at], name)) and held.casefold() == value]
         return chosen
 
     def _as_of(self, at: int, day: dt.date | None, lang: str) -> ExchangeRow:
@@ -519,6 +526,9 @@ def load_record(dataset: Dataset) -> Record:
         dataset=dataset,
         events=events,
         positions=MappingProxyType({event.id: at for at, event in enumerate(events)}),
+        years=MappingProxyType(
+            {year: tuple(held) for year, held in _grouped(events, lambda event: event.date.year).items()}
+        ),
         stage_dates=MappingProxyType(stage_dates),
         official=tuple(queries.official_years(db)),
         remainder_notes=MappingProxyType(queries.remainder_notes(db)),
