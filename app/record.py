@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import re
 import sqlite3
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -91,6 +90,9 @@ class Sums:
     on_record: int | None  # exchanges and local swaps
     released: int | None  # releases outside any exchange
     largest: ExchangeRow | None  # the event with the largest figure (the first of equals)
+    highest_ordinal: int  # the highest exchange number among them (0: none)
+    first: ExchangeRow | None
+    last: ExchangeRow | None
 
     @classmethod
     def of(cls, events: Sequence[ExchangeRow]) -> Sums:
@@ -108,7 +110,29 @@ class Sums:
                 on_record = (on_record or 0) + figure
             if largest is None or figure > (largest.returned_to_ukraine or 0):
                 largest = event
-        return cls(len(events), undisclosed, on_record, released, largest)
+        highest = max((event.exchange_ordinal or 0 for event in events), default=0)
+        first, last = (events[0], events[-1]) if events else (None, None)
+        return cls(len(events), undisclosed, on_record, released, largest, highest, first, last)
+
+    def __add__(self, later: Sums) -> Sums:
+        """What this run and the `later` run after it hold together (as `of` both would say)."""
+        mine, theirs = self.largest, later.largest
+        bigger = theirs is not None and (
+            mine is None or (theirs.returned_to_ukraine or 0) > (mine.returned_to_ukraine or 0)
+        )
+        return Sums(
+            self.events + later.events,
+            self.undisclosed + later.undisclosed,
+            _plus(self.on_record, later.on_record),
+            _plus(self.released, later.released),
+            theirs if bigger else mine,
+            max(self.highest_ordinal, later.highest_ordinal),
+            self.first or later.first,
+            later.last or self.last,
+        )
+
+
+NONE_HELD = Sums.of(())
 
 
 # The fields that hold our free-text notes. With `lang=uk` each is served in its Ukrainian version
@@ -172,7 +196,10 @@ class Record:
     dataset: Dataset
     events: tuple[ExchangeRow, ...]  # in (date, id) order, in English: the `en` rows
     positions: Mapping[str, int]  # each event's place in `events`, by id
-    years: Mapping[int, tuple[ExchangeRow, ...]]  # the events of each year, in date order
+    # Each month's events (by "YYYY-MM", in date order), and what each month's and each year's hold.
+    months_held: Mapping[str, tuple[ExchangeRow, ...]]
+    month_sums: Mapping[str, Sums]
+    year_sums: Mapping[int, Sums]
     # The dates of the events of each exchange (or agreement) that came in stages, for `exchange_stages`.
     stage_dates: Mapping[int | str | None, tuple[dt.date, ...]]
     official: tuple[OfficialYear, ...]
@@ -207,14 +234,21 @@ class Record:
         lo, hi = first or dt.date.min, last or dt.date.max
         return [event for event in self.events if lo <= event.date <= hi]
 
-    def _by_year(self, day: dt.date | None) -> dict[int, Sequence[ExchangeRow]]:
-        """The events dated by `day` (None: all of them), by year: the years before its own whole."""
-        held: dict[int, Sequence[ExchangeRow]] = {
-            year: events for year, events in self.years.items() if day is None or year < day.year
-        }
-        if day and (own := [event for event in self.years.get(day.year, ()) if event.date <= day]):
-            held[day.year] = own
+    def _by_year(self, day: dt.date | None) -> dict[int, Sums]:
+        """What the events dated by `day` (None: all of them) hold, by year: the years and months before
+        its own as summed when the file was opened, its own month from the events dated by then."""
+        held = {year: sums for year, sums in self.year_sums.items() if day is None or year < day.year}
+        if day is not None:
+            month, year = f"{day:%Y-%m}", f"{day:%Y}"
+            earlier = [sums for key, sums in self.month_sums.items() if key.startswith(year) and key < month]
+            own = [event for event in self.months_held.get(month, ()) if event.date <= day]
+            if earlier or own:
+                held[day.year] = sum(earlier, NONE_HELD) + Sums.of(own)
         return held
+
+    def _held(self, day: dt.date | None) -> Sums:
+        """What the events dated by `day` (None: all of them) hold together."""
+        return sum(self._by_year(day).values(), NONE_HELD)
 
     def yearly_rows(self, day: dt.date | None, lang: str) -> list[YearlyRow]:
         """Every year's row with its sentence in `lang`, as the record stood on `day` (None: as it stands)."""
@@ -255,8 +289,8 @@ class Record:
         rows: list[YearlyRow] = []
         complete, summed = True, None  # a running total stops at the first year without an official one
         for year in sorted(official.keys() | by_year.keys()):
-            total, previous, held = official.get(year), official.get(year - 1), by_year.get(year, [])
-            figures = Sums.of(held)
+            total, previous, held = official.get(year), official.get(year - 1), year in by_year
+            figures = by_year.get(year, NONE_HELD)
             returned = total.returned_to_ukraine if total else None
             complete = complete and total is not None
             summed = summed if returned is None else (summed or 0) + returned
@@ -302,16 +336,13 @@ class Record:
         latest = {row.publisher: row for row in stated if row.publisher != head.publisher}  # date order: the last
         others = sorted(latest.values(), key=lambda row: (row.as_of, row.publisher), reverse=True)
         years = [row for row in self.official if day is None or row.year < day.year]
-        held = list(itertools.chain.from_iterable(self._by_year(day).values()))
-        figures = Sums.of(held)
-        first, last = (held[0], held[-1]) if held else (None, None)
-        largest = figures.largest
+        figures = self._held(day)
+        first, last, largest = figures.first, figures.last, figures.largest
         return Summary(
             since=INVASION,
             as_of=head.as_of,
             returned_to_ukraine=head.returned_to_ukraine,
-            exchanges=max((event.exchange_ordinal or 0 for event in held if event.date <= head.as_of), default=0)
-            or None,
+            exchanges=self._held(head.as_of).highest_ordinal or None,
             basis="reported",
             note=head.scope_note,
             first_recorded_event_id=first.id if first else None,
@@ -411,6 +442,11 @@ class Record:
     def package_rows(self, resource: str) -> tuple[tuple[Any, ...], ...]:
         """The rows of one data package resource, in its Table Schema's columns."""
         return self.package[resource]
+
+
+def _plus(value: int | None, other: int | None) -> int | None:
+    """The sum of two sums, either unknown (None) where no figure of its own is known."""
+    return other if value is None else value if other is None else value + other
 
 
 def _minus(value: int | None, other: int | None) -> int | None:
@@ -520,15 +556,17 @@ def load_record(dataset: Dataset) -> Record:
     """Read the record of an open, verified dataset, and make its rows as it stands in each language."""
     db = dataset.db
     events, stage_dates = _events(db)
+    years = {year: tuple(held) for year, held in _grouped(events, lambda event: event.date.year).items()}
+    months = {month: tuple(held) for month, held in _grouped(events, lambda event: f"{event.date:%Y-%m}").items()}
     breakdowns, categories = queries.breakdowns(db), queries.categories(db)
     wide = queries.wide_columns(db)
     base = Record(
         dataset=dataset,
         events=events,
         positions=MappingProxyType({event.id: at for at, event in enumerate(events)}),
-        years=MappingProxyType(
-            {year: tuple(held) for year, held in _grouped(events, lambda event: event.date.year).items()}
-        ),
+        months_held=MappingProxyType(months),
+        month_sums=MappingProxyType({month: Sums.of(held) for month, held in months.items()}),
+        year_sums=MappingProxyType({year: Sums.of(held) for year, held in years.items()}),
         stage_dates=MappingProxyType(stage_dates),
         official=tuple(queries.official_years(db)),
         remainder_notes=MappingProxyType(queries.remainder_notes(db)),
