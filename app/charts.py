@@ -94,11 +94,7 @@ def _rect(rect: Rect, fill: str, w: Words) -> str:
 
 def publishers(urls: Sequence[str], most: int = 3) -> str:
     """The first few distinct publishing sites among source URLs."""
-    hosts: list[str] = []
-    for url in urls:
-        host = site(url)
-        if host not in hosts:
-            hosts.append(host)
+    hosts = list(dict.fromkeys(site(url) for url in urls))
     return ", ".join(hosts[:most]) + (" …" if len(hosts) > most else "")
 
 
@@ -207,11 +203,11 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
             body.append(_outline(rect, dashed=True))
             figure = w.gettext("{count} on record").format(count=w.number(rect.value))
         else:
+            figure = w.number(rect.value)
             body.append(_rect(rect, "url(#hatch)" if row.basis == "derived" else BAR, w))
             if row.basis == "derived":
                 body.append(_outline(rect))
-            derived = f" ({label('basis', row.basis, lang)})" if row.basis == "derived" else ""
-            figure = w.number(rect.value) + derived
+                figure += f" ({label('basis', row.basis, lang)})"
             on_record = row.on_record_returned_to_ukraine
             if on_record is not None:  # the records' share, as a band up the middle of the bar
                 band = on_record / top_value * (height - 210)
@@ -306,14 +302,8 @@ def _stages(group: Sequence[ExchangeRow], rect: Rect, w: Words) -> tuple[list[st
             continue
         part = rect.height * event.returned_to_ukraine / rect.value
         name = w.gettext("{id}, stage {stage}").format(id=event.id, stage=event.exchange_stage)
-        stage = Rect(
-            rect.x,
-            bottom - part,
-            rect.width,
-            part,
-            event.returned_to_ukraine,
-            name if event.exchange_stage else event.id,
-        )
+        name = name if event.exchange_stage else event.id
+        stage = Rect(rect.x, bottom - part, rect.width, part, event.returned_to_ukraine, name)
         fill = {"release": "url(#grey)", "local_swap": "url(#hatch)"}.get(event.kind)
         body.append(_rect(stage, fill or (BAR if (event.exchange_stage or 1) % 2 else "url(#hatch)"), w))
         body.append(
@@ -433,19 +423,10 @@ def monthly_chart(rows: Sequence[MonthlyRow], lang: str) -> str:
         if row is not None and rect.value:
             body.append(_rect(rect, BAR, w))
         if row is not None and row.events_undisclosed:  # unknown figures: a dashed box above, never a height
-            box = Rect(
-                rect.x,
-                rect.y - 14,
-                rect.width,
-                14,
-                0,
-                w.ngettext(
-                    "{month}: {count} undisclosed figure",
-                    "{month}: {count} undisclosed figures",
-                    row.events_undisclosed,
-                ).format(month=month),
-            )
-            body.append(_outline(box, dashed=True, color=MUTED))
+            unknown = w.ngettext(
+                "{month}: {count} undisclosed figure", "{month}: {count} undisclosed figures", row.events_undisclosed
+            ).format(month=month)
+            body.append(_outline(Rect(rect.x, rect.y - 14, rect.width, 14, 0, unknown), dashed=True, color=MUTED))
             body.append(_text(centre, rect.y - 3, "?", 9, "middle", MUTED))
             top = rect.y - 14
         if row is not None and rect.value:
@@ -571,8 +552,7 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
     for publisher, points in lines.items():
         color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
         path = [f"M{points[0].x:.1f},{points[0].y:.1f}"]
-        for _before, after in pairwise(points):  # a step: hold the level, then jump
-            path.append(f"H{after.x:.1f}V{after.y:.1f}")
+        path += [f"H{after.x:.1f}V{after.y:.1f}" for _, after in pairwise(points)]  # a step: hold, then jump
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         body.append(f'<path d="{"".join(path)}" fill="none" stroke="{color}" stroke-width="2"{dashes}/>')
         for point in points:

@@ -100,14 +100,6 @@ def _quotes(w: Words, sentences: Sequence[str], shown: bool = False) -> str:
     return f'<details class="quotes"{state}><summary>{label}</summary>{items}</details>' if items else ""
 
 
-def _embed(label: str, url: str, alt: str) -> str:
-    """A folded HTML snippet that embeds one chart in another page."""
-    snippet = f'<img src="{url}" alt="{escape(alt)}" width="640">'  # all of it escaped for display below
-    return (
-        f'<details class="embed"><summary>{escape(label)}</summary><pre><code>{escape(snippet)}</code></pre></details>'
-    )
-
-
 @dataclass(frozen=True)
 class PageFacts:
     """Everything the page shows, read from the database by the route."""
@@ -148,7 +140,10 @@ class Writer:
         return row.publisher_label_uk if self.lang == "uk" else row.publisher_label
 
     def embed(self, path: str, alt: str) -> str:
-        return _embed(self.w.gettext("Embed this chart"), self.base + path, alt)
+        """A folded HTML snippet that embeds one chart in another page."""
+        snippet = f'<img src="{self.base}{path}" alt="{escape(alt)}" width="640">'  # escaped whole for display
+        summary = escape(self.w.gettext("Embed this chart"))
+        return f'<details class="embed"><summary>{summary}</summary><pre><code>{escape(snippet)}</code></pre></details>'
 
 
 def _head(page: Writer) -> str:
@@ -366,13 +361,8 @@ def _data(page: Writer, facts: PageFacts) -> str:
     if facts.units_meta is not None:
         path = f"/exchanges/{facts.units_meta.exchange_id}/units"
         links.append((path, f"{path}.csv"))
-    links += [
-        ("/stats/totals", "/stats/totals.csv"),
-        ("/stats/monthly", "/stats/monthly.csv"),
-        ("/stats/reconciliation", "/stats/reconciliation.csv"),
-        ("/exchanges/units", "/exchanges/units.csv"),
-        ("/sources", "/sources.csv"),
-    ]
+    more = ("/stats/totals", "/stats/monthly", "/stats/reconciliation", "/exchanges/units", "/sources")
+    links += [(path, f"{path}.csv") for path in more]
     items = "".join(f'<li><a href="{escape(j)}">{escape(j)}</a> · <a href="{escape(c)}">CSV</a></li>' for j, c in links)
     items += (
         '<li><a href="/datapackage.json">/datapackage.json</a> · <a href="/data/returns.db">returns.db</a> · '
