@@ -5,6 +5,7 @@ code reads those headers. A request that gives one of them twice could be read t
 keeps the first, a cache the last), so it is refused, never guessed."""
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +74,7 @@ class Address:
         return min(self.allowed_hosts)
 
 
-def parse(scope: dict[str, Any] | Any, address: Address) -> Asked:
+def parse(scope: Mapping[str, Any], address: Address) -> Asked:
     """The request's `Asked`, or RequestRefusedError for a header given twice or a Host not allowed."""
     values: dict[bytes, bytes] = {}
     for name, value in scope["headers"]:
