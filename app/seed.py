@@ -183,7 +183,7 @@ def _impossible_date_ids(data: Path, descriptor: dict[str, Any]) -> list[tuple[s
     for name, column in sorted(dated):
         for number, row in enumerate(_read(data, resources[name]["path"]), start=2):
             value = row.get(column) or ""
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]):
+            if re.fullmatch(_DATE_ID, value[:10]):
                 try:
                     dt.date.fromisoformat(value[:10])
                 except ValueError:
@@ -216,10 +216,6 @@ def _sql(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _integer(cell: str) -> int | None:
-    return int(cell) if cell != "" else None
-
-
 def _insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     values = [f"  ({', '.join(_sql(v) for v in row)})" for row in rows]
     if not values:
@@ -247,7 +243,7 @@ def _published_on(url: str, bylines: dict[str, dict[str, str]]) -> str | None:
 def _typed(kind: str, cell: str) -> Any:
     """A cell as its column's SQL value: an integer as a number, a boolean as 1 or 0, text as it is."""
     if kind == "integer":
-        return _integer(cell)
+        return int(cell) if cell != "" else None
     if kind == "boolean":
         return cell == "true"
     return cell
@@ -298,13 +294,7 @@ def render(data: Path = DATA, skip: Mapping[str, set[int]] | None = None) -> str
     if clashes:
         raise DataError([f"{_display(data)}: {clashes} source URL(s) share an id with another; change source_id()"])
     sources = [
-        (
-            number,
-            url,
-            site(url),
-            _published_on(url, bylines),
-            bylines.get(url, {}).get("title") or None,
-        )
+        (number, url, site(url), _published_on(url, bylines), bylines.get(url, {}).get("title") or None)
         for url, number in sorted(source_ids.items(), key=lambda item: item[1])
     ]
     parts = [
@@ -515,9 +505,8 @@ def hand_edit(output: Path, data: Path) -> str | None:
         except (ValueError, KeyError, OSError):
             rendered = []
         lines = text.splitlines()[1:]
-        number = next((n for n, (a, b) in enumerate(zip(lines, rendered, strict=False), start=2) if a != b), None)
-        if number is None:
-            number = min(len(lines), len(rendered)) + 2
+        pairs = enumerate(zip(lines, rendered, strict=False), start=2)
+        number = next((n for n, (a, b) in pairs if a != b), min(len(lines), len(rendered)) + 2)
         found = lines[number - 2] if number - 2 < len(lines) else "(nothing)"
         wanted = rendered[number - 2] if number - 2 < len(rendered) else "(nothing)"
         at = next((i for i, (a, b) in enumerate(zip(found, wanted, strict=False)) if a != b), 0)
@@ -570,10 +559,9 @@ def main(argv: list[str] | None = None) -> int:
         descriptor = json.loads((args.data / "datapackage.json").read_text("utf-8"))
         guide = args.glossary.read_text("utf-8")
         written = with_glossary(guide, descriptor)
-        if written == guide:
-            return 0
-        args.glossary.write_text(written, "utf-8")
-        print(f"seed: {_display(args.glossary)}: glossary written from the data package")
+        if written != guide:
+            args.glossary.write_text(written, "utf-8")
+            print(f"seed: {_display(args.glossary)}: glossary written from the data package")
         return 0
     edited = hand_edit(args.output, args.data)
     if edited is not None:
@@ -591,8 +579,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"seed: {problem}", file=sys.stderr)
         print(f"seed: {len(error.problems)} problem(s); {_display(args.output)} left as it was", file=sys.stderr)
         return 1
-    changed = write(sql, args.output)
-    state = "written" if changed else "unchanged"
+    state = "written" if write(sql, args.output) else "unchanged"
     print(f"seed: {_display(args.output)} {state}: data package valid, data checks passed")
     _warn_untranslated(args.data, previous)
     return 0
