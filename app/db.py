@@ -96,7 +96,6 @@ class Dataset:
 
     db: sqlite3.Connection
     image: bytes
-    path: Path
     digest: str
     migration: str
     as_of: dt.date
@@ -150,7 +149,7 @@ def open_dataset(settings: Settings) -> Dataset:
     db, digest, migration = _verified(image, path, unusable)
     as_of, years = queries.as_of(db), tuple(queries.years_with_event_records(db))
     publishers, first = queries.publishers(db), queries.first_record(db)
-    return Dataset(db, image, path, digest, migration, as_of, years, publishers, first)
+    return Dataset(db, image, digest, migration, as_of, years, publishers, first)
 
 
 def _verified(
