@@ -59,13 +59,8 @@ async def exchanges(request: Request, record: RecordDep, query: Annotated[Exchan
     `as_of=YYYY-MM-DD` keeps the events dated by then. Also at `/exchanges.csv`, and drawn as a
     timeline at `/exchanges.svg?year=2025`.
     """
-    rep, day, year, limit, offset = (
-        representation(request, query, CHART_FORMATS),
-        record.day(query.as_of),
-        query.year,
-        query.limit,
-        query.offset,
-    )
+    rep, day = representation(request, query, CHART_FORMATS), record.day(query.as_of)
+    year, limit, offset = query.year, query.limit, query.offset
     filters = EventFilter(
         year, query.date_from, query.date_to, query.mediator, query.kind, query.agreement, query.evidence, day
     )
@@ -81,13 +76,8 @@ async def exchanges(request: Request, record: RecordDep, query: Annotated[Exchan
     name = "exchanges" + (f"-{year}" if year else "")
     years = sorted({str(rows[0].date.year), str(rows[-1].date.year)}) if rows else []
     period = str(year) if year else "–".join(years)
-    return respond(
-        rep,
-        ExchangeList(data=rows, meta=meta),
-        name,
-        headers,
-        chart=lambda lang: charts.timeline_chart(rows, period, lang),
-    )
+    envelope = ExchangeList(data=rows, meta=meta)
+    return respond(rep, envelope, name, headers, chart=lambda lang: charts.timeline_chart(rows, period, lang))
 
 
 @data_route(router, "/units", response_model=WideUnitList, summary="Every event's breakdown, one column per category")
