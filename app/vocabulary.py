@@ -89,10 +89,8 @@ def words() -> dict[str, dict[str, dict[str, str]]]:
         for field in entry["schema"]["fields"]:
             for category in field.get("categories", []):
                 if isinstance(category, dict):
-                    found.setdefault(field["name"], {})[category["value"]] = {
-                        "en": category["label"],
-                        "uk": category["label_uk"],
-                    }
+                    labels = {"en": category["label"], "uk": category["label_uk"]}
+                    found.setdefault(field["name"], {})[category["value"]] = labels
     return found
 
 
