@@ -1,7 +1,6 @@
 """Response shapes: the public contract. Fields are added, never renamed or removed."""
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -25,18 +24,6 @@ def label(field: str, code: str, lang: str) -> str:
     or the catalog's for a code the API computes."""
     known = vocabulary.words().get(field, {}).get(code)
     return known[lang] if known else words(lang).gettext(COMPUTED_CODES[field][code])
-
-
-def with_labels_uk(data: object, fields: Sequence[str]) -> object:
-    """Row data with a `<field>_label_uk` beside each of `fields` that holds a code (None beside None)."""
-    if not isinstance(data, dict):
-        return data
-    return {
-        **{
-            f"{name}_label_uk": label(name, data[name], "uk") if data.get(name) is not None else None for name in fields
-        },
-        **data,
-    }
 
 
 @dataclass(frozen=True)
@@ -87,7 +74,12 @@ class Frozen(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _labels_uk(cls, data: Any) -> Any:
-        return with_labels_uk(data, cls._coded) if cls._coded else data
+        """Row data with a `<field>_label_uk` beside each coded field (None beside None)."""
+        if not cls._coded or not isinstance(data, dict):
+            return data
+        coded = [(name, data.get(name)) for name in cls._coded]
+        labels = {f"{name}_label_uk": None if code is None else label(name, code, "uk") for name, code in coded}
+        return {**labels, **data}
 
 
 def label_uk(example: str | None = None) -> Any:
