@@ -113,14 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         text = args.seed.read_text("utf-8")
         path = build(database_url, unstamped(text) if text.startswith("-- seed.sql, sha256 ") else text)
-    except SeedEditedError as error:
+    except (SeedEditedError, sqlite3.Error) as error:
         print(f"build_db: {args.seed}: {error}", file=sys.stderr)
         return 1
     except DataCheckError as error:
         print(f"build_db: {database_url}: {error}", file=sys.stderr)
-        return 1
-    except sqlite3.Error as error:
-        print(f"build_db: {args.seed}: {error}", file=sys.stderr)
         return 1
     print(f"build_db: built {path} from the migrations and {args.seed.name}; data checks passed")
     return 0
