@@ -92,17 +92,17 @@ def _rect(rect: Rect, fill: str, w: Words) -> str:
     )
 
 
-def publishers(urls: Sequence[str], most: int = 3) -> str:
-    """The first few distinct publishing sites among source URLs."""
+def publishers(urls: Sequence[str]) -> str:
+    """The first three distinct publishing sites among source URLs."""
     hosts = list(dict.fromkeys(site(url) for url in urls))
-    return ", ".join(hosts[:most]) + (" …" if len(hosts) > most else "")
+    return ", ".join(hosts[:3]) + (" …" if len(hosts) > 3 else "")
 
 
 # The line under a chart that names its source, then (after a line break) where it was published.
 SOURCE_LINE = N_("Source: Coordination Headquarters for the Treatment of Prisoners of War,\nvia {publishers}")
 
 
-def _source(w: Words, urls: Sequence[str], line: str) -> str:
+def _source(w: Words, urls: Sequence[str], line: str = SOURCE_LINE) -> str:
     """The source line (`line`, a catalog phrase with a line break before the publishing sites)."""
     return w.gettext(line).format(publishers=publishers(urls))
 
@@ -123,12 +123,12 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return em * size * (1.11 if bold else 1.0)
 
 
-def wrap(text: str, width: float, size: float = 10, bold: bool = False) -> list[str]:
-    """The text in lines of at most `width` px, broken between words (a longer word stands alone)."""
+def wrap(text: str, width: float) -> list[str]:
+    """10 px text in lines of at most `width` px, broken between words (a longer word stands alone)."""
     lines: list[str] = []
-    used, space = 0.0, text_width(" ", size, bold)  # widths add up, so each word is measured once
+    used, space = 0.0, text_width(" ", 10)  # widths add up, so each word is measured once
     for word in text.split(" "):
-        wide = text_width(word, size, bold)
+        wide = text_width(word, 10)
         if lines and used + space + wide <= width:
             lines[-1], used = f"{lines[-1]} {word}", used + space + wide
         else:
@@ -137,9 +137,9 @@ def wrap(text: str, width: float, size: float = 10, bold: bool = False) -> list[
     return lines
 
 
-def _lines(x: float, y: float, lines: Sequence[str], anchor: str = "start", color: str = MUTED) -> list[str]:
-    """Lines of 10 px text from baseline `y` down, one LEADING apart."""
-    return [_text(x, y + LEADING * i, line, 10, anchor, color) for i, line in enumerate(lines)]
+def _lines(x: float, y: float, lines: Sequence[str], anchor: str = "start") -> list[str]:
+    """Lines of muted 10 px text from baseline `y` down, one LEADING apart."""
+    return [_text(x, y + LEADING * i, line, 10, anchor, MUTED) for i, line in enumerate(lines)]
 
 
 def _frame(bottom: float, title: str, desc: str, body: list[str], notes: Sequence[str], source: str, lang: str) -> str:
@@ -243,7 +243,7 @@ def yearly_chart(rows: Sequence[YearlyRow], lang: str) -> str:
         )
     )
     title = w.gettext("People returned per year")
-    return _frame(bottom, title, desc, body, notes, _source(w, urls, SOURCE_LINE), lang)
+    return _frame(bottom, title, desc, body, notes, _source(w, urls), lang)
 
 
 def exchange_groups(events: Sequence[ExchangeRow]) -> list[list[ExchangeRow]]:
@@ -341,9 +341,8 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
     ]
     bars = column_bars(totals, labels, left=30, top=70, width=WIDTH - 50, height=height - 190)
     slot = (WIDTH - 50) / max(len(groups), 1)
-    size = (
-        11 if all(text_width(_bar_figure(g, t), 11, True) <= slot for g, t in zip(groups, totals, strict=True)) else 9
-    )
+    fits = all(text_width(_bar_figure(g, t), 11, True) <= slot for g, t in zip(groups, totals, strict=True))
+    size = 11 if fits else 9
     crowded = any(text_width(w.day_month(g[0].date), 10) > slot - 2 for g in groups)  # dates fit under every bar?
     body: list[str] = []
     free = 0.0  # where the next month's name may start, when only months are named
@@ -364,7 +363,7 @@ def timeline_chart(events: Sequence[ExchangeRow], year: int | str, lang: str) ->
     urls = [u for e in events for u in e.source_urls]
     title = w.gettext("Returns in {year}, exchange by exchange").format(year=year)
     desc = _timeline_desc(events, groups, year, w)
-    return _frame(height - 56, title, desc, body, _timeline_notes(groups, w), _source(w, urls, SOURCE_LINE), lang)
+    return _frame(height - 56, title, desc, body, _timeline_notes(groups, w), _source(w, urls), lang)
 
 
 def _timeline_desc(
@@ -666,4 +665,4 @@ def units_chart(rows: Sequence[UnitRow], meta: UnitsMeta, lang: str) -> str:
         + "; ".join(f"{label}: {w.number(value)}" for label, value in zip(labels, values, strict=True))
     )
     bottom = 74 + row_height * max(len(values), 1) + 10
-    return _frame(bottom, title, desc, body, [], _source(w, meta.source_urls, SOURCE_LINE), lang)
+    return _frame(bottom, title, desc, body, [], _source(w, meta.source_urls), lang)

@@ -67,16 +67,13 @@ def _no_official_total(row: YearlyRow, w: Words) -> str:
         row.on_record_returned_to_ukraine,
     ).format(year=row.year)
     unknown = row.events_undisclosed
-    rest = (
-        w.ngettext(
+    if unknown:
+        held += w.ngettext(
             ", and {count} event whose figure was not disclosed",
             ", and {count} events whose figure was not disclosed",
             unknown,
         )
-        if unknown
-        else ""
-    )
-    return f"{held}{rest}."
+    return f"{held}."
 
 
 def _which(event: ExchangeRow, w: Words) -> str:
