@@ -83,6 +83,15 @@ class NoQuery(QueryModel):
 
 
 FORMAT_HELP = "the same as a suffix such as `.csv` or an Accept header such as `text/csv`."
+
+
+def _format(*offered: str) -> Any:
+    """The `format` parameter of a route that offers these formats, JSON first and by default."""
+    listed = ", ".join(f"`{fmt}`" for fmt in offered[:-1]) + f" or `{offered[-1]}`"
+    described = f"{listed} (default json); {FORMAT_HELP}"
+    return Field(max_length=10, description=described, json_schema_extra={"enum": [*offered]})
+
+
 Download = Annotated[bool, Field(description="`1`: send as an attachment with a file name, for saving.")]
 Bom = Annotated[bool, Field(description="`1`: start CSV with a UTF-8 byte-order mark, for Excel.")]
 Lang = Annotated[
@@ -94,14 +103,7 @@ Lang = Annotated[
 class Table(QueryModel):
     """A data route: JSON or CSV (an unknown format answers 406 with what is offered, not 400)."""
 
-    format: Annotated[
-        str | None,
-        Field(
-            max_length=10,
-            description=f"`json` or `csv` (default json); {FORMAT_HELP}",
-            json_schema_extra={"enum": ["json", "csv"]},
-        ),
-    ] = None
+    format: Annotated[str | None, _format("json", "csv")] = None
     download: Download = False
     bom: Bom = False
 
@@ -109,14 +111,7 @@ class Table(QueryModel):
 class Chart(Table):
     """A data route that also draws its data as an SVG chart."""
 
-    format: Annotated[
-        str | None,
-        Field(
-            max_length=10,
-            description=f"`json`, `csv` or `svg` (default json); {FORMAT_HELP}",
-            json_schema_extra={"enum": ["json", "csv", "svg"]},
-        ),
-    ] = None
+    format: Annotated[str | None, _format("json", "csv", "svg")] = None
 
 
 class Languaged(QueryModel):
