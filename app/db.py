@@ -147,8 +147,8 @@ def open_dataset(settings: Settings) -> Dataset:
     except OSError as error:
         raise unusable(f"unreadable ({error.strerror})") from None
     db, digest, migration = _verified(image, path, unusable)
-    as_of, years = queries.as_of(db), tuple(queries.years_with_event_records(db))
-    publishers, first = queries.publishers(db), queries.first_record(db)
+    (first, as_of), years = queries.span(db), tuple(queries.years_with_event_records(db))
+    publishers = queries.publishers(db)
     return Dataset(db, image, digest, migration, as_of, years, publishers, first)
 
 

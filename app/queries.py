@@ -34,18 +34,13 @@ def _rows(db: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
     return rows
 
 
-def as_of(db: sqlite3.Connection) -> dt.date:
-    """The dataset's as-of date: the date of its latest event or published total."""
-    sql = """SELECT max(day) FROM (SELECT max(date) AS day FROM return_event
-                                   UNION ALL SELECT max(as_of) FROM published_total)"""
-    return dt.date.fromisoformat(db.execute(sql).fetchone()[0])
-
-
-def first_record(db: sqlite3.Connection) -> dt.date:
-    """The date of the earliest event or published total: the record starts there."""
-    sql = """SELECT min(day) FROM (SELECT min(date) AS day FROM return_event
-                                   UNION ALL SELECT min(as_of) FROM published_total)"""
-    return dt.date.fromisoformat(db.execute(sql).fetchone()[0])
+def span(db: sqlite3.Connection) -> tuple[dt.date, dt.date]:
+    """The dates of the earliest and the latest event or published total: where the record starts, and
+    the dataset's as-of date."""
+    sql = """SELECT min(day), max(day) FROM (SELECT date AS day FROM return_event
+                                             UNION ALL SELECT as_of FROM published_total)"""
+    first, latest = db.execute(sql).fetchone()
+    return dt.date.fromisoformat(first), dt.date.fromisoformat(latest)
 
 
 def publishers(db: sqlite3.Connection) -> dict[str, dict[str, str]]:
