@@ -531,22 +531,18 @@ def totals_chart(rows: Sequence[PublishedTotalRow], lang: str) -> str:
         names[row.publisher] = row.publisher_label_uk if lang == "uk" else row.publisher_label
     start = dt.date(min((r.as_of for r in rows), default=dt.date(2022, 2, 24)).year, 1, 1)
     end = dt.date(max((r.as_of for r in rows), default=start).year + 1, 1, 1)
-    plot = {"left": 56.0, "top": 60.0, "width": WIDTH - 76.0, "height": 220.0}
-    lines = step_lines(series, start=start, end=end, **plot)
+    left, top, width, baseline = 56.0, 60.0, WIDTH - 76.0, 280.0  # the plot's edges: 220 px tall
+    lines = step_lines(series, left=left, top=top, width=width, height=baseline - top, start=start, end=end)
     body = []
     for year in range(start.year, end.year + 1):  # year ticks along the time axis
-        x = plot["left"] + (dt.date(year, 1, 1) - start).days / max((end - start).days, 1) * plot["width"]
-        body.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{plot["top"]}" y2="{plot["top"] + plot["height"]}" stroke="#d0d0d0"/>'
-        )
+        x = left + (dt.date(year, 1, 1) - start).days / max((end - start).days, 1) * width
+        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{baseline}" stroke="#d0d0d0"/>')
         if year < end.year:
-            body.append(_text(x + 4, plot["top"] + plot["height"] + 14, str(year), 11, color=MUTED))
-    baseline = plot["top"] + plot["height"]
-    right = plot["left"] + plot["width"]
-    body.append(f'<line x1="{plot["left"]}" x2="{right}" y1="{baseline}" y2="{baseline}" stroke="{INK}"/>')
-    body.append(_text(plot["left"] - 4, baseline + 4, "0", 10, "end", MUTED))
+            body.append(_text(x + 4, baseline + 14, str(year), 11, color=MUTED))
+    body.append(f'<line x1="{left}" x2="{left + width}" y1="{baseline}" y2="{baseline}" stroke="{INK}"/>')
+    body.append(_text(left - 4, baseline + 4, "0", 10, "end", MUTED))
     top_value = max((p.value for points in lines.values() for p in points), default=0)
-    body.append(_text(plot["left"] - 4, plot["top"] + 4, w.number(top_value), 10, "end", MUTED))
+    body.append(_text(left - 4, top + 4, w.number(top_value), 10, "end", MUTED))
     stated = {(r.publisher, str(r.as_of)): _stated(r, w) for r in rows}  # "more than" where the body said so
     for publisher, points in lines.items():
         color, dash = PUBLISHER_STYLES.get(publisher, (MUTED, ""))
