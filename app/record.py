@@ -439,10 +439,6 @@ class Record:
         wide, lo, hi = self.wide[dimension], first or dt.date.min, last or dt.date.max
         return WideUnits(wide.columns, wide.labels, [row for row in wide.rows if lo <= row.date <= hi])
 
-    def package_rows(self, resource: str) -> tuple[tuple[Any, ...], ...]:
-        """The rows of one data package resource, in its Table Schema's columns."""
-        return self.package[resource]
-
 
 def _plus(value: int | None, other: int | None) -> int | None:
     """The sum of two sums, either unknown (None) where no figure of its own is known."""

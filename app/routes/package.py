@@ -85,7 +85,7 @@ async def resource_rows(
     """One resource of the data package, rendered from the database in the columns of its Table
     Schema: `/data/events.csv` is what `data/events.csv` holds. JSON gives the same rows as objects."""
     rep, columns = representation(request, query), vocabulary.columns(resource)
-    rows = record.package_rows(resource)
+    rows = record.package[resource]
     if rep.format == "csv":
         return table_response(rep, resource, csv_table(columns, rows))
     headers = {"Content-Disposition": f'attachment; filename="{resource}.json"'} if rep.download else {}
