@@ -69,10 +69,10 @@ glossary: $(VENV)/.runtime
 	$(BIN)/python -m app.seed --glossary docs/editing.md
 
 # The one way to build the database: migrations, then seed.sql, then the data checks. seed.sql is
-# rewritten only when its contents change, so its time tells make whether to rebuild; a file that is
-# not the one its build checked (damaged or overwritten in place) is deleted first, and so rebuilt.
+# rewritten only when its contents change, so its time tells make whether to rebuild; DATABASE_URL's
+# file is first built again if it is missing or not the one its build checked (damaged, overwritten).
 db: seed
-	@$(BIN)/python -m app.build_db --forget-damaged
+	@$(BIN)/python -m app.build_db --repair
 	@$(MAKE) --no-print-directory $(DATABASE)
 
 $(DATABASE): $(VENV)/.runtime seed.sql alembic.ini $(wildcard migrations/*.py migrations/versions/*.py) app/models.py app/checks.py app/build_db.py app/db.py

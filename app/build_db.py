@@ -7,7 +7,7 @@ these bytes, rules and migrations (app.db.open_dataset).
 The one way to build it, used by the Makefile, the tests and the Dockerfile:
 
     python -m app.build_db [--seed seed.sql]      # builds the file named by DATABASE_URL
-    python -m app.build_db --forget-damaged       # deletes it if it is not the file its build checked
+    python -m app.build_db --repair               # only if it is missing or not the file its build checked
 """
 
 import argparse
@@ -84,15 +84,10 @@ def build(database_url: str, seed_sql: str | None = None) -> Path:
     return target
 
 
-def forget_damaged(path: Path) -> bool:
-    """Delete the file at `path` (and its record) unless its bytes are the ones its build checked, so
-    that `make db` builds it again; whether it did."""
+def sound(path: Path) -> bool:
+    """Whether the file at `path` is the very one its build checked (its record names its bytes)."""
     marker = checked_marker(path)
-    if not path.is_file() or (marker.is_file() and marker.read_text("utf-8") == checked_record(file_sha256(path))):
-        return False
-    path.unlink()
-    marker.unlink(missing_ok=True)
-    return True
+    return path.is_file() and marker.is_file() and marker.read_text("utf-8") == checked_record(file_sha256(path))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,15 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=Path, default=SEED, help="data-only SQL (default: seed.sql)")
     parser.add_argument(
-        "--forget-damaged",
+        "--repair",
         action="store_true",
-        help="only delete the file unless it is the one its build checked, so that make rebuilds it",
+        help="build only a file that is missing or not the one its build checked (damaged, overwritten)",
     )
     args = parser.parse_args(argv)
     database_url = get_settings().database_url
-    if args.forget_damaged:
-        if forget_damaged(sqlite_path(database_url)):
-            print(f"build_db: {sqlite_path(database_url)} is not the file its build checked; it will be rebuilt")
+    if args.repair and sound(sqlite_path(database_url)):
         return 0
     try:
         text = args.seed.read_text("utf-8")

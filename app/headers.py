@@ -5,6 +5,7 @@ code reads those headers. A request that gives one of them twice could be read t
 keeps the first, a cache the last), so it is refused, never guessed."""
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,8 @@ LANGUAGES = ("en", "uk")
 # The media types the app renders, by format (the renderer adds charsets).
 MEDIA = {"json": "application/json", "csv": "text/csv", "svg": "image/svg+xml", "html": "text/html"}
 ONE_VALUE = (b"host", b"accept", b"accept-language", b"accept-encoding")
+# A Host value (RFC 9110 uri-host [":" port]) as this service takes it: a name or an IPv6 literal.
+HOST = re.compile(r"(?P<name>[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?")
 CODINGS = ("br", "gzip")
 
 
@@ -57,16 +60,13 @@ class Address:
     @classmethod
     def of(cls, public_url: str, allowed_hosts: str) -> "Address":
         """From the settings: `allowed_hosts` comma-separated; the public URL's host is allowed too."""
-        hosts = {name.strip().lower() for name in allowed_hosts.split(",") if name.strip()}
-        public = public_url.strip().rstrip("/")
-        if public:
-            hosts.add(_hostname(public.partition("://")[2].partition("/")[0]))
-        return cls(public, frozenset(hosts))
+        names = [name.strip().lower() for name in [*allowed_hosts.split(","), _netloc(public_url)]]
+        return cls(public_url.strip().rstrip("/"), frozenset(_hostname(name) or name for name in names if name))
 
     def own_host(self, bind: str) -> str:
         """A Host this service answers for, to ask itself with (a health probe of the server at `bind`,
         host:port): the public URL's host, else `bind` where it is allowed, else the first allowed name."""
-        public = self.public_url.partition("://")[2].partition("/")[0]
+        public = _netloc(self.public_url)
         if public:
             return public
         if "*" in self.allowed_hosts or _hostname(bind) in self.allowed_hosts or not self.allowed_hosts:
@@ -82,13 +82,15 @@ def parse(scope: Mapping[str, Any], address: Address) -> Asked:
             if name in values:
                 raise RequestRefusedError(name.decode(), "given more than once", "a single value")
             values[name] = value
-    host = values.get(b"host", b"").decode("latin-1")
+    host = values.get(b"host", b"").decode("latin-1").strip()
     allowed = ", ".join(sorted(address.allowed_hosts)) or "none configured"
-    if "*" not in address.allowed_hosts and _hostname(host) not in address.allowed_hosts:
-        problem = f"'{host[:100]}' is not a host this service answers for" if host else "missing"
-        raise RequestRefusedError("Host", problem, allowed)
-    if not address.public_url and not host:
+    if not host:
         raise RequestRefusedError("Host", "missing", allowed)
+    name = _hostname(host)
+    if name is None:  # it would stand in every absolute URL: `127.0.0.1:@evil.example` names evil.example
+        raise RequestRefusedError("Host", f"'{host[:100]}' is not a host name", "a host name and an optional port")
+    if "*" not in address.allowed_hosts and name not in address.allowed_hosts:
+        raise RequestRefusedError("Host", f"'{host[:100]}' is not a host this service answers for", allowed)
     accept = values.get(b"accept", b"").decode("latin-1").strip()
     return Asked(
         path=scope["path"],
@@ -101,10 +103,16 @@ def parse(scope: Mapping[str, Any], address: Address) -> Asked:
     )
 
 
-def _hostname(host: str) -> str:
-    """A Host value's name without its port, lower-cased: `[::1]:8000` is `[::1]`."""
-    name = host.strip().lower()
-    return name if name.endswith("]") else name.rpartition(":")[0] if ":" in name else name
+def _hostname(host: str) -> str | None:
+    """A Host value's name without its port, lower-cased (`[::1]:8000`: `[::1]`); None for a value that
+    is not a host name, an IPv6 literal, and an optional port."""
+    match = HOST.fullmatch(host.strip().lower())
+    return match["name"] if match else None
+
+
+def _netloc(url: str) -> str:
+    """A URL's host and port (`https://returns.example.org/`: `returns.example.org`)."""
+    return url.strip().partition("://")[2].partition("/")[0].lower()
 
 
 @functools.lru_cache(maxsize=512)  # clients send a handful of distinct values

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Protocol
+from urllib.parse import unquote_to_bytes
 
 import brotli
 
@@ -122,7 +123,8 @@ class Limits:
     def _given_twice(query: bytes) -> ProblemError | None:
         """A query parameter given twice: a route's query model reads one value a name, so the other
         would silently go unread."""
-        names = [part.partition(b"=")[0] for part in query.split(b"&")]
+        # Compared as the framework reads them: `year` and `%79ear` are one name.
+        names = [unquote_to_bytes(part.partition(b"=")[0].replace(b"+", b" ")) for part in query.split(b"&")]
         twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
         return (
             None if twice is None else bad_parameter(twice.decode("latin-1"), "given more than once", "a single value")

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from app import openapi, problems
 from app.config import Settings, get_settings
-from app.db import Dataset, open_dataset, settle_long_lived, sqlite_path
+from app.db import Dataset, checked_marker, open_dataset, settle_long_lived, sqlite_path
 from app.headers import Address
 from app.http import HttpLayer, cache_control
 from app.record import Record, load_record
@@ -32,13 +32,18 @@ Unknown figures are null, never zero. Read-only. Every data endpoint also answer
 log = logging.getLogger("uvicorn.error")
 
 
-def _file_identity(path: Path) -> tuple[int, int, int] | None:
-    """What changes when `make db` moves a new file into place: its inode, mtime and size."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+def _file_identity(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """What changes when `make db` moves a new file into place and records its build beside it: the
+    inode, mtime and size of the file and of that record."""
+    identity: list[tuple[int, int, int] | None] = []
+    for each in (path, checked_marker(path)):
+        try:
+            stat = os.stat(each)
+        except FileNotFoundError:
+            identity.append(None)
+        else:
+            identity.append((stat.st_ino, stat.st_mtime_ns, stat.st_size))
+    return tuple(identity)
 
 
 async def follow_database_file(app: FastAPI, settings: Settings) -> None:
@@ -52,7 +57,12 @@ async def follow_database_file(app: FastAPI, settings: Settings) -> None:
     while True:
         await asyncio.sleep(settings.reload_seconds)
         now = _file_identity(path)
-        if now is None or now == seen:
+        if now[0] is None or now == seen:
+            continue
+        # A build moves the file into place, then writes its record: open it once both have settled, or
+        # a file read between the two would be checked in full (and the build's tools loaded here).
+        await asyncio.sleep(settings.reload_seconds)
+        if _file_identity(path) != now:
             continue
         seen = now
         dataset = None

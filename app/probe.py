@@ -12,12 +12,13 @@ import urllib.request
 from app.config import Settings, get_settings
 from app.headers import Address
 
-WILDCARD_BINDS = ("0.0.0.0", "::", "")  # listening on every address: ask loopback
+LOOPBACK = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}  # listening on every address: ask loopback
 
 
 def probe(settings: Settings, seconds: float = 2.0) -> str | None:
     """None when the server at HOST:PORT answers /health with 200 within `seconds`, else why not."""
-    bind = f"{'127.0.0.1' if settings.host in WILDCARD_BINDS else settings.host}:{settings.port}"
+    address = LOOPBACK.get(settings.host, settings.host)
+    bind = f"[{address}]:{settings.port}" if ":" in address else f"{address}:{settings.port}"
     host = Address.of(settings.public_url, settings.allowed_hosts).own_host(bind)
     request = urllib.request.Request(f"http://{bind}/health", headers={"Host": host})
     try:

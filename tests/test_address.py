@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.headers import Address
 from app.main import create_app
 from app.probe import probe
 from tests.conftest import running_server
@@ -96,6 +97,37 @@ def test_a_host_not_allowed_is_refused_naming_the_allowed_ones(live_server: str,
     assert json.loads(body)["errors"] == [
         {"name": "Host", "in": "header", "problem": problem, "allowed": "127.0.0.1, [::1], localhost, testserver"}
     ]
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1:@evil.example", "localhost:x@evil.example/", "[::1]:@evil", "localhost:8765/x/..", '127.0.0.1:1"><b>'],
+)
+def test_a_host_value_that_is_not_a_host_name_is_refused(live_server: str, host: str) -> None:
+    """An allowed name followed by more than a port would stand in every absolute URL the service writes."""
+    status, _, body = raw_get(live_server, "/datapackage.json", [("Host", host)])
+    assert status == 400
+    assert json.loads(body)["errors"] == [
+        {
+            "name": "Host",
+            "in": "header",
+            "problem": f"'{host}' is not a host name",
+            "allowed": "a host name and an optional port",
+        }
+    ]
+
+
+def test_allowed_hosts_are_names_a_port_in_them_is_ignored() -> None:
+    address = Address.of("https://Returns.example.org:8443/api/", "Example.org:8080, localhost ,*")
+    assert address.allowed_hosts == {"example.org", "localhost", "*", "returns.example.org"}
+    assert address.own_host("127.0.0.1:8000") == "returns.example.org:8443"
+
+
+def test_a_query_parameter_given_twice_is_refused_however_it_is_encoded(client: TestClient) -> None:
+    for query in ("year=2024&year=2025", "year=2024&%79ear=2025", "mediator=a+b&mediator=c"):
+        answer = client.get(f"/exchanges?{query}")
+        assert answer.status_code == 400, query
+        assert answer.json()["errors"][0]["problem"] == "given more than once"
 
 
 @pytest.fixture(scope="module")

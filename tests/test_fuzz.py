@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from app.build_db import build
 from app.config import Settings
-from app.headers import MEDIA, Address, RequestRefusedError, coding, format_qualities, parse
+from app.headers import Address, RequestRefusedError, coding, format_qualities, parse
 from app.http import tags
 from app.main import create_app
 from tests.conftest import fixture_seed
@@ -75,8 +75,9 @@ HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_si
 
 
 @given(HEADER_TEXT)
-def test_any_accept_header_gives_each_format_a_quality(accept: str) -> None:
-    assert len(format_qualities(accept)) == len(MEDIA)
+def test_media_ranges_are_read_in_any_case(accept: str) -> None:
+    """RFC 9110: media types and the q parameter's name are case-insensitive."""
+    assert format_qualities(accept) == format_qualities(accept.swapcase())
 
 
 @given(HEADER_TEXT)
@@ -94,7 +95,7 @@ def test_any_headers_are_read_one_way_or_refused(headers: list[tuple[bytes, byte
     try:
         asked = parse(scope, Address.of("", "*"))
     except RequestRefusedError as error:
-        assert len(names) != len(set(names)) or error.problem == "missing"
+        assert len(names) != len(set(names)) or error.name == "Host"  # missing, or not a host name
     else:
         assert len(names) == len(set(names)) and asked.coding in {"br", "gzip", "identity"}
 

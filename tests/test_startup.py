@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import make_url
 
 from app import db
-from app.build_db import alembic_config, build, forget_damaged
+from app.build_db import alembic_config, main, sound
 from app.config import Settings
 from app.db import checked_marker
 from bench.run import free_port
@@ -154,22 +154,29 @@ def test_the_checks_are_skipped_only_for_the_bytes_a_build_checked(
         db.open_dataset(Settings(database_url=database_url))
 
 
-def test_make_db_rebuilds_a_file_damaged_in_place(tmp_path: Path, database_url: str) -> None:
-    """The start-up line's advice works as written: `make db` first forgets a file that is not the one
-    its build checked, then builds it again."""
+def test_make_db_rebuilds_a_file_damaged_in_place(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up line's advice works as written: `make db` (build_db --repair) builds DATABASE_URL's
+    file again when it is not the one its build checked, and leaves it alone when it is."""
     real = Path(database_url.removeprefix("sqlite:///"))
     path = tmp_path / "returns.db"
     shutil.copy(real, path)
     shutil.copy(checked_marker(real), checked_marker(path))
-    assert not forget_damaged(path)  # the very bytes its build checked: kept
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    assert sound(path)
+    before = path.stat().st_mtime_ns
+    assert main(["--repair"]) == 0 and path.stat().st_mtime_ns == before  # the very bytes its build checked
     with path.open("r+b") as file:
         file.seek(path.stat().st_size // 2)
         file.write(b"\xff" * 4096)
+    assert not sound(path)
     with pytest.raises(db.UnusableDatabaseError, match="fix: rebuild it with `make db`"):
         db.open_dataset(Settings(database_url=f"sqlite:///{path}"))
-    assert forget_damaged(path) and not path.exists() and not checked_marker(path).exists()
-    build(f"sqlite:///{path}")
+    assert main(["--repair"]) == 0 and sound(path)
     db.open_dataset(Settings(database_url=f"sqlite:///{path}")).close()
+    path.unlink()
+    assert main(["--repair"]) == 0 and sound(path)  # a missing file is built, wherever DATABASE_URL points
 
 
 def test_a_recorded_database_is_served_without_the_migration_tooling(database_url: str) -> None:
