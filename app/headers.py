@@ -8,12 +8,12 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 LANGUAGES = ("en", "uk")
 # The media types the app renders, by format (the renderer adds charsets).
 MEDIA = {"json": "application/json", "csv": "text/csv", "svg": "image/svg+xml", "html": "text/html"}
-ONE_VALUE = (b"host", b"accept", b"accept-language", b"accept-encoding")
+ONE_VALUE = frozenset((b"host", b"accept", b"accept-language", b"accept-encoding"))
 # A Host value (RFC 9110 uri-host [":" port]) as this service takes it: a name or an IPv6 literal.
 HOST = re.compile(r"(?P<name>[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?")
 CODINGS = ("br", "gzip")
@@ -27,10 +27,9 @@ class RequestRefusedError(ValueError):
         self.name, self.problem, self.allowed = name, problem, allowed
 
 
-@dataclass(frozen=True)
-class Asked:
+class Asked(NamedTuple):
     """Everything a request asks for: the key of its answer (path, query, format preferences,
-    language, address) and the coding it takes."""
+    language, address) and the coding it takes. (A tuple: it is made for every request, cached ones too.)"""
 
     path: str
     query: bytes
@@ -103,6 +102,7 @@ def parse(scope: Mapping[str, Any], address: Address) -> Asked:
     )
 
 
+@functools.lru_cache(maxsize=256)  # clients send a handful of distinct values
 def _hostname(host: str) -> str | None:
     """A Host value's name without its port, lower-cased (`[::1]:8000`: `[::1]`); None for a value that
     is not a host name, an IPv6 literal, and an optional port."""
