@@ -62,6 +62,11 @@ class Address:
         names = [name.strip().lower() for name in [*allowed_hosts.split(","), _netloc(public_url)]]
         return cls(public_url.strip().rstrip("/"), frozenset(_hostname(name) or name for name in names if name))
 
+    @functools.cached_property
+    def listed(self) -> str:
+        """The allowed hosts as a refusal names them."""
+        return ", ".join(sorted(self.allowed_hosts)) or "none configured"
+
     def own_host(self, bind: str) -> str:
         """A Host this service answers for, to ask itself with (a health probe of the server at `bind`,
         host:port): the public URL's host, else `bind` where it is allowed, else the first allowed name."""
@@ -82,14 +87,13 @@ def parse(scope: Mapping[str, Any], address: Address) -> Asked:
                 raise RequestRefusedError(name.decode(), "given more than once", "a single value")
             values[name] = value
     host = values.get(b"host", b"").decode("latin-1").strip()
-    allowed = ", ".join(sorted(address.allowed_hosts)) or "none configured"
     if not host:
-        raise RequestRefusedError("Host", "missing", allowed)
+        raise RequestRefusedError("Host", "missing", address.listed)
     name = _hostname(host)
     if name is None:  # it would stand in every absolute URL: `127.0.0.1:@evil.example` names evil.example
         raise RequestRefusedError("Host", f"'{host[:100]}' is not a host name", "a host name and an optional port")
     if "*" not in address.allowed_hosts and name not in address.allowed_hosts:
-        raise RequestRefusedError("Host", f"'{host[:100]}' is not a host this service answers for", allowed)
+        raise RequestRefusedError("Host", f"'{host[:100]}' is not a host this service answers for", address.listed)
     accept = values.get(b"accept", b"").decode("latin-1").strip()
     return Asked(
         path=scope["path"],
