@@ -59,7 +59,7 @@ class Address:
     @classmethod
     def of(cls, public_url: str, allowed_hosts: str) -> "Address":
         """From the settings: `allowed_hosts` comma-separated; the public URL's host is allowed too."""
-        names = [name.strip().lower() for name in [*allowed_hosts.split(","), _netloc(public_url)]]
+        names = [name.strip().lower() for name in [*allowed_hosts.split(","), netloc(public_url)]]
         return cls(public_url.strip().rstrip("/"), frozenset(_hostname(name) or name for name in names if name))
 
     @functools.cached_property
@@ -70,7 +70,7 @@ class Address:
     def own_host(self, bind: str) -> str:
         """A Host this service answers for, to ask itself with (a health probe of the server at `bind`,
         host:port): the public URL's host, else `bind` where it is allowed, else the first allowed name."""
-        public = _netloc(self.public_url)
+        public = netloc(self.public_url)
         if public:
             return public
         if "*" in self.allowed_hosts or _hostname(bind) in self.allowed_hosts or not self.allowed_hosts:
@@ -114,7 +114,7 @@ def _hostname(host: str) -> str | None:
     return match["name"] if match else None
 
 
-def _netloc(url: str) -> str:
+def netloc(url: str) -> str:
     """A URL's host and port (`https://returns.example.org/`: `returns.example.org`)."""
     return url.strip().partition("://")[2].partition("/")[0].lower()
 

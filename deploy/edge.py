@@ -27,7 +27,7 @@ from string import Template
 from typing import IO, Any
 
 from app.config import Settings, get_settings
-from app.headers import Address
+from app.headers import Address, netloc
 from app.problems import problem_body
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -108,11 +108,6 @@ def problem_pages() -> str:
     return "\n        ".join(lines)
 
 
-def public_host(public_url: str) -> str:
-    """PUBLIC_URL's host and port, lower-cased (`https://Returns.example.org/`: returns.example.org)."""
-    return public_url.strip().rstrip("/").partition("://")[2].partition("/")[0].lower()
-
-
 def host_names(allowed_hosts: str, public_url: str) -> tuple[str, str]:
     """nginx's server_name for ALLOWED_HOSTS and PUBLIC_URL's host (`*`: any name), and the Host the
     app is sent: PUBLIC_URL's, else the name the reader used (nginx's $host, lower-cased, without a
@@ -121,7 +116,7 @@ def host_names(allowed_hosts: str, public_url: str) -> tuple[str, str]:
     for name in names:
         if name != "*" and not HOST_NAME.fullmatch(name):
             raise EdgeError(f"ALLOWED_HOSTS: {name!r} is not a host name (a port is not part of one)")
-    public = public_host(public_url)
+    public = netloc(public_url)
     if public and not re.fullmatch(r"[a-z0-9.:\[\]-]+", public):
         raise EdgeError(f"PUBLIC_URL: {public_url!r} has no host name nginx can send")
     server_names = " ".join("~." if name == "*" else name for name in names)
