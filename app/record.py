@@ -239,7 +239,7 @@ class Record:
         its own as summed when the file was opened, its own month from the events dated by then."""
         held = {year: sums for year, sums in self.year_sums.items() if day is None or year < day.year}
         if day is not None:
-            month, year = f"{day:%Y-%m}", f"{day:%Y}"
+            month, year = _month_of(day), f"{day:%Y}"
             earlier = [sums for key, sums in self.month_sums.items() if key.startswith(year) and key < month]
             own = [event for event in self.months_held.get(month, ()) if event.date <= day]
             if earlier or own:
@@ -374,7 +374,7 @@ class Record:
         hold, never a zero for an unknown sum; months without events have no row."""
         if first is None and last is None and self.monthly:
             return self.monthly
-        by_month = _grouped(self._dated(first, last), lambda event: event.date.isoformat()[:7])
+        by_month = _grouped(self._dated(first, last), lambda event: _month_of(event.date))
         return tuple(_month(month, held) for month, held in by_month.items())
 
     def events_page(self, filters: EventFilter, limit: int, offset: int, lang: str) -> tuple[int, list[ExchangeRow]]:
@@ -458,7 +458,12 @@ def _grouped(events: Iterable[ExchangeRow], key: Callable[[ExchangeRow], KeyT]) 
     return groups
 
 
-def _month(month: str, held: list[ExchangeRow]) -> MonthlyRow:
+def _month_of(day: dt.date) -> str:
+    """The month a day falls in, as the record keys months: YYYY-MM."""
+    return f"{day:%Y-%m}"
+
+
+def _month(month: str, held: Sequence[ExchangeRow]) -> MonthlyRow:
     """What one month's events hold."""
     figures = Sums.of(held)
     return MonthlyRow(
@@ -552,8 +557,11 @@ def load_record(dataset: Dataset) -> Record:
     """Read the record of an open, verified dataset, and make its rows as it stands in each language."""
     db = dataset.db
     events, stage_dates = _events(db)
-    years = {year: tuple(held) for year, held in _grouped(events, lambda event: event.date.year).items()}
-    months = {month: tuple(held) for month, held in _grouped(events, lambda event: f"{event.date:%Y-%m}").items()}
+    months = {month: tuple(held) for month, held in _grouped(events, lambda event: _month_of(event.date)).items()}
+    month_sums = {month: Sums.of(held) for month, held in months.items()}
+    year_sums: dict[int, Sums] = {}
+    for month, sums in month_sums.items():  # a year holds what its months hold (Sums add up in date order)
+        year_sums[int(month[:4])] = year_sums.get(int(month[:4]), NONE_HELD) + sums
     breakdowns, categories = queries.breakdowns(db), queries.categories(db)
     wide = queries.wide_columns(db)
     base = Record(
@@ -561,8 +569,8 @@ def load_record(dataset: Dataset) -> Record:
         events=events,
         positions=MappingProxyType({event.id: at for at, event in enumerate(events)}),
         months_held=MappingProxyType(months),
-        month_sums=MappingProxyType({month: Sums.of(held) for month, held in months.items()}),
-        year_sums=MappingProxyType({year: Sums.of(held) for year, held in years.items()}),
+        month_sums=MappingProxyType(month_sums),
+        year_sums=MappingProxyType(year_sums),
         stage_dates=MappingProxyType(stage_dates),
         official=tuple(queries.official_years(db)),
         remainder_notes=MappingProxyType(queries.remainder_notes(db)),
@@ -596,7 +604,8 @@ def load_record(dataset: Dataset) -> Record:
         )
         for lang in LANGUAGES
     }
-    return dataclasses.replace(base, monthly=base.months(None, None), languages=MappingProxyType(languages))
+    monthly = tuple(_month(month, held) for month, held in months.items())
+    return dataclasses.replace(base, monthly=monthly, languages=MappingProxyType(languages))
 
 
 async def get_record(request: Request) -> Record:
