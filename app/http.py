@@ -26,7 +26,7 @@ from urllib.parse import unquote_to_bytes
 import brotli
 
 from app.config import Settings
-from app.headers import Address, Asked, RequestRefusedError, parse
+from app.headers import Address, Asked, RequestRefusedError, netloc, parse
 from app.problems import PROBLEM_JSON, ProblemError, bad_parameter, problem_body
 
 Scope = MutableMapping[str, Any]
@@ -369,9 +369,8 @@ class HttpLayer:
         framework makes names it too)."""
         app_scope = {**scope, "method": "GET", "state": {**scope.get("state", {}), "asked": asked}}
         if self.address.public_url:
-            scheme, _, rest = self.address.public_url.partition("://")
-            host = rest.partition("/")[0].encode("latin-1")
-            app_scope["scheme"] = scheme
+            host = netloc(self.address.public_url).encode("latin-1")
+            app_scope["scheme"] = self.address.public_url.partition("://")[0]
             app_scope["headers"] = [(n, v) for n, v in scope["headers"] if n != b"host"] + [(b"host", host)]
         return app_scope
 
